@@ -1,0 +1,40 @@
+"""The admin site is the application shell for every role (DESIGN §4a).
+
+Access is decided by the role, not by is_staff: every account with a role signs in here and
+sees the pages its role allows.
+"""
+
+from django.contrib.admin.forms import AuthenticationForm as DjangoAdminAuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from unfold.forms import AuthenticationForm
+from unfold.sites import UnfoldAdminSite
+
+
+class RoleAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **DjangoAdminAuthenticationForm.error_messages,
+        "invalid_login": _("用户名或密码错误。"),
+        "no_role": _("该账号尚未分配角色，请联系安全管理员。"),
+    }
+
+    def confirm_login_allowed(self, user):
+        if not user.is_active:
+            raise ValidationError(self.error_messages["inactive"], code="inactive")
+        if not user.role:
+            raise ValidationError(self.error_messages["no_role"], code="no_role")
+
+
+class DiaoduAdminSite(UnfoldAdminSite):
+    site_header = _("中原区重点项目调度平台")
+    site_title = _("调度")
+    index_title = _("工作台")
+    login_form = RoleAuthenticationForm
+
+    def __init__(self, name: str = "admin") -> None:
+        super().__init__(name)
+        self.login_form = RoleAuthenticationForm
+
+    def has_permission(self, request) -> bool:
+        user = request.user
+        return bool(user.is_active and user.is_authenticated and getattr(user, "role", ""))

@@ -1,0 +1,96 @@
+"""ScopedModelAdmin: admin pages that read through core.scoping and write through services.
+
+Django's model permissions are not used; the role decides (DESIGN §1). An object outside the
+user's scope is a 404 on every per-object admin URL, as in the selectors.
+"""
+
+from django.http import Http404
+from unfold.admin import ModelAdmin
+
+from .errors import UserError
+from .scoping import may_see, scope_for
+
+
+class ScopedModelAdmin(ModelAdmin):
+    # Roles that may add/change through this admin (each via a service); empty = read-only.
+    add_roles: frozenset[str] = frozenset()
+    edit_roles: frozenset[str] = frozenset()
+    list_select_related: tuple[str, ...] | bool = ()
+
+    def get_queryset(self, request):
+        qs = scope_for(request.user, self.model)
+        if self.list_select_related:
+            qs = qs.select_related(*self.list_select_related)
+        ordering = self.get_ordering(request)
+        return qs.order_by(*ordering) if ordering else qs
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return may_see(request.user, self.model) or \
+            request.user.role in self.add_roles | self.edit_roles
+
+    def has_add_permission(self, request):
+        return request.user.role in self.add_roles | self.edit_roles
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.role in self.edit_roles
+
+    def has_delete_permission(self, request, obj=None):
+        # Ledger rows are never deleted from the admin; they are closed or deactivated.
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user  # the services need to know who acts
+        return form
+
+    def _ensure_in_scope(self, request, object_id):
+        if object_id is not None and not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._ensure_in_scope(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._ensure_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._ensure_in_scope(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+
+class ServiceForm:
+    """Mixin for admin ModelForms whose save is a service call.
+
+    Subclasses define run_service(cleaned_data) -> the saved object. The service runs during
+    validation (inside the admin's transaction), so a UserError lands
+    on its field like any other form error and nothing is saved.
+    """
+
+    saved_object = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            self.saved_object = self.run_service(self.cleaned_data)
+        except UserError as error:
+            field = error.field if error.field in self.fields else None
+            self.add_error(field, error.message)
+
+
+class ServiceAdminMixin:
+    """save_model for admins whose form is a ServiceForm: the service already saved."""
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = form.saved_object.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        # Relations were written by the service.
+        return None

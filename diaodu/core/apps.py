@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "diaodu.core"
+    label = "core"
+    verbose_name = _("组织与账号")
+
+    def ready(self) -> None:
+        from . import scoping
+        from .models import AuditEvent, CalendarDay, CalendarYear, OrgUnit, User
+        from .roles import ACCOUNT_ADMINS, AUDIT_READERS, ROLE_ADMINS
+
+        scoping.register(OrgUnit, scoping.ScopeRule(public=True))
+        scoping.register(CalendarDay, scoping.ScopeRule(public=True))
+        scoping.register(CalendarYear, scoping.ScopeRule(public=True))
+        scoping.register(User, scoping.ScopeRule(readers=ACCOUNT_ADMINS | ROLE_ADMINS))
+        scoping.register(AuditEvent, scoping.ScopeRule(readers=AUDIT_READERS))

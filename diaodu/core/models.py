@@ -1,0 +1,137 @@
+"""Organisation tree, users, audit events and the working-day calendar."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from .roles import Role
+
+
+class UnitKind(models.TextChoices):
+    DISTRICT = "district", _("区")
+    DEPARTMENT = "department", _("区直部门")
+    STREET = "street", _("街道")
+    COMMUNITY = "community", _("社区/村")
+    GRID = "grid", _("网格")
+
+
+class OrgUnit(MP_Node):
+    """A node of the district tree: district → departments / streets → communities → grids."""
+
+    code = models.CharField(_("单位代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=UnitKind.choices)
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    node_order_by = ["sort", "code"]
+
+    class Meta:
+        verbose_name = _("组织单位")
+        verbose_name_plural = _("组织单位")
+        indexes = [models.Index(fields=["kind", "sort"])]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. Belongs to one unit; the role says what they may see and do."""
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("所属单位"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="users",
+    )
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, blank=True)
+    display_name = models.CharField(_("显示名称"), max_length=60, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class AuditEvent(models.Model):
+    """One recorded write. Append-only: the model refuses updates and deletes."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("操作人名称"), max_length=150, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("操作人单位"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("AuditEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("AuditEvent is append-only")
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the Monday–Friday rule: a holiday on a weekday or a 调休 workday
+    on a weekend. Seeded from chinesecalendar; administrators enter each year's State Council
+    notice (FACTS.md) before the package knows it."""
+
+    class Source(models.TextChoices):
+        PACKAGE = "package", _("节假日数据包")
+        ADMIN = "admin", _("管理员录入")
+
+    date = models.DateField(_("日期"), primary_key=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("说明"), max_length=60, blank=True)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'班' if self.is_workday else '休'} {self.name}"
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays are complete in the database (the notice has been entered)."""
+
+    year = models.PositiveIntegerField(_("年份"), primary_key=True)
+    complete = models.BooleanField(_("已录入完整"), default=False)
+    source_note = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("日历年度")
+        verbose_name_plural = _("日历年度")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

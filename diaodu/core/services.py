@@ -1,0 +1,179 @@
+"""Writes for organisation units, accounts and the working-day calendar."""
+
+from datetime import date
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import audit
+from .calendar import package_exceptions, package_years
+from .errors import UserError
+from .models import CalendarDay, CalendarYear, OrgUnit, UnitKind, User
+from .roles import ACCOUNT_ADMINS, CALENDAR_EDITORS, ROLE_ADMINS, Role
+
+# Which kinds of unit may sit under which (the district tree of DESIGN §1).
+ALLOWED_PARENT = {
+    UnitKind.DISTRICT: {None},
+    UnitKind.DEPARTMENT: {UnitKind.DISTRICT},
+    UnitKind.STREET: {UnitKind.DISTRICT},
+    UnitKind.COMMUNITY: {UnitKind.STREET},
+    UnitKind.GRID: {UnitKind.COMMUNITY},
+}
+
+
+def _require(actor: User | None, roles: frozenset[str], what: str) -> None:
+    # actor None = the system itself (migrations, demo loader, scheduled tasks).
+    if actor is not None and actor.role not in roles:
+        raise UserError("permission.denied", _("您的角色无权%(what)s。") % {"what": what})
+
+
+def org_unit_create(
+    *, actor: User | None, parent: OrgUnit | None, code: str, name: str, kind: str,
+    short_name: str = "", sort: int = 0,
+) -> OrgUnit:
+    """Add a unit under `parent` (None for the district root)."""
+    _require(actor, ACCOUNT_ADMINS, _("维护组织单位"))
+    code = code.strip()
+    if not code:
+        raise UserError("unit.code_required", _("请填写单位代码。"), "code")
+    if kind not in UnitKind.values:
+        raise UserError("unit.kind_invalid", _("单位类型无效：%(kind)s") % {"kind": kind}, "kind")
+    parent_kind = parent.kind if parent else None
+    if parent_kind not in ALLOWED_PARENT[UnitKind(kind)]:
+        raise UserError(
+            "unit.parent_invalid",
+            _("%(kind)s不能设在%(parent)s之下。")
+            % {"kind": UnitKind(kind).label, "parent": parent or _("顶层")},
+            "parent",
+        )
+    with transaction.atomic():
+        if OrgUnit.objects.filter(code=code).exists():
+            raise UserError("unit.code_duplicate", _("单位代码 %(code)s 已存在。") % {"code": code},
+                            "code")
+        fields = {"code": code, "name": name, "kind": kind, "short_name": short_name, "sort": sort}
+        unit = parent.add_child(**fields) if parent else OrgUnit.add_root(**fields)
+        audit.record(actor, "org_unit.create", unit, fields)
+    return unit
+
+
+def user_create(
+    *, actor: User | None, username: str, password: str, unit: OrgUnit | None, role: str,
+    display_name: str = "", phone: str = "", must_change_password: bool = True,
+) -> User:
+    """Open an account. The system administrator opens accounts (三员分立)."""
+    _require(actor, ACCOUNT_ADMINS, _("开设账号"))
+    if role and role not in Role.values:
+        raise UserError("user.role_invalid", _("角色无效：%(role)s") % {"role": role}, "role")
+    if role and role not in {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR} and unit is None:
+        raise UserError("user.unit_required", _("业务账号必须指定所属单位。"), "unit")
+    candidate = User(username=username, display_name=display_name)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        raise UserError("user.password_weak", " ".join(exc.messages), "password") from None
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise UserError("user.username_duplicate",
+                            _("用户名 %(name)s 已被使用。") % {"name": username}, "username")
+        user = User(
+            username=username, unit=unit, role=role, display_name=display_name, phone=phone,
+            must_change_password=must_change_password, password_changed_at=timezone.now(),
+        )
+        user.set_password(password)
+        user.save()
+        audit.record(actor, "user.create", user,
+                     {"username": username, "unit": unit, "role": role})
+    return user
+
+
+def user_set_role(*, actor: User | None, user: User, role: str) -> User:
+    """Change a user's role. Only the security administrator assigns roles (三员分立)."""
+    _require(actor, ROLE_ADMINS, _("分配角色"))
+    if role not in Role.values:
+        raise UserError("user.role_invalid", _("角色无效：%(role)s") % {"role": role}, "role")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        old = user.role
+        user.role = role
+        user.save(update_fields=["role"])
+        audit.record(actor, "user.set_role", user, {"role": [old, role]})
+    return user
+
+
+def calendar_seed_from_package(*, actor: User | None, years: range | None = None) -> int:
+    """Load holiday exceptions from chinesecalendar for the years it knows. Days an
+    administrator entered are kept. Returns the number of days written."""
+    _require(actor, CALENDAR_EDITORS, _("维护工作日历"))
+    known = package_years()
+    years = years or known
+    written = 0
+    with transaction.atomic():
+        admin_days = set(
+            CalendarDay.objects.filter(source=CalendarDay.Source.ADMIN).values_list("date",
+                                                                                    flat=True)
+        )
+        for year in years:
+            if year not in known:
+                continue
+            for day, (is_workday, name) in package_exceptions(year).items():
+                if day in admin_days:
+                    continue
+                _, created = CalendarDay.objects.update_or_create(
+                    date=day,
+                    defaults={"is_workday": is_workday, "name": name,
+                              "source": CalendarDay.Source.PACKAGE},
+                )
+                written += int(created)
+            CalendarYear.objects.get_or_create(
+                year=year, defaults={"complete": True, "source_note": "chinesecalendar"}
+            )
+        if written:
+            audit.record(actor, "calendar.seed", CalendarYear.objects.order_by("-year").first(),
+                         {"days": written, "years": [years.start, years.stop - 1]})
+    return written
+
+
+def calendar_set_day(*, actor: User, day: date, is_workday: bool, name: str) -> CalendarDay:
+    """Enter one day of the State Council's annual notice (a holiday or a 调休 workday)."""
+    _require(actor, CALENDAR_EDITORS, _("维护工作日历"))
+    with transaction.atomic():
+        entry, _created = CalendarDay.objects.update_or_create(
+            date=day,
+            defaults={"is_workday": is_workday, "name": name, "source": CalendarDay.Source.ADMIN},
+        )
+        audit.record(actor, "calendar.set_day", entry, {"is_workday": is_workday, "name": name})
+    return entry
+
+
+def calendar_missing_next_year(today: date | None = None) -> int | None:
+    """The coming year when its holidays are not entered yet (shown as a warning from
+    November on, when the State Council usually publishes the notice)."""
+    today = today or timezone.localdate()
+    next_year = today.year + 1
+    if today.month >= 11 and not CalendarYear.objects.filter(year=next_year,
+                                                             complete=True).exists():
+        return next_year
+    return None
+
+
+def user_update(*, actor: User | None, user: User, display_name: str, phone: str,
+                unit: OrgUnit | None, is_active: bool) -> User:
+    """Edit an account's details (not its role: see user_set_role)."""
+    _require(actor, ACCOUNT_ADMINS, _("维护账号"))
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before = {"display_name": user.display_name, "phone": user.phone, "unit": user.unit,
+                  "is_active": user.is_active}
+        after = {"display_name": display_name.strip(), "phone": phone.strip(), "unit": unit,
+                 "is_active": is_active}
+        if user.role and user.role not in {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR} \
+                and unit is None:
+            raise UserError("user.unit_required", _("业务账号必须指定所属单位。"), "unit")
+        for field, value in after.items():
+            setattr(user, field, value)
+        user.save(update_fields=list(after))
+        audit.record(actor, "user.update", user, audit.diff(before, after))
+    return user

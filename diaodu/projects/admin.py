@@ -1,0 +1,130 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.contrib.filters.admin import RelatedDropdownFilter
+
+from diaodu.core.admin_base import ScopedModelAdmin, ServiceAdminMixin, ServiceForm
+from diaodu.core.roles import LEDGER_EDITORS
+
+from . import services
+from .models import Campaign, CampaignEntry, Category, Project
+
+PROJECT_FIELDS = (
+    "code", "name", "level", "category", "stage", "owner_name", "responsible_unit", "street",
+    "leader", "total_investment", "scope", "planned_start", "planned_completion",
+    "actual_start", "actual_completion", "reached_capacity_on", "fulfilled_on",
+    "on_whitelist", "whitelisted_on", "whitelist_note", "stats_registered_on", "location",
+)
+
+
+class ProjectAdminForm(ServiceForm, forms.ModelForm):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Project
+        fields = PROJECT_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def run_service(self, data):
+        values = {f: data[f] for f in PROJECT_FIELDS if f in data and f in self.fields}
+        if self.instance.pk is None:
+            return services.project_create(actor=self.actor, **values)
+        values.pop("stage", None)
+        return services.project_update(
+            actor=self.actor, project=self.instance,
+            expected_version=data.get("expected_version"), **values)
+
+
+@admin.register(Project)
+class ProjectAdmin(ServiceAdminMixin, SimpleHistoryAdmin, ScopedModelAdmin):
+    form = ProjectAdminForm
+    edit_roles = LEDGER_EDITORS
+    list_display = ("name", "code", "level", "stage", "category", "responsible_unit", "street",
+                    "total_investment", "on_whitelist")
+    list_filter = ("level", "stage", ("category", RelatedDropdownFilter),
+                   ("responsible_unit", RelatedDropdownFilter),
+                   ("street", RelatedDropdownFilter), "on_whitelist")
+    list_filter_submit = True
+    search_fields = ("name", "code")
+    list_select_related = ("category", "responsible_unit", "street")
+    autocomplete_fields = ("responsible_unit", "street", "leader")
+    list_per_page = 50
+    fieldsets = (
+        (_("基本信息"), {"fields": ("code", "name", "level", "category", "stage", "owner_name",
+                                   "responsible_unit", "street", "leader", "location")}),
+        (_("投资与规模"), {"fields": ("total_investment", "scope")}),
+        (_("时间节点"), {"fields": ("planned_start", "planned_completion", "actual_start",
+                                   "actual_completion", "reached_capacity_on", "fulfilled_on")}),
+        (_("白名单与入库"), {"fields": ("on_whitelist", "whitelisted_on", "whitelist_note",
+                                     "stats_registered_on")}),
+        (None, {"fields": ("expected_version",)}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The stage moves only through 变更阶段, which applies the stage rules.
+        return ("stage",) if obj else ()
+
+
+class CategoryForm(ServiceForm, forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ("code", "name", "sort")
+
+    def run_service(self, data):
+        return services.category_create(actor=self.actor, code=data["code"], name=data["name"],
+                                        sort=data.get("sort") or 0)
+
+
+class CampaignForm(ServiceForm, forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ("issuer_level", "year", "phase", "held_on", "name")
+
+    def run_service(self, data):
+        return services.campaign_create(actor=self.actor, **data)
+
+
+class CampaignEntryForm(ServiceForm, forms.ModelForm):
+    class Meta:
+        model = CampaignEntry
+        fields = ("campaign", "project", "batch", "listed_on")
+
+    def validate_unique(self):
+        return None  # campaign_entry_add gives the Chinese message
+
+    def run_service(self, data):
+        return services.campaign_entry_add(actor=self.actor, **data)
+
+
+class AddOnlyAdmin(ServiceAdminMixin, ScopedModelAdmin):
+    """Reference lists that dispatchers extend through a service; rows are not edited."""
+
+    add_roles = LEDGER_EDITORS
+
+
+@admin.register(Category)
+class CategoryAdmin(AddOnlyAdmin):
+    form = CategoryForm
+    list_display = ("name", "code", "sort", "active")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(AddOnlyAdmin):
+    form = CampaignForm
+    list_display = ("name", "issuer_level", "year", "phase", "held_on")
+    list_filter = ("issuer_level", "year")
+
+
+@admin.register(CampaignEntry)
+class CampaignEntryAdmin(AddOnlyAdmin):
+    form = CampaignEntryForm
+    list_display = ("project", "campaign", "batch", "listed_on")
+    list_filter = ("batch", ("campaign", RelatedDropdownFilter))
+    search_fields = ("project__name", "project__code")
+    list_select_related = ("project", "campaign")
+    autocomplete_fields = ("project",)

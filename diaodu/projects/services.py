@@ -1,0 +1,298 @@
+"""Writes to the project ledger. Every function validates, writes, and records audit and field
+history in one transaction (DESIGN §4)."""
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diaodu.core import audit
+from diaodu.core.errors import ConflictError, UserError
+from diaodu.core.models import OrgUnit, UnitKind, User
+from diaodu.core.money import parse_wan
+from diaodu.core.roles import LEDGER_EDITORS, Role
+
+from . import rules
+from .codes import code_problem, normalize_code
+from .models import Batch, Campaign, CampaignEntry, Category, Level, Project, Stage
+
+# Fields project_update may change; stage changes go through project_change_stage.
+EDITABLE_FIELDS = (
+    "code", "name", "level", "category", "owner_name", "responsible_unit", "street", "leader",
+    "total_investment", "scope", "planned_start", "planned_completion", "actual_start",
+    "actual_completion", "reached_capacity_on", "fulfilled_on", "on_whitelist",
+    "whitelisted_on", "whitelist_note", "stats_registered_on", "location",
+)
+DATE_FIELDS = ("planned_start", "planned_completion", "actual_start", "actual_completion",
+               "reached_capacity_on", "fulfilled_on", "whitelisted_on", "stats_registered_on")
+TEXT_LIMITS = {"name": 200, "owner_name": 200, "location": 200, "whitelist_note": 200}
+
+
+def _label(field: str) -> str:
+    return str(Project._meta.get_field(field).verbose_name)
+
+
+def ensure_ledger_editor(actor: User | None) -> None:
+    # actor None = the system (demo loader, imports run as tasks record their own actor).
+    if actor is not None and actor.role not in LEDGER_EDITORS:
+        raise UserError("permission.denied", _("只有调度员可以维护项目台账。"))
+
+
+def _resolve(model, value, *, field: str, message: str):
+    """An instance of `model` from an instance or primary key; unknown → UserError."""
+    if value is None or value == "":
+        return None
+    pk = value.pk if isinstance(value, model) else value
+    try:
+        return model.objects.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise UserError(f"project.{field}_unknown", message % {"value": value}, field) from None
+
+
+def _clean(data: dict[str, Any], *, instance: Project | None) -> dict[str, Any]:
+    """Validate and normalise the given fields; raise UserError on the first bad one."""
+    unknown = set(data) - set(EDITABLE_FIELDS) - {"stage"}
+    if unknown:
+        raise UserError("project.field_unknown",
+                        _("不能修改这些字段：%(f)s") % {"f": "、".join(sorted(unknown))})
+    cleaned: dict[str, Any] = {}
+    for field, value in data.items():
+        if isinstance(value, str) and field != "scope":
+            value = value.strip()
+        if field in TEXT_LIMITS and len(value or "") > TEXT_LIMITS[field]:
+            raise UserError("project.text_too_long", _("%(label)s不能超过%(n)s个字。")
+                            % {"label": _label(field), "n": TEXT_LIMITS[field]}, field)
+        if field == "name" and not value:
+            raise UserError("project.name_required", _("请填写项目名称。"), "name")
+        if field == "code":
+            value = normalize_code(value) if value else None
+            if value:
+                problem = code_problem(value)
+                if problem:
+                    raise UserError("project.code_invalid", problem, "code")
+                clash = Project.objects.filter(code=value)
+                if instance is not None:
+                    clash = clash.exclude(pk=instance.pk)
+                if clash.exists():
+                    raise UserError("project.code_duplicate",
+                                    _("项目代码 %(code)s 已被项目“%(name)s”使用。")
+                                    % {"code": value, "name": clash.first().name}, "code")
+        if field == "level" and value not in Level.values:
+            raise UserError("project.level_invalid", _("级别应为省重点、市重点或区重点。"),
+                            "level")
+        if field == "category":
+            value = _resolve(Category, value, field="category",
+                             message=_("项目类别不存在：%(value)s"))
+            if value is None or not value.active:
+                raise UserError("project.category_required", _("请选择有效的项目类别。"),
+                                "category")
+        if field == "responsible_unit":
+            value = _resolve(OrgUnit, value, field="responsible_unit",
+                             message=_("责任单位不存在：%(value)s"))
+            if value is None:
+                raise UserError("project.responsible_unit_required", _("请选择责任单位。"),
+                                "responsible_unit")
+            if not value.active or value.kind not in (UnitKind.DEPARTMENT, UnitKind.STREET):
+                raise UserError("project.responsible_unit_invalid",
+                                _("责任单位应为在用的区直部门或街道：%(unit)s") % {"unit": value},
+                                "responsible_unit")
+        if field == "street":
+            value = _resolve(OrgUnit, value, field="street",
+                             message=_("属地街道不存在：%(value)s"))
+            if value is not None and value.kind != UnitKind.STREET:
+                raise UserError("project.street_invalid",
+                                _("属地街道应为街道办事处：%(unit)s") % {"unit": value}, "street")
+        if field == "leader":
+            value = _resolve(User, value, field="leader", message=_("包联领导不存在：%(value)s"))
+            if value is not None and value.role != Role.LEADER:
+                raise UserError("project.leader_invalid",
+                                _("包联领导应为区领导账号：%(user)s") % {"user": value}, "leader")
+        if field == "total_investment":
+            value = parse_wan(value, field=field, label=_("总投资"))
+        if field in DATE_FIELDS and value is not None and value != "" \
+                and not isinstance(value, date):
+            try:
+                value = date.fromisoformat(str(value))
+            except ValueError:
+                raise UserError("project.date_invalid", _("%(label)s不是有效日期：%(value)s")
+                                % {"label": _label(field), "value": value}, field) from None
+        if field in DATE_FIELDS and value == "":
+            value = None
+        cleaned[field] = value
+    return cleaned
+
+
+def _check_whole(project: Project) -> None:
+    """Rules that involve several fields, checked on the project as it would be saved."""
+    rules.check_dates(planned_start=project.planned_start,
+                      planned_completion=project.planned_completion,
+                      actual_start=project.actual_start,
+                      actual_completion=project.actual_completion,
+                      today=timezone.localdate())
+    rules.check_stage(project.stage, actual_start=project.actual_start,
+                      actual_completion=project.actual_completion)
+    if project.on_whitelist and not project.whitelisted_on:
+        raise UserError("project.whitelist_date_required",
+                        _("列入白名单的项目须填写列入日期。"), "whitelisted_on")
+
+
+def _snapshot(project: Project) -> dict[str, Any]:
+    return {f: getattr(project, f) for f in (*EDITABLE_FIELDS, "stage")}
+
+
+def project_create(*, actor: User | None, **data: Any) -> Project:
+    """Add a project to the ledger."""
+    ensure_ledger_editor(actor)
+    for required in ("name", "level", "category", "responsible_unit", "total_investment"):
+        if data.get(required) in (None, ""):
+            raise UserError(f"project.{required}_required",
+                            _("请填写%(label)s。") % {"label": _label(required)}, required)
+    with transaction.atomic():
+        cleaned = _clean(data, instance=None)
+        project = Project(**cleaned)
+        _check_whole(project)
+        project._history_user = actor
+        project.save()
+        audit.record(actor, "project.create", project, _snapshot(project))
+    return project
+
+
+def _changes_since(project: Project, expected_version: int) -> str:
+    """Who changed what since `expected_version`, from the field history."""
+    records = list(project.history.filter(version__gte=expected_version)
+                   .select_related("history_user").order_by("version", "history_id"))
+    lines = []
+    for older, newer in zip(records, records[1:], strict=False):
+        delta = newer.diff_against(older, excluded_fields=["version", "created_at"])
+        fields = "、".join(
+            f"{_label(c.field)}：{c.old if c.old not in (None, '') else '空'} → "
+            f"{c.new if c.new not in (None, '') else '空'}"
+            for c in delta.changes)
+        who = newer.history_user or _("系统")
+        when = timezone.localtime(newer.history_date).strftime("%Y-%m-%d %H:%M")
+        lines.append(_("%(who)s 于 %(when)s 修改了 %(fields)s")
+                     % {"who": who, "when": when, "fields": fields or _("（无字段变化）")})
+    return "；".join(lines)
+
+
+def ensure_version(project: Project, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != project.version:
+        raise ConflictError(
+            "project.version_conflict",
+            _("您打开此页面后，项目已被他人修改：%(changes)s。您的修改未保存，请刷新后重新填写。")
+            % {"changes": _changes_since(project, int(expected_version)) or _("（记录不可用）")},
+            "version")
+
+
+def project_update(*, actor: User | None, project: Project, expected_version: int | None,
+                   **changes: Any) -> Project:
+    """Edit ledger fields. A stale `expected_version` is refused, naming what changed."""
+    ensure_ledger_editor(actor)
+    if "stage" in changes:
+        raise UserError("project.stage_via_update",
+                        _("阶段请通过“变更阶段”调整。"), "stage")
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        ensure_version(project, expected_version)
+        cleaned = _clean(changes, instance=project)
+        before = _snapshot(project)
+        for field, value in cleaned.items():
+            setattr(project, field, value)
+        _check_whole(project)
+        delta = audit.diff(before, _snapshot(project))
+        if not delta:
+            return project
+        project.version += 1
+        project._history_user = actor
+        project.save()
+        audit.record(actor, "project.update", project, delta)
+    return project
+
+
+def project_change_stage(*, actor: User | None, project: Project, stage: str,
+                         expected_version: int | None = None, reason: str = "",
+                         actual_start: date | None = None,
+                         actual_completion: date | None = None) -> Project:
+    """Move a project between libraries. 在建 needs an actual start, 竣工投产 an actual
+    completion; going backwards needs a reason."""
+    ensure_ledger_editor(actor)
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        ensure_version(project, expected_version)
+        if stage not in Stage.values:
+            raise UserError("project.stage_invalid", _("阶段无效：%(stage)s") % {"stage": stage},
+                            "stage")
+        rules.check_stage_change(project.stage, stage, reason=reason)
+        before = _snapshot(project)
+        dates = _clean({k: v for k, v in (("actual_start", actual_start),
+                                         ("actual_completion", actual_completion))
+                        if v is not None}, instance=project)
+        for field, value in dates.items():
+            setattr(project, field, value)
+        if rules.stage_rank(stage) < rules.stage_rank(Stage.CONSTRUCTION):
+            # Back before construction: the start did not (yet) happen.
+            project.actual_start = project.actual_completion = None
+        elif rules.stage_rank(stage) < rules.stage_rank(Stage.COMPLETED):
+            project.actual_completion = None
+        project.stage = stage
+        _check_whole(project)
+        project.version += 1
+        project._history_user = actor
+        project._change_reason = reason.strip()
+        project.save()
+        changes = audit.diff(before, _snapshot(project))
+        if reason.strip():
+            changes["reason"] = reason.strip()
+        audit.record(actor, "project.change_stage", project, changes)
+    return project
+
+
+def campaign_create(*, actor: User | None, issuer_level: str, year: int, phase: int,
+                    name: str, held_on: date | None = None) -> Campaign:
+    ensure_ledger_editor(actor)
+    if issuer_level not in Level.values:
+        raise UserError("campaign.level_invalid", _("发布层级无效。"), "issuer_level")
+    with transaction.atomic():
+        if Campaign.objects.filter(issuer_level=issuer_level, phase=phase).exists():
+            raise UserError("campaign.duplicate", _("第%(p)s期活动已存在。") % {"p": phase},
+                            "phase")
+        campaign = Campaign.objects.create(issuer_level=issuer_level, year=year, phase=phase,
+                                           name=name, held_on=held_on)
+        audit.record(actor, "campaign.create", campaign,
+                     {"issuer_level": issuer_level, "year": year, "phase": phase})
+    return campaign
+
+
+def campaign_entry_add(*, actor: User | None, campaign: Campaign, project: Project,
+                       batch: str, listed_on: date | None = None) -> CampaignEntry:
+    """List a project in a 三个一批 batch."""
+    ensure_ledger_editor(actor)
+    if batch not in Batch.values:
+        raise UserError("campaign_entry.batch_invalid", _("批次应为签约、开工或投产一批。"),
+                        "batch")
+    with transaction.atomic():
+        if CampaignEntry.objects.filter(campaign=campaign, project=project,
+                                        batch=batch).exists():
+            raise UserError("campaign_entry.duplicate",
+                            _("该项目已列入此批次。"), "project")
+        entry = CampaignEntry(campaign=campaign, project=project, batch=batch,
+                              listed_on=listed_on)
+        entry._history_user = actor
+        entry.save()
+        audit.record(actor, "campaign_entry.add", entry,
+                     {"campaign": campaign, "project": project, "batch": batch})
+    return entry
+
+
+def category_create(*, actor: User | None, code: str, name: str, sort: int = 0) -> Category:
+    ensure_ledger_editor(actor)
+    with transaction.atomic():
+        if Category.objects.filter(code=code).exists() or \
+                Category.objects.filter(name=name).exists():
+            raise UserError("category.duplicate", _("类别 %(name)s 已存在。") % {"name": name},
+                            "name")
+        category = Category.objects.create(code=code, name=name, sort=sort)
+        audit.record(actor, "category.create", category, {"code": code, "name": name})
+    return category

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="projects:list", permanent=False), name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("projects/", include("diaodu.projects.urls")),
+    path("admin/", admin.site.urls),
+]
