@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .admin_base import ScopedModelAdmin, ServiceAdminMixin, ServiceForm
 from .models import AuditEvent, CalendarDay, CalendarYear, OrgUnit, User
-from .roles import ACCOUNT_ADMINS, CALENDAR_EDITORS, ROLE_ADMINS
+from .roles import ACCOUNT_ADMINS, CALENDAR_EDITORS, ROLE_ADMINS, role_of
 
 
 @admin.register(OrgUnit)
@@ -44,7 +44,7 @@ class UserChangeForm(ServiceForm, forms.ModelForm):
 
     def run_service(self, data):
         user = self.instance
-        if self.actor.role in ROLE_ADMINS:
+        if role_of(self.actor) in ROLE_ADMINS:
             return services.user_set_role(actor=self.actor, user=user, role=data["role"])
         return services.user_update(
             actor=self.actor, user=user, display_name=data.get("display_name", ""),
@@ -75,7 +75,7 @@ class UserAdmin(ServiceAdminMixin, ScopedModelAdmin):
         if obj is None:
             return ()
         # 三员分立: the system administrator edits details, the security administrator roles.
-        if request.user.role in ROLE_ADMINS:
+        if role_of(request.user) in ROLE_ADMINS:
             return ("display_name", "phone", "unit", "is_active")
         return ("role",)
 

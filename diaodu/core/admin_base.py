@@ -8,6 +8,7 @@ from django.http import Http404
 from unfold.admin import ModelAdmin
 
 from .errors import UserError
+from .roles import role_of
 from .scoping import may_see, scope_for
 
 
@@ -29,13 +30,13 @@ class ScopedModelAdmin(ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return may_see(request.user, self.model) or \
-            request.user.role in self.add_roles | self.edit_roles
+            role_of(request.user) in self.add_roles | self.edit_roles
 
     def has_add_permission(self, request):
-        return request.user.role in self.add_roles | self.edit_roles
+        return role_of(request.user) in self.add_roles | self.edit_roles
 
     def has_change_permission(self, request, obj=None):
-        return request.user.role in self.edit_roles
+        return role_of(request.user) in self.edit_roles
 
     def has_delete_permission(self, request, obj=None):
         # Ledger rows are never deleted from the admin; they are closed or deactivated.

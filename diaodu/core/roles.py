@@ -50,3 +50,8 @@ ROLE_ADMINS = frozenset({Role.SECADMIN})
 AUDIT_READERS = frozenset({Role.AUDITOR})
 # Who may edit the working-day calendar.
 CALENDAR_EDITORS = frozenset({Role.SYSADMIN, Role.DISPATCHER})
+
+
+def role_of(user) -> str:
+    """The user's role, "" for anonymous visitors and accounts without one."""
+    return getattr(user, "role", "") or ""

@@ -54,7 +54,9 @@ def org_unit_create(
             raise UserError("unit.code_duplicate", _("单位代码 %(code)s 已存在。") % {"code": code},
                             "code")
         fields = {"code": code, "name": name, "kind": kind, "short_name": short_name, "sort": sort}
-        unit = parent.add_child(**fields) if parent else OrgUnit.add_root(**fields)
+        # Re-read the parent: treebeard needs its current path and child count.
+        unit = (OrgUnit.objects.add_child(OrgUnit.objects.get(pk=parent.pk), fields) if parent
+                else OrgUnit.objects.add_root(fields))
         audit.record(actor, "org_unit.create", unit, fields)
     return unit
 

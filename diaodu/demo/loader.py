@@ -48,24 +48,23 @@ def _units() -> dict[str, OrgUnit]:
         actor=None, parent=None, code=data.DISTRICT[0], name=data.DISTRICT[1],
         short_name=data.DISTRICT[2], kind=UnitKind.DISTRICT)
     units = {district.code: district}
-    district = OrgUnit.objects.get(pk=district.pk)
     for sort, (code, name, short) in enumerate(data.DEPARTMENTS):
         units[code] = core_services.org_unit_create(
-            actor=None, parent=OrgUnit.objects.get(pk=district.pk), code=code, name=name,
+            actor=None, parent=district, code=code, name=name,
             short_name=short, kind=UnitKind.DEPARTMENT, sort=sort)
     for sort, (code, short) in enumerate(data.STREETS):
         units[code] = core_services.org_unit_create(
-            actor=None, parent=OrgUnit.objects.get(pk=district.pk), code=code,
+            actor=None, parent=district, code=code,
             name=f"{short}街道办事处", short_name=f"{short}街道", kind=UnitKind.STREET,
             sort=100 + sort)
     for street_code, names in data.COMMUNITIES.items():
         for sort, name in enumerate(names, start=1):
             community = core_services.org_unit_create(
-                actor=None, parent=OrgUnit.objects.get(code=street_code),
+                actor=None, parent=units[street_code],
                 code=f"{street_code}{sort:03d}", name=name, kind=UnitKind.COMMUNITY, sort=sort)
             for gsort, grid in enumerate(data.GRIDS.get(name, []), start=1):
                 core_services.org_unit_create(
-                    actor=None, parent=OrgUnit.objects.get(pk=community.pk),
+                    actor=None, parent=community,
                     code=f"{community.code}G{gsort:02d}", name=grid, kind=UnitKind.GRID,
                     sort=gsort)
     return {u.code: u for u in OrgUnit.objects.all()}

@@ -7,7 +7,7 @@ from django.views.generic import FormView, TemplateView
 
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.money import sum_wan, wan_to_yi
-from diaodu.core.roles import LEDGER_EDITORS
+from diaodu.core.roles import LEDGER_EDITORS, role_of
 from diaodu.core.views import ShellMixin
 
 from . import selectors, services
@@ -43,7 +43,7 @@ class ProjectDetailView(ShellMixin, TemplateView):
         project = selectors.project_get(user=self.request.user, pk=self.kwargs["pk"])
         context.update(
             project=project, title=project.name,
-            can_edit=self.request.user.role in LEDGER_EDITORS,
+            can_edit=role_of(self.request.user) in LEDGER_EDITORS,
             total_investment_yi=wan_to_yi(project.total_investment),
         )
         return context
@@ -58,7 +58,7 @@ class ProjectStageView(ShellMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.project = selectors.project_get(user=request.user, pk=kwargs["pk"])
-            if request.user.role not in LEDGER_EDITORS:
+            if role_of(request.user) not in LEDGER_EDITORS:
                 raise NotFound
         return super().dispatch(request, *args, **kwargs)
 

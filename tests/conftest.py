@@ -1,0 +1,105 @@
+"""Named fixtures: a small district with two streets and a department, and one user per role
+(STYLE.md: street_a_reporter, street_b_reporter, dispatcher, leader …)."""
+
+import pytest
+
+from diaodu.core.models import UnitKind
+from diaodu.core.roles import Role
+
+from .factories import ProjectFactory, UserFactory, unit
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def district(db):
+    return unit("410102", "中原区", UnitKind.DISTRICT)
+
+
+@pytest.fixture
+def street_a(district):
+    return unit("410102001", "林山寨街道", UnitKind.STREET, district)
+
+
+@pytest.fixture
+def street_b(district):
+    return unit("410102012", "须水街道", UnitKind.STREET, district)
+
+
+@pytest.fixture
+def community_a(street_a):
+    return unit("410102001001", "林山寨社区", UnitKind.COMMUNITY, street_a)
+
+
+@pytest.fixture
+def drc(district):
+    return unit("410102-FGW", "区发改委", UnitKind.DEPARTMENT, district)
+
+
+@pytest.fixture
+def street_a_reporter(street_a):
+    return UserFactory(username="street_a_reporter", unit=street_a, role=Role.REPORTER)
+
+
+@pytest.fixture
+def street_b_reporter(street_b):
+    return UserFactory(username="street_b_reporter", unit=street_b, role=Role.REPORTER)
+
+
+@pytest.fixture
+def street_a_head(street_a):
+    return UserFactory(username="street_a_head", unit=street_a, role=Role.UNIT_HEAD)
+
+
+@pytest.fixture
+def dispatcher(drc):
+    return UserFactory(username="dispatcher", unit=drc, role=Role.DISPATCHER)
+
+
+@pytest.fixture
+def leader(district):
+    return UserFactory(username="leader", unit=district, role=Role.LEADER)
+
+
+@pytest.fixture
+def stats_user(district):
+    return UserFactory(username="stats", unit=district, role=Role.STATS)
+
+
+@pytest.fixture
+def taskforce_member(drc):
+    return UserFactory(username="taskforce", unit=drc, role=Role.TASKFORCE)
+
+
+@pytest.fixture
+def sysadmin(drc):
+    return UserFactory(username="sysadmin", unit=drc, role=Role.SYSADMIN)
+
+
+@pytest.fixture
+def secadmin(drc):
+    return UserFactory(username="secadmin", unit=drc, role=Role.SECADMIN)
+
+
+@pytest.fixture
+def auditor(drc):
+    return UserFactory(username="auditor", unit=drc, role=Role.AUDITOR)
+
+
+@pytest.fixture
+def project_a(street_a):
+    return ProjectFactory(name="林山寨更新项目", responsible_unit=street_a, street=street_a)
+
+
+@pytest.fixture
+def project_b(street_b):
+    return ProjectFactory(name="须水道路项目", responsible_unit=street_b, street=street_b)
+
+
+@pytest.fixture
+def drc_project_in_a(drc, street_a):
+    """A project the DRC is responsible for, located in street A."""
+    return ProjectFactory(name="区发改委牵头项目", responsible_unit=drc, street=street_a)

@@ -1,0 +1,59 @@
+"""Factories for tests. Rows are created directly here (test set-up, not user writes);
+behaviour under test always goes through the services."""
+
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from diaodu.core.models import OrgUnit, UnitKind, User
+from diaodu.projects.models import Category, Level, Project, Stage
+
+TEST_PASSWORD = "Test-password-2026"
+
+
+def unit(code: str, name: str, kind: str, parent: OrgUnit | None = None) -> OrgUnit:
+    fields = {"code": code, "name": name, "short_name": name, "kind": kind}
+    if parent is None:
+        return OrgUnit.objects.add_root(fields)
+    return OrgUnit.objects.add_child(OrgUnit.objects.get(pk=parent.pk), fields)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.LazyAttribute(lambda u: u.username)
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+    password_changed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def persist(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("code",)
+
+    code = "urban_renewal"
+    name = "城市更新"
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    name = factory.Sequence(lambda n: f"测试项目{n}")
+    level = Level.DISTRICT
+    category = factory.SubFactory(CategoryFactory)
+    stage = Stage.PREPARATION
+    total_investment = Decimal("1000.00")
+
+
+__all__ = ["TEST_PASSWORD", "CategoryFactory", "ProjectFactory", "UnitKind", "UserFactory",
+           "unit"]
