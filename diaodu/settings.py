@@ -137,6 +137,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# History is read-only: a revert would write without the services' checks and audit.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 UNFOLD = {
     "SITE_TITLE": _("调度 · 重点项目调度平台"),
     "SITE_HEADER": _("中原区重点项目调度平台"),

@@ -41,7 +41,7 @@ class ProjectAdminForm(ServiceForm, forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(ServiceAdminMixin, SimpleHistoryAdmin, ScopedModelAdmin):
+class ProjectAdmin(ServiceAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     form = ProjectAdminForm
     edit_roles = LEDGER_EDITORS
     list_display = ("name", "code", "level", "stage", "category", "responsible_unit", "street",
@@ -64,6 +64,14 @@ class ProjectAdmin(ServiceAdminMixin, SimpleHistoryAdmin, ScopedModelAdmin):
                                      "stats_registered_on")}),
         (None, {"fields": ("expected_version",)}),
     )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._ensure_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def has_change_history_permission(self, request, obj=None):
+        # Reverting to an old version would bypass the services; history is read-only.
+        return False
 
     def get_readonly_fields(self, request, obj=None):
         # The stage moves only through 变更阶段, which applies the stage rules.
