@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import models
 
-from .context import current_request
+from .context import NO_REQUEST, current_request
 from .models import AuditEvent, User
 
 
@@ -37,7 +37,7 @@ def record(
     obj: models.Model,
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    info = current_request.get()
+    info = current_request.get() or NO_REQUEST
     return AuditEvent.objects.create(
         actor=actor,
         actor_name=str(actor) if actor else "system",

@@ -11,4 +11,6 @@ class RequestInfo:
     request_id: str = ""
 
 
-current_request: ContextVar[RequestInfo] = ContextVar("current_request", default=RequestInfo())
+NO_REQUEST = RequestInfo()
+# None outside a request (commands, tasks): audit records then carry no IP or request id.
+current_request: ContextVar[RequestInfo | None] = ContextVar("current_request", default=None)

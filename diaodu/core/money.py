@@ -16,7 +16,9 @@ WAN_PER_YI = Decimal(10000)
 MAX_WAN = Decimal("999999999999.99")  # Decimal(14, 2)
 
 
-def parse_wan(value: object, *, field: str, label: str, allow_none: bool = False) -> Decimal | None:
+def parse_wan(
+    value: object, *, field: str, label: str, allow_none: bool = False
+) -> Decimal | None:
     """A 万元 amount from user input: non-negative, at most two decimal places."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if allow_none:
@@ -25,16 +27,14 @@ def parse_wan(value: object, *, field: str, label: str, allow_none: bool = False
     if isinstance(value, float):
         # A float has already lost the exact cents the user typed; refuse to guess.
         value = repr(value)
+    invalid = UserError("money.invalid", _("%(label)s不是有效金额：%(value)s")
+                        % {"label": label, "value": value}, field)
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
-        raise UserError(
-            "money.invalid", _("%(label)s不是有效金额：%(value)s") % {"label": label, "value": value},
-            field,
-        ) from None
+        raise invalid from None
     if not amount.is_finite():
-        raise UserError("money.invalid", _("%(label)s不是有效金额：%(value)s")
-                        % {"label": label, "value": value}, field)
+        raise invalid
     if amount < 0:
         raise UserError("money.negative", _("%(label)s不能为负数。") % {"label": label}, field)
     if amount != amount.quantize(CENT):

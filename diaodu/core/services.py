@@ -123,7 +123,7 @@ def calendar_seed_from_package(*, actor: User | None, years: range | None = None
             for day, (is_workday, name) in package_exceptions(year).items():
                 if day in admin_days:
                     continue
-                _, created = CalendarDay.objects.update_or_create(
+                _day, created = CalendarDay.objects.update_or_create(
                     date=day,
                     defaults={"is_workday": is_workday, "name": name,
                               "source": CalendarDay.Source.PACKAGE},

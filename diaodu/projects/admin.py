@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.contrib.filters.admin import RelatedDropdownFilter
@@ -67,6 +68,9 @@ class ProjectAdmin(ServiceAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._ensure_in_scope(request, object_id)
+        if request.method == "POST":
+            # Old versions are for reading; reverting is not an edit path.
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_change_history_permission(self, request, obj=None):

@@ -2,6 +2,7 @@
 history in one transaction (DESIGN §4)."""
 
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from django.db import transaction
@@ -164,7 +165,7 @@ def _changes_since(project: Project, expected_version: int) -> str:
     records = list(project.history.filter(version__gte=expected_version)
                    .select_related("history_user").order_by("version", "history_id"))
     lines = []
-    for older, newer in zip(records, records[1:], strict=False):
+    for older, newer in pairwise(records):
         delta = newer.diff_against(older, excluded_fields=["version", "created_at"])
         fields = "、".join(
             f"{_label(c.field)}：{c.old if c.old not in (None, '') else '空'} → "
