@@ -1,0 +1,67 @@
+"""The permission matrix (STYLE.md, after NetBox): every URL × role × own / other unit.
+
+Each row names a URL pattern, how to build its arguments from the `own` and `other` projects,
+and the expected status per role for each. A meta-test fails when a URL pattern of ours has no
+row, so a new page cannot ship without a decision on who may open it.
+"""
+
+OK, FORBIDDEN, NOT_FOUND, REDIRECT = 200, 403, 404, 302
+
+ROLES = ("street_a_reporter", "street_a_head", "dispatcher", "stats_user", "leader",
+         "taskforce_member", "sysadmin", "secadmin", "auditor")
+
+# Roles that see every project; the reporter and head of street A see their own street.
+SEE_ALL = {"dispatcher", "stats_user", "leader"}
+SEE_OWN = {"street_a_reporter", "street_a_head"}
+# The three administrators see no project data; the task-force member here is in no task force.
+NO_PROJECTS = {"sysadmin", "secadmin", "auditor", "taskforce_member"}
+
+
+def project_page(own_ok=OK, edit_only=False):
+    """Expected status of a per-project page for (role, which project)."""
+
+    def expect(role: str, which: str) -> int:
+        if edit_only:
+            return own_ok if role == "dispatcher" else NOT_FOUND
+        if role in SEE_ALL or (role in SEE_OWN and which == "own"):
+            return own_ok
+        return NOT_FOUND
+
+    return expect
+
+
+def admin_project_page(role: str, which: str) -> int:
+    # Out of scope is "not found" before any permission check: no existence leak.
+    if role in SEE_ALL or (role in SEE_OWN and which == "own"):
+        return OK
+    return NOT_FOUND
+
+
+def listing(role: str, which: str) -> int:
+    return OK
+
+
+def admin_listing_for(allowed: set[str]):
+    return lambda role, which: OK if role in allowed else FORBIDDEN
+
+
+MATRIX = {
+    # name: (argument builder, expectation)
+    "home": (None, lambda role, which: REDIRECT),
+    "projects:list": (None, listing),
+    "projects:detail": ("pk", project_page()),
+    "projects:stage": ("pk", project_page(edit_only=True)),
+    "admin:projects_project_changelist": (
+        None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
+    "admin:projects_project_change": ("pk", admin_project_page),
+    "admin:projects_project_history": ("pk", admin_project_page),
+    "admin:projects_project_simple_history": ("pk_version", admin_project_page),
+    "admin:core_user_changelist": (None, admin_listing_for({"sysadmin", "secadmin"})),
+    "admin:core_auditevent_changelist": (None, admin_listing_for({"auditor"})),
+    "admin:core_orgunit_changelist": (None, admin_listing_for(set(ROLES))),
+    "admin:core_calendarday_changelist": (None, admin_listing_for(set(ROLES))),
+    "admin:projects_campaignentry_changelist": (
+        None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
+    "admin:cases_taskforce_changelist": (
+        None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
+}
