@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "treebeard",
     "diaodu.core",
     "diaodu.projects",
+    "diaodu.investment",
+    "diaodu.schedule",
     "diaodu.cases",
     "diaodu.demo",
 ]

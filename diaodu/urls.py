@@ -6,5 +6,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="projects:list", permanent=False), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("projects/", include("diaodu.projects.urls")),
+    path("investment/", include("diaodu.investment.urls")),
+    path("schedule/", include("diaodu.schedule.urls")),
+    path("cases/", include("diaodu.cases.urls")),
     path("admin/", admin.site.urls),
 ]

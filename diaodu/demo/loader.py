@@ -5,6 +5,7 @@ services, in one transaction; a second run changes nothing."""
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from importlib import import_module
 
 from django.db import transaction
 
@@ -175,8 +176,21 @@ def _generated_projects(units, users, categories, campaigns, rng):
                                         batch=batch, listed_on=campaigns[phase].held_on)
 
 
+# Demo sections of later apps, loaded after the ledger. Each module has `load() -> bool`
+# that finds units, users and projects by code/username/name and is idempotent by itself.
+SECTIONS: list[str] = []
+
+
 def load_demo() -> bool:
-    """Load the demo if it is not there yet. Returns True when it loaded something."""
+    """Load whatever part of the demo is not there yet. Returns True when it loaded something."""
+    loaded = _load_ledger()
+    for section in SECTIONS:
+        with transaction.atomic():
+            loaded |= import_module(section).load()
+    return loaded
+
+
+def _load_ledger() -> bool:
     if OrgUnit.objects.filter(code=data.DISTRICT[0]).exists():
         return False
     rng = random.Random(410102)

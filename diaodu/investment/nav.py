@@ -1,0 +1,5 @@
+"""Sidebar items of the investment app (collected by diaodu/navigation.py)."""
+
+
+def items(request) -> list[dict]:
+    return []
