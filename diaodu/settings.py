@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "django_tasks_db",
     "treebeard",
     "diaodu.core",
     "diaodu.projects",
@@ -139,6 +140,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# Background and scheduled work (django.tasks): jobs are rows in the database; run workers
+# with `diaodu db_worker` on any number of machines (PostgreSQL: SELECT … FOR UPDATE SKIP
+# LOCKED). Daily jobs re-enqueue themselves; `diaodu schedule_daily` starts the chain.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
 }
 
 # History is read-only: a revert would write without the services' checks and audit.
