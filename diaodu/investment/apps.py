@@ -6,3 +6,27 @@ class InvestmentConfig(AppConfig):
     name = "diaodu.investment"
     label = "investment"
     verbose_name = _("投资调度")
+
+    def ready(self) -> None:
+        from diaodu.core import scoping
+        from diaodu.core.roles import LEDGER_EDITORS, Role
+
+        from . import models
+
+        through_project = scoping.ScopeRule(
+            unit_paths=("project__responsible_unit", "project__street"),
+            taskforce_path="project__task_forces")
+        scoping.register(models.AnnualPlan, through_project)
+        scoping.register(models.ProgressReport, through_project)
+        scoping.register(models.RegistrationPlan, through_project)
+        scoping.register(models.ReportAdjustment, scoping.ScopeRule(
+            unit_paths=("report__project__responsible_unit", "report__project__street"),
+            taskforce_path="report__project__task_forces"))
+        # Rounds and reminders are the DRC's working objects; units meet them via reports.
+        scoping.register(models.ReportingRound, scoping.ScopeRule(public=True))
+        scoping.register(models.Reminder, scoping.ScopeRule(unit_paths=("unit",)))
+        scoping.register(models.PlanAdjustment, scoping.ScopeRule(
+            readers=LEDGER_EDITORS | {Role.LEADER, Role.STATS}))
+        scoping.register(models.DispatchSettings, scoping.ScopeRule(readers=LEDGER_EDITORS))
+        scoping.register(models.MonthlyRollup, scoping.ScopeRule(
+            unit_paths=("unit", "street")))

@@ -14,6 +14,7 @@ from diaodu.core.errors import ConflictError, UserError
 from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.core.money import parse_wan
 from diaodu.core.roles import LEDGER_EDITORS, Role
+from diaodu.investment import rollups
 
 from . import rules
 from .codes import code_problem, normalize_code
@@ -199,6 +200,7 @@ def project_update(*, actor: User | None, project: Project, expected_version: in
         ensure_version(project, expected_version)
         cleaned = _clean(changes, instance=project)
         before = _snapshot(project)
+        old_bucket = rollups.Bucket.of(project)
         for field, value in cleaned.items():
             setattr(project, field, value)
         _check_whole(project)
@@ -209,6 +211,8 @@ def project_update(*, actor: User | None, project: Project, expected_version: in
         project._history_user = actor
         project.save()
         audit.record(actor, "project.update", project, delta)
+        # Moving a project to another unit, street, level or category moves its figures.
+        rollups.project_moved(project, old_bucket)
     return project
 
 

@@ -1,0 +1,170 @@
+from decimal import Decimal
+
+import pytest
+
+from diaodu.core.errors import ConflictError, NotFound, UserError
+from diaodu.core.models import AuditEvent
+from diaodu.investment import services
+from diaodu.investment.models import MonthlyRollup, ProgressReport, ReportStatus
+
+from .conftest import fill_and_submit, open_month, report_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_round_creates_one_draft_per_active_project(march, building_a, building_b):
+    assert march.reports.count() == 2
+    assert set(march.reports.values_list("status", flat=True)) == {ReportStatus.DRAFT}
+
+
+def test_whole_workflow_counts_in_rollups(march, building_a, street_a_reporter, street_a_head,
+                                         dispatcher):
+    report = fill_and_submit(street_a_reporter, report_of(march, building_a), "120.50",
+                             "3120.50")
+    assert report.status == ReportStatus.SUBMITTED and report.ytd_completed == Decimal("120.50")
+    report = services.report_unit_approve(actor=street_a_head, report=report,
+                                          expected_version=report.version)
+    report = services.report_approve(actor=dispatcher, report=report,
+                                     expected_version=report.version)
+    assert report.status == ReportStatus.APPROVED
+    row = MonthlyRollup.objects.get(year=2022, month=3, unit=building_a.responsible_unit)
+    assert row.completed_in_month == Decimal("120.50") and row.completed_ytd == Decimal("120.50")
+    actions = list(AuditEvent.objects.filter(object_type="investment.progressreport")
+                   .order_by("id").values_list("action", flat=True))
+    assert actions == ["report.save", "report.submit", "report.unit_approve", "report.approve"]
+
+
+def test_return_shows_reason_and_allows_correction(march, building_a, street_a_reporter,
+                                                   dispatcher):
+    report = fill_and_submit(street_a_reporter, report_of(march, building_a), "100", "3100")
+    with pytest.raises(UserError):
+        services.report_return(actor=dispatcher, report=report, reason=" ",
+                               expected_version=report.version)
+    report = services.report_return(actor=dispatcher, report=report, reason="累计数与台账不符",
+                                    expected_version=report.version)
+    assert report.status == ReportStatus.RETURNED and report.return_reason == "累计数与台账不符"
+    report = fill_and_submit(street_a_reporter, report, "90", "3090")
+    assert report.status == ReportStatus.SUBMITTED and report.return_reason == ""
+
+
+def test_another_units_report_is_not_found(march, building_b, street_a_reporter):
+    report = report_of(march, building_b)
+    with pytest.raises(NotFound):
+        services.report_save(actor=street_a_reporter, report=report, expected_version=1,
+                             completed_in_period="1", cumulative_completed="1")
+    assert ProgressReport.objects.get(pk=report.pk).version == 1
+
+
+@pytest.mark.parametrize("period, cumulative, field", [
+    ("-5", "100", "completed_in_period"), ("abc", "100", "completed_in_period"),
+    ("1.234", "100", "completed_in_period"), ("10", "-1", "cumulative_completed"),
+])
+def test_bad_amounts_are_refused(march, building_a, street_a_reporter, period, cumulative,
+                                 field):
+    report = report_of(march, building_a)
+    with pytest.raises(UserError) as error:
+        services.report_save(actor=street_a_reporter, report=report, expected_version=1,
+                             completed_in_period=period, cumulative_completed=cumulative)
+    assert error.value.field == field
+    report.refresh_from_db()
+    assert report.version == 1 and report.completed_in_period == 0
+
+
+def test_stale_version_is_refused_showing_the_other_change(march, building_a, street_a_reporter,
+                                                           street_a_head):
+    report = report_of(march, building_a)
+    services.report_save(actor=street_a_head, report=report, expected_version=1,
+                         completed_in_period="50", cumulative_completed="3050")
+    with pytest.raises(ConflictError) as error:
+        services.report_save(actor=street_a_reporter, report=report, expected_version=1,
+                             completed_in_period="60", cumulative_completed="3060")
+    assert "street_a_head" in error.value.message and "50.00" in error.value.message
+    report.refresh_from_db()
+    assert report.completed_in_period == Decimal("50.00")
+
+
+def test_submitting_twice_is_idempotent(march, building_a, street_a_reporter):
+    report = fill_and_submit(street_a_reporter, report_of(march, building_a), "10", "3010")
+    again = services.report_submit(actor=street_a_reporter, report=report,
+                                   expected_version=report.version)
+    assert again.version == report.version
+    assert AuditEvent.objects.filter(action="report.submit").count() == 1
+
+
+def test_locked_round_refuses_edits_and_takes_corrections(march, building_a, street_a_reporter,
+                                                          dispatcher):
+    report = fill_and_submit(street_a_reporter, report_of(march, building_a), "100", "3100")
+    report = services.report_approve(actor=dispatcher, report=report,
+                                     expected_version=report.version)
+    services.round_lock(actor=dispatcher, round_=march)
+    with pytest.raises(UserError) as error:
+        services.report_return(actor=dispatcher, report=report, reason="x",
+                               expected_version=report.version)
+    assert error.value.code == "round.locked"
+    services.report_adjust(actor=dispatcher, report=report, delta_completed="-20.00",
+                           reason="统计局核减")
+    row = MonthlyRollup.objects.get(year=2022, month=3, unit=building_a.responsible_unit)
+    assert row.completed_in_month == Decimal("80.00")
+    report.refresh_from_db()
+    assert report.ytd_completed == Decimal("80.00") and report.completed_in_period == 100
+
+
+def test_quality_checks_on_submit(dispatcher, march, building_a, street_a_reporter):
+    report = fill_and_submit(street_a_reporter, report_of(march, building_a), "100", "3100")
+    services.report_approve(actor=dispatcher, report=report, expected_version=report.version)
+    april = open_month(dispatcher, 2022, 4)
+    later = report_of(april, building_a)
+    later = services.report_save(actor=street_a_reporter, report=later, expected_version=1,
+                                 completed_in_period="10", cumulative_completed="3000",
+                                 physical_progress="x")
+    with pytest.raises(UserError) as error:
+        services.report_submit(actor=street_a_reporter, report=later,
+                               expected_version=later.version)
+    assert error.value.code == "quality.cumulative_decreased"
+    assert error.value.field == "cumulative_completed"
+    later = services.report_save(actor=street_a_reporter, report=later,
+                                 expected_version=later.version, completed_in_period="900",
+                                 cumulative_completed="4000", physical_progress="")
+    with pytest.raises(UserError) as error:
+        services.report_submit(actor=street_a_reporter, report=later,
+                               expected_version=later.version)
+    assert error.value.field == "physical_progress"
+    later = fill_and_submit(street_a_reporter, later, "900", "10500")
+    assert set(later.review_flags) == {"jump", "overrun"}
+    assert later.ytd_completed == Decimal("1000.00")
+
+
+def test_cumulative_beyond_tolerance_is_refused(march, building_a, street_a_reporter):
+    with pytest.raises(UserError) as error:
+        fill_and_submit(street_a_reporter, report_of(march, building_a), "100", "11001")
+    assert error.value.code == "quality.cumulative_exceeds_total"
+
+
+def test_overdue_is_marked(dispatcher, building_a, street_a_reporter):
+    round_ = open_month(dispatcher, 2022, 1, due_in_days=1)
+    report = fill_and_submit(street_a_reporter, report_of(round_, building_a), "1", "3001")
+    assert report.is_overdue
+
+
+def test_plan_targets_and_adjustment(dispatcher, building_a):
+    plan = services.annual_plan_create(actor=dispatcher, project=building_a, year=2022,
+                                       planned_investment="1000.00")
+    assert plan.monthly_targets[0] == "83.33" and plan.monthly_targets[-1] == "1000.00"
+    services.annual_plan_approve(actor=dispatcher, plan=plan)
+    with pytest.raises(UserError):
+        services.annual_plan_adjust(actor=dispatcher, plan=plan, planned_investment="1200",
+                                    reason="")
+    services.annual_plan_adjust(actor=dispatcher, plan=plan, planned_investment="1200",
+                                reason="追加投资")
+    row = MonthlyRollup.objects.get(year=2022, month=12, unit=building_a.responsible_unit)
+    assert row.planned_annual == Decimal("1200.00")
+    assert plan.adjustments.get().previous_investment == Decimal("1000.00")
+
+
+def test_monthly_round_opens_once_on_its_day(building_a):
+    from datetime import date
+
+    assert services.round_open_monthly_if_due(today=date(2022, 5, 10)) is None
+    round_ = services.round_open_monthly_if_due(today=date(2022, 5, 18))
+    assert round_.reports.count() == 1 and round_.due_at.day == 24
+    assert services.round_open_monthly_if_due(today=date(2022, 5, 19)) is None
