@@ -28,6 +28,7 @@ from .models import (
     PlanAdjustment,
     PlanStatus,
     ProgressReport,
+    RegistrationPlan,
     Reminder,
     ReportAdjustment,
     ReportingRound,
@@ -44,7 +45,7 @@ def _require_dispatcher(actor: User | None) -> None:
         raise UserError("permission.denied", _("只有调度员可以执行此操作。"))
 
 
-def _fills_for(actor: User, project: Project) -> bool:
+def can_fill(actor: User, project: Project) -> bool:
     """The responsible unit fills in its projects' reports; a unit head also those of the
     units below."""
     role = role_of(actor)
@@ -345,7 +346,7 @@ def report_save(*, actor: User, report: ProgressReport, expected_version: int | 
                            label=_("开工累计完成"))
     with transaction.atomic():
         report = _locked_report(actor, report)
-        if not _fills_for(actor, report.project):
+        if not can_fill(actor, report.project):
             raise NotFound
         _ensure_open(report)
         _ensure_version(report, expected_version)
@@ -385,7 +386,7 @@ def report_submit(*, actor: User, report: ProgressReport,
     """Submit for review. Submitting an already-submitted report again changes nothing."""
     with transaction.atomic():
         report = _locked_report(actor, report)
-        if not _fills_for(actor, report.project):
+        if not can_fill(actor, report.project):
             raise NotFound
         if report.status not in EDITABLE and report.submitted_by_id is not None and (
                 expected_version is None or int(expected_version) == report.version):
@@ -410,7 +411,7 @@ def report_unit_approve(*, actor: User, report: ProgressReport,
     """The unit head approves a submitted report before the DRC's review."""
     with transaction.atomic():
         report = _locked_report(actor, report)
-        if role_of(actor) != Role.UNIT_HEAD or not _fills_for(actor, report.project):
+        if role_of(actor) != Role.UNIT_HEAD or not can_fill(actor, report.project):
             raise NotFound
         _ensure_open(report)
         _ensure_version(report, expected_version)
@@ -430,7 +431,7 @@ def report_return(*, actor: User, report: ProgressReport, reason: str,
         report = _locked_report(actor, report)
         role = role_of(actor)
         allowed = {ReportStatus.SUBMITTED} if role == Role.UNIT_HEAD and \
-            _fills_for(actor, report.project) else \
+            can_fill(actor, report.project) else \
             {ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED} if role in LEDGER_EDITORS \
             else set()
         if not allowed:
@@ -501,3 +502,22 @@ def report_adjust(*, actor: User | None, report: ProgressReport, delta_completed
                      {"delta_completed": delta, "reason": reason.strip()})
         rollups.refresh_project(report.project, report.round.year)
     return adjustment
+
+
+# ---------------------------------------------------------------- statistics registration
+
+def registration_plan_set(*, actor: User | None, project: Project, due_month: date,
+                          responsible_unit: OrgUnit, note: str = "") -> RegistrationPlan:
+    """拟入库: name the unit responsible for registering a project by a due month."""
+    if actor is not None and role_of(actor) not in (Role.STATS, *LEDGER_EDITORS):
+        raise UserError("permission.denied", _("只有统计人员或调度员可以安排拟入库项目。"))
+    if project.stats_registered_on:
+        raise UserError("registration.already", _("该项目已入库。"), "project")
+    with transaction.atomic():
+        plan, _created = RegistrationPlan.objects.update_or_create(
+            project=project, defaults={"due_month": due_month.replace(day=1),
+                                       "responsible_unit": responsible_unit,
+                                       "note": note.strip(), "created_by": actor})
+        audit.record(actor, "registration_plan.set", plan,
+                     {"due_month": due_month.replace(day=1), "unit": responsible_unit})
+    return plan

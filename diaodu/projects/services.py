@@ -301,3 +301,28 @@ def category_create(*, actor: User | None, code: str, name: str, sort: int = 0) 
         category = Category.objects.create(code=code, name=name, sort=sort)
         audit.record(actor, "category.create", category, {"code": code, "name": name})
     return category
+
+
+def project_register_stats(*, actor: User | None, project: Project, registered_on: date | None,
+                           expected_version: int | None = None) -> Project:
+    """入库: the statistics bureau records (or clears) the registration date."""
+    if actor is not None and actor.role not in (Role.STATS, *LEDGER_EDITORS):
+        raise UserError("permission.denied", _("只有统计人员或调度员可以登记入库。"))
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        ensure_version(project, expected_version)
+        if registered_on and registered_on > timezone.localdate():
+            raise UserError("project.registered_future", _("入库日期不能晚于今天。"),
+                            "stats_registered_on")
+        if registered_on and not project.actual_start:
+            raise UserError("project.registered_not_started",
+                            _("项目尚未开工，不能入库（先入库、后有数，以开工为准）。"),
+                            "stats_registered_on")
+        before = project.stats_registered_on
+        project.stats_registered_on = registered_on
+        project.version += 1
+        project._history_user = actor
+        project.save()
+        audit.record(actor, "project.register_stats", project,
+                     {"stats_registered_on": [before, registered_on]})
+    return project

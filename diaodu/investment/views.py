@@ -1,0 +1,279 @@
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from diaodu.core.errors import UserError
+from diaodu.core.models import OrgUnit
+from diaodu.core.money import wan_to_yi
+from diaodu.core.roles import LEDGER_EDITORS, Role, role_of
+from diaodu.core.views import ShellMixin
+from diaodu.projects import services as project_services
+from diaodu.projects.models import Level
+from diaodu.projects.selectors import project_get
+
+from . import quality, selectors, services
+from .forms import RegisterForm, ReportForm, ReviewForm, RoundOpenForm
+from .models import Cadence, ReportStatus
+
+
+def _apply(request, form, call):
+    """Run a service; a UserError lands on its form field (or as a message)."""
+    try:
+        call()
+    except UserError as error:
+        if form is not None and error.field in form.fields:
+            form.add_error(error.field, error.message)
+        else:
+            messages.error(request, error.message)
+        return False
+    return True
+
+
+class ReportListView(ShellMixin, TemplateView):
+    template_name = "investment/report_list.html"
+    title = gettext_lazy("进度填报")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        rounds = list(selectors.round_list(user=user)[:24])
+        try:
+            round_id = int(self.request.GET.get("round") or (rounds[0].pk if rounds else 0))
+        except ValueError:
+            round_id = 0
+        status = self.request.GET.get("status", "")
+        status = status if status in ReportStatus.values else ""
+        reports = selectors.report_list(user=user, round_id=round_id, status=status)
+        page = Paginator(reports, 50).get_page(self.request.GET.get("page"))
+        context.update(rounds=rounds, round_id=round_id, status=status, page=page,
+                       statuses=ReportStatus.choices)
+        return context
+
+
+class ReportDetailView(ShellMixin, TemplateView):
+    """The report form (works at phone width) with the review actions the role allows."""
+
+    template_name = "investment/report_detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and role_of(request.user):
+            self.report = selectors.report_get(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def _can(self):
+        user, report = self.request.user, self.report
+        role = role_of(user)
+        editable = report.status in services.EDITABLE and not report.round.is_locked
+        fills = services.can_fill(user, report.project)
+        return {
+            "fill": fills and editable,
+            "unit_review": role == Role.UNIT_HEAD and fills and not report.round.is_locked
+            and report.status == ReportStatus.SUBMITTED,
+            "review": role in LEDGER_EDITORS and not report.round.is_locked
+            and report.status in (ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED),
+        }
+
+    def get_context_data(self, form=None, review_form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.report
+        form = form or ReportForm(initial={
+            "completed_in_period": report.completed_in_period,
+            "cumulative_completed": report.cumulative_completed,
+            "physical_progress": report.physical_progress, "issues": report.issues,
+            "expected_version": report.version})
+        context.update(
+            report=report, title=str(report), form=form, can=self._can(),
+            review_form=review_form or ReviewForm(initial={"expected_version": report.version}),
+            flags=[quality.FLAG_LABELS.get(f, f) for f in report.review_flags],
+            reminders=selectors.reminders_for(user=self.request.user, report=report),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "")
+        can = self._can()
+        report, user = self.report, request.user
+        if action in ("save", "submit") and can["fill"]:
+            form = ReportForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+
+                def run():
+                    saved = services.report_save(
+                        actor=user, report=report, expected_version=data["expected_version"],
+                        completed_in_period=data["completed_in_period"],
+                        cumulative_completed=data["cumulative_completed"],
+                        physical_progress=data["physical_progress"], issues=data["issues"])
+                    if action == "submit":
+                        services.report_submit(actor=user, report=saved,
+                                               expected_version=saved.version)
+
+                if _apply(request, form, run):
+                    done = _("已提交。") if action == "submit" else _("已保存。")
+                    messages.success(request, done)
+                    return redirect("investment:report", pk=report.pk)
+            return self.render_to_response(self.get_context_data(form=form))
+        if action in ("unit_approve", "approve", "return") and (can["unit_review"] or
+                                                              can["review"]):
+            form = ReviewForm(request.POST)
+            if form.is_valid():
+                version = form.cleaned_data["expected_version"]
+                calls = {
+                    "unit_approve": lambda: services.report_unit_approve(
+                        actor=user, report=report, expected_version=version),
+                    "approve": lambda: services.report_approve(
+                        actor=user, report=report, expected_version=version),
+                    "return": lambda: services.report_return(
+                        actor=user, report=report, reason=form.cleaned_data["reason"],
+                        expected_version=version),
+                }
+                if _apply(request, form, calls[action]):
+                    messages.success(request, _("操作成功。"))
+                    return redirect("investment:report", pk=report.pk)
+            return self.render_to_response(self.get_context_data(review_form=form))
+        raise Http404
+
+
+class DispatcherMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and role_of(request.user) not in LEDGER_EDITORS:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RoundListView(DispatcherMixin, ShellMixin, TemplateView):
+    template_name = "investment/round_list.html"
+    title = gettext_lazy("调度轮次")
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context.update(rounds=selectors.round_list(user=self.request.user)[:36],
+                       form=form or RoundOpenForm(initial={
+                           "cadence": Cadence.MONTHLY, "period_start": today.replace(day=1)}))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = RoundOpenForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            projects = None
+            if data["campaign_only"]:
+                projects = list(services.active_projects().filter(
+                    campaign_entries__isnull=False).distinct())
+
+            def run():
+                self.opened = services.round_open(
+                    actor=request.user, cadence=data["cadence"],
+                    period_start=data["period_start"], period_end=data["period_end"],
+                    due_at=data["due_at"], title=data["title"], projects=projects)
+
+            if _apply(request, form, run):
+                messages.success(request, _("已开启：%(t)s") % {"t": self.opened})
+                return redirect("investment:round", pk=self.opened.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class RoundDetailView(DispatcherMixin, ShellMixin, TemplateView):
+    """Round overview: who has not reported (催报 with one click), review progress, lock."""
+
+    template_name = "investment/round_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        round_ = selectors.round_get(user=self.request.user, pk=self.kwargs["pk"])
+        units = selectors.round_overview(user=self.request.user, round_=round_)
+        context.update(round=round_, title=str(round_), units=units,
+                       totals={k: sum(getattr(u, k) for u in units)
+                               for k in ("total", "pending", "submitted", "approved",
+                                         "returned", "overdue")})
+        return context
+
+    def post(self, request, *args, **kwargs):
+        round_ = selectors.round_get(user=request.user, pk=kwargs["pk"])
+        action = request.POST.get("action")
+        if action == "lock":
+            services.round_lock(actor=request.user, round_=round_)
+            messages.success(request, _("本轮已锁定。"))
+        elif action == "remind":
+            try:
+                unit = OrgUnit.objects.get(pk=request.POST.get("unit"))
+            except (OrgUnit.DoesNotExist, ValueError):
+                raise Http404 from None
+            if _apply(request, None, lambda: services.round_remind(
+                    actor=request.user, round_=round_, unit=unit)):
+                messages.success(request, _("已向 %(u)s 催报。") % {"u": unit})
+        else:
+            raise Http404
+        return redirect("investment:round", pk=round_.pk)
+
+
+class KpiView(ShellMixin, TemplateView):
+    template_name = "investment/kpis.html"
+    title = gettext_lazy("投资完成情况")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        try:
+            year = int(self.request.GET.get("year") or today.year)
+            month = int(self.request.GET.get("month") or (12 if year < today.year
+                                                           else today.month))
+            date(year, month, 1)
+        except ValueError:
+            year, month = today.year, today.month
+        scope = self.request.GET.get("scope", "key")
+        levels = (Level.PROVINCE, Level.CITY) if scope == "key" else ()
+        result = selectors.year_kpis(user=self.request.user, year=year, month=month,
+                                     levels=levels)
+        context.update(k=result, year=year, month=month, scope=scope,
+                       planned_yi=wan_to_yi(result.planned_annual),
+                       completed_yi=wan_to_yi(result.completed_ytd),
+                       years=range(today.year, 2019, -1), months=range(1, 13))
+        return context
+
+
+class RegistrationView(ShellMixin, TemplateView):
+    """入库 reconciliation: started projects ≥ 500万元 not registered yet, and 拟入库."""
+
+    template_name = "investment/registration.html"
+    title = gettext_lazy("统计入库")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        next_month = (today.replace(day=28) + timezone.timedelta(days=5)).replace(day=1)
+        done, total, rate = selectors.registration_rate(user=user)
+        context.update(
+            unregistered=selectors.unregistered(user=user)[:200],
+            plans=selectors.registration_plans(user=user, month=next_month),
+            next_month=next_month, done=done, total=total, rate=rate,
+            can_register=role_of(user) in (Role.STATS, *LEDGER_EDITORS),
+            today=today,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if role_of(request.user) not in (Role.STATS, *LEDGER_EDITORS):
+            raise Http404
+        project = project_get(user=request.user, pk=request.POST.get("project"))
+        form = RegisterForm(request.POST)
+        if form.is_valid():
+            if _apply(request, None, lambda: project_services.project_register_stats(
+                    actor=request.user, project=project,
+                    registered_on=form.cleaned_data["registered_on"],
+                    expected_version=form.cleaned_data["expected_version"])):
+                messages.success(request, _("%(p)s 已登记入库。") % {"p": project})
+        else:
+            messages.error(request, _("请填写有效的入库日期。"))
+        return redirect("investment:registration")
+
+

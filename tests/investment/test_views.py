@@ -1,0 +1,116 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from diaodu.investment import services
+from diaodu.investment.models import ProgressReport, ReportStatus
+
+from ..factories import ProjectFactory
+from .conftest import fill_and_submit, open_month, report_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reporter_fills_and_submits_on_the_form(client, march, building_a, street_a_reporter):
+    client.force_login(street_a_reporter)
+    url = reverse("investment:report", args=[report_of(march, building_a).pk])
+    assert "本期完成投资" in client.get(url).content.decode()
+    response = client.post(url, {"action": "submit", "completed_in_period": "12.345",
+                                 "cumulative_completed": "100", "physical_progress": "x",
+                                 "expected_version": 1})
+    assert "最多保留两位小数" in response.content.decode()
+    response = client.post(url, {"action": "submit", "completed_in_period": "12.34",
+                                 "cumulative_completed": "3012.34",
+                                 "physical_progress": "主体封顶", "expected_version": 1})
+    assert response.status_code == 302
+    report = ProgressReport.objects.get(pk=report_of(march, building_a).pk)
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.completed_in_period == Decimal("12.34")
+
+
+def test_other_units_report_is_404(client, march, building_b, street_a_reporter):
+    client.force_login(street_a_reporter)
+    url = reverse("investment:report", args=[report_of(march, building_b).pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "save"}).status_code == 404
+
+
+def test_returned_report_shows_reason(client, march, building_a, street_a_reporter, dispatcher):
+    report = fill_and_submit(street_a_reporter, report_of(march, building_a), "1", "3001")
+    services.report_return(actor=dispatcher, report=report, reason="形象进度描述不清",
+                           expected_version=report.version)
+    client.force_login(street_a_reporter)
+    body = client.get(reverse("investment:report", args=[report.pk])).content.decode()
+    assert "退回原因：形象进度描述不清" in body
+
+
+def test_dispatcher_reminds_and_locks(client, march, building_a, dispatcher, street_a_reporter):
+    client.force_login(dispatcher)
+    url = reverse("investment:round", args=[march.pk])
+    body = client.get(url).content.decode()
+    assert "催报" in body
+    client.post(url, {"action": "remind", "unit": building_a.responsible_unit_id})
+    assert march.reminders.get().pending == 1
+    client.force_login(street_a_reporter)
+    body = client.get(reverse("investment:report",
+                              args=[report_of(march, building_a).pk])).content.decode()
+    assert "催报" in body
+    client.force_login(dispatcher)
+    client.post(url, {"action": "lock"})
+    march.refresh_from_db()
+    assert march.is_locked
+
+
+def test_rounds_page_is_for_dispatchers(client, street_a_reporter, dispatcher):
+    client.force_login(street_a_reporter)
+    assert client.get(reverse("investment:rounds")).status_code == 404
+    client.force_login(dispatcher)
+    assert client.get(reverse("investment:rounds")).status_code == 200
+
+
+def test_report_list_query_count(client, dispatcher, street_a, django_assert_num_queries):
+    ProjectFactory.create_batch(3, responsible_unit=street_a, stage="construction",
+                                actual_start="2021-01-01")
+    open_month(dispatcher, 2022, 3)
+    client.force_login(dispatcher)
+    url = reverse("investment:reports")
+    client.get(url)
+    with django_assert_num_queries(7) as baseline:
+        client.get(url)
+    ProjectFactory.create_batch(20, responsible_unit=street_a, stage="construction",
+                                actual_start="2021-01-01")
+    open_month(dispatcher, 2022, 4)
+    with django_assert_num_queries(len(baseline.captured_queries)):
+        client.get(url)
+
+
+def test_round_overview_query_count(client, dispatcher, march, django_assert_num_queries):
+    client.force_login(dispatcher)
+    url = reverse("investment:round", args=[march.pk])
+    client.get(url)
+    with django_assert_num_queries(6):
+        client.get(url)
+
+
+def test_kpi_page(client, dispatcher, march, building_a, street_a_reporter):
+    plan = services.annual_plan_create(actor=dispatcher, project=building_a, year=2022,
+                                       planned_investment="1000")
+    services.annual_plan_approve(actor=dispatcher, plan=plan)
+    report = fill_and_submit(street_a_reporter, report_of(march, building_a), "250", "3250")
+    services.report_approve(actor=dispatcher, report=report, expected_version=report.version)
+    client.force_login(dispatcher)
+    body = client.get(reverse("investment:kpis"),
+                      {"year": 2022, "month": 3, "scope": "all"}).content.decode()
+    assert "25.0%" in body
+
+
+def test_stats_registers_a_project(client, stats_user, building_a):
+    client.force_login(stats_user)
+    url = reverse("investment:registration")
+    assert building_a.name in client.get(url).content.decode()
+    client.post(url, {"project": building_a.pk, "registered_on": "2021-03-20",
+                      "expected_version": building_a.version})
+    building_a.refresh_from_db()
+    assert str(building_a.stats_registered_on) == "2021-03-20"
+    assert building_a.name not in client.get(url).content.decode().split("已开工未入库")[1]
