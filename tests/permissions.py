@@ -45,6 +45,10 @@ def admin_listing_for(allowed: set[str]):
     return lambda role, which: OK if role in allowed else FORBIDDEN
 
 
+def dispatcher_only(role: str, which: str) -> int:
+    return OK if role == "dispatcher" else NOT_FOUND
+
+
 MATRIX = {
     # name: (argument builder, expectation)
     "home": (None, lambda role, which: REDIRECT),
@@ -62,6 +66,12 @@ MATRIX = {
     "admin:core_calendarday_changelist": (None, admin_listing_for(set(ROLES))),
     "admin:projects_campaignentry_changelist": (
         None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
+    "investment:reports": (None, listing),
+    "investment:report": ("report", project_page()),
+    "investment:rounds": (None, dispatcher_only),
+    "investment:round": ("round", dispatcher_only),
+    "investment:kpis": (None, listing),
+    "investment:registration": (None, listing),
     "admin:cases_taskforce_changelist": (
         None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
 }

@@ -18,7 +18,7 @@ def _our_url_names(resolver=None, namespace=""):
 
 
 def _is_ours(name: str) -> bool:
-    return name.startswith(("projects:", "home")) or any(
+    return name.startswith(("projects:", "investment:", "home")) or any(
         name.startswith(f"admin:{app}_") and name.endswith(("_changelist", "_change",
                                                             "_history"))
         for app in ("projects_project",)) or name in MATRIX
@@ -33,7 +33,27 @@ CASES = [(role, name, which) for name, (build, _) in sorted(MATRIX.items())
          for which in (("own", "other") if build else ("own",)) for role in ROLES]
 
 
+def _report_of(project):
+    """The project's report in a monthly round (opened on first use)."""
+    from datetime import date, datetime
+
+    from django.utils import timezone
+
+    from diaodu.investment import services
+    from diaodu.investment.models import ReportingRound
+
+    round_ = ReportingRound.objects.first() or services.round_open(
+        actor=None, cadence="monthly", period_start=date(2022, 3, 1),
+        period_end=date(2022, 3, 31), opens_at=timezone.make_aware(datetime(2022, 3, 18)),
+        due_at=timezone.make_aware(datetime(2022, 3, 24, 18)))
+    return round_.reports.get(project=project)
+
+
 def _args(build, project):
+    if build == "report":
+        return [_report_of(project).pk]
+    if build == "round":
+        return [_report_of(project).round_id]
     if build == "pk":
         return [project.pk]
     if build == "pk_version":
