@@ -40,6 +40,11 @@ FIRMS = ["豫西", "中原", "郑西", "嵩岳", "绿城", "华夏", "金桥", "
 
 
 def _code(rng: random.Random, when: date, kind: int) -> str:
+    """A SAMPLE project code in the form of its time: old (yyyy, 6-digit serial) before the
+    2020-11 reform, new (yymm, 5 characters + check character) after (FACTS.md)."""
+    if when < date(2020, 11, 1):
+        return f"{max(when.year, 2016)}-410102-{rng.randint(40, 79):02d}-{kind:02d}-" \
+               f"{rng.randint(0, 999999):06d}"
     tail = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(6))
     return f"{when:%y%m}-410102-{rng.randint(1, 9):02d}-{kind:02d}-{tail}"
 
@@ -117,7 +122,7 @@ def _named_projects(units, users, categories, campaigns, rng):
 
 STAGE_WEIGHTS = [(Stage.PIPELINE, 10), (Stage.NEGOTIATING, 8), (Stage.SIGNED, 8),
                  (Stage.PREPARATION, 22), (Stage.CONSTRUCTION, 45), (Stage.COMPLETED, 17)]
-LEVEL_WEIGHTS = [(Level.PROVINCE, 12), (Level.CITY, 35), (Level.DISTRICT, 53)]
+LEVEL_WEIGHTS = [(Level.PROVINCE, 15), (Level.CITY, 40), (Level.DISTRICT, 45)]
 UNIT_FOR_CATEGORY = {
     "education": "410102-JYJ", "health": "410102-WJW", "road": "410102-CJJ",
     "industry": "410102-GXJ", "commerce": "410102-FGW", "ecology": "410102-STHJ",
@@ -142,13 +147,15 @@ def _generated_projects(units, users, categories, campaigns, rng):
         used.add(name)
         stage = rng.choice(stages)
         level = rng.choice(levels)
-        scale = {Level.PROVINCE: (100000, 900000), Level.CITY: (20000, 300000),
+        scale = {Level.PROVINCE: (200000, 1500000), Level.CITY: (50000, 600000),
                  Level.DISTRICT: (800, 60000)}[level]
         total = Decimal(rng.randint(scale[0] * 100, scale[1] * 100)) / 100
         unit = units[UNIT_FOR_CATEGORY[category]] if category in UNIT_FOR_CATEGORY else street
         start = completion = registered = None
         if stage in (Stage.CONSTRUCTION, Stage.COMPLETED):
-            start = date(2020, 3, 1) + timedelta(days=rng.randint(0, 2100))
+            # Most of today's key projects started in 2019–2021 (big multi-year works).
+            start = date(2019, 1, 1) + timedelta(
+                days=rng.randint(0, 1100) if rng.random() < 0.7 else rng.randint(1100, 2500))
             start = min(start, LATEST_DEMO_DATE - timedelta(days=200))
             # Some started projects are not registered yet (拟入库): a realistic gap.
             if total >= 500 and rng.random() < 0.85:
@@ -178,7 +185,7 @@ def _generated_projects(units, users, categories, campaigns, rng):
 
 # Demo sections of later apps, loaded after the ledger. Each module has `load() -> bool`
 # that finds units, users and projects by code/username/name and is idempotent by itself.
-SECTIONS: list[str] = []
+SECTIONS: list[str] = ["diaodu.demo.investment"]
 
 
 def load_demo() -> bool:

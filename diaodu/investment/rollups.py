@@ -23,6 +23,10 @@ from .models import (
 )
 
 
+ROLLUP_VALUES = ("planned_cumulative", "planned_annual", "completed_in_month", "completed_ytd",
+                 "project_count", "reported_count")
+
+
 @dataclass(frozen=True)
 class Bucket:
     unit_id: int
@@ -68,21 +72,33 @@ def refresh(bucket: Bucket, year: int) -> None:
 
     key = {"year": year, "unit_id": bucket.unit_id, "street_id": bucket.street_id,
            "level": bucket.level, "category_id": bucket.category_id}
+    existing = {row.month: row for row in MonthlyRollup.objects.filter(**key)}
     if not plans and not completed:
         MonthlyRollup.objects.filter(**key).delete()
         return
     annual = sum((p.planned_investment for p in plans), ZERO)
     ytd = ZERO
+    new_rows, changed = [], []
     for month in range(1, 13):
         ytd += completed[month]
-        MonthlyRollup.objects.update_or_create(**key, month=month, defaults={
+        values = {
             "planned_cumulative": sum((p.target(month) for p in plans), ZERO),
             "planned_annual": annual,
             "completed_in_month": completed[month],
             "completed_ytd": ytd,
             "project_count": len(plans),
             "reported_count": reported[month],
-        })
+        }
+        row = existing.get(month)
+        if row is None:
+            new_rows.append(MonthlyRollup(**key, month=month, **values))
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            changed.append(row)
+    # Only the months that differ are written: an approval in May touches May–December.
+    MonthlyRollup.objects.bulk_create(new_rows)
+    MonthlyRollup.objects.bulk_update(changed, list(ROLLUP_VALUES))
 
 
 def refresh_project(project: Project, year: int) -> None:

@@ -276,14 +276,15 @@ def round_open_monthly_if_due(*, today: date | None = None) -> ReportingRound | 
                       due_at=max(due_at, opens_at + timedelta(hours=1)), opens_at=opens_at)
 
 
-def round_lock(*, actor: User | None, round_: ReportingRound) -> ReportingRound:
+def round_lock(*, actor: User | None, round_: ReportingRound,
+               at: datetime | None = None) -> ReportingRound:
     """Close a round after review: from now on every edit is refused."""
     _require_dispatcher(actor)
     with transaction.atomic():
         round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
         if round_.is_locked:
             return round_
-        round_.locked_at, round_.locked_by = timezone.now(), actor
+        round_.locked_at, round_.locked_by = at or timezone.now(), actor
         round_.save(update_fields=["locked_at", "locked_by"])
         audit.record(actor, "round.lock", round_, {})
     return round_
@@ -337,7 +338,7 @@ def ytd_of(report: ProgressReport, completed_in_period: Decimal) -> Decimal:
     return (sum(earlier, ZERO) + completed_in_period + sum(corrections, ZERO)).quantize(CENT)
 
 
-def report_save(*, actor: User, report: ProgressReport, expected_version: int | None,
+def report_save(*, actor: User | None, report: ProgressReport, expected_version: int | None,
                 completed_in_period: Any, cumulative_completed: Any,
                 physical_progress: str = "", issues: str = "") -> ProgressReport:
     """Fill in (or correct a returned) report. Checks come on submit; amounts are checked now."""
@@ -346,7 +347,7 @@ def report_save(*, actor: User, report: ProgressReport, expected_version: int | 
                            label=_("开工累计完成"))
     with transaction.atomic():
         report = _locked_report(actor, report)
-        if not can_fill(actor, report.project):
+        if actor is not None and not can_fill(actor, report.project):
             raise NotFound
         _ensure_open(report)
         _ensure_version(report, expected_version)
@@ -381,14 +382,18 @@ def _check_quality(report: ProgressReport) -> list[str]:
                            jump_factor=config.jump_factor))
 
 
-def report_submit(*, actor: User, report: ProgressReport,
-                  expected_version: int | None) -> ProgressReport:
-    """Submit for review. Submitting an already-submitted report again changes nothing."""
+def report_submit(*, actor: User | None, report: ProgressReport, expected_version: int | None,
+                  at: datetime | None = None) -> ProgressReport:
+    """Submit for review. Submitting an already-submitted report again changes nothing.
+
+    `at` is the submission time when loading historical reports (default: now); overdue is
+    judged against it.
+    """
     with transaction.atomic():
         report = _locked_report(actor, report)
-        if not can_fill(actor, report.project):
+        if actor is not None and not can_fill(actor, report.project):
             raise NotFound
-        if report.status not in EDITABLE and report.submitted_by_id is not None and (
+        if report.status not in EDITABLE and report.submitted_at is not None and (
                 expected_version is None or int(expected_version) == report.version):
             return report  # a double click or a retried request
         _ensure_open(report)
@@ -397,7 +402,7 @@ def report_submit(*, actor: User, report: ProgressReport,
             raise UserError("report.not_editable", _("该填报已提交，不能重复提交。"))
         report.ytd_completed = ytd_of(report, report.completed_in_period)
         report.review_flags = _check_quality(report)
-        now = timezone.now()
+        now = at or timezone.now()
         report.status = ReportStatus.SUBMITTED
         report.submitted_by, report.submitted_at = actor, now
         report.is_overdue = now > report.round.due_at
@@ -447,9 +452,10 @@ def report_return(*, actor: User, report: ProgressReport, reason: str,
         return _save(report, actor, "report.return", {"reason": reason.strip()})
 
 
-def report_approve(*, actor: User, report: ProgressReport,
-                   expected_version: int | None) -> ProgressReport:
-    """The dispatcher's final approval: the figures now count in the rollups and KPIs."""
+def report_approve(*, actor: User | None, report: ProgressReport,
+                   expected_version: int | None, at: datetime | None = None) -> ProgressReport:
+    """The dispatcher's final approval: the figures now count in the rollups and KPIs.
+    (`at`: the review time when loading historical reports.)"""
     _require_dispatcher(actor)
     with transaction.atomic():
         report = _locked_report(actor, report)
@@ -459,7 +465,7 @@ def report_approve(*, actor: User, report: ProgressReport,
             raise UserError("report.not_approvable",
                             _("当前状态（%(s)s）不能审定。") % {"s": report.get_status_display()})
         report.status = ReportStatus.APPROVED
-        report.reviewed_by, report.reviewed_at = actor, timezone.now()
+        report.reviewed_by, report.reviewed_at = actor, at or timezone.now()
         _save(report, actor, "report.approve", {})
         rollups.refresh_project(report.project, report.round.year)
     return report
