@@ -22,7 +22,6 @@ from .models import (
     ReportStatus,
 )
 
-
 ROLLUP_VALUES = ("planned_cumulative", "planned_annual", "completed_in_month", "completed_ytd",
                  "project_count", "reported_count")
 

@@ -527,3 +527,43 @@ def registration_plan_set(*, actor: User | None, project: Project, due_month: da
         audit.record(actor, "registration_plan.set", plan,
                      {"due_month": due_month.replace(day=1), "unit": responsible_unit})
     return plan
+
+
+def reports_mark_overdue(*, now: datetime | None = None) -> int:
+    """Mark reports not yet submitted after their round's due time as overdue (idempotent)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        late = ProgressReport.objects.filter(status__in=EDITABLE, is_overdue=False,
+                                             round__due_at__lt=now, round__locked_at__isnull=True)
+        ids = list(late.values_list("pk", flat=True))
+        ProgressReport.objects.filter(pk__in=ids).update(is_overdue=True)
+        if ids:
+            audit.record(None, "report.mark_overdue", ReportingRound.objects.filter(
+                reports__pk=ids[0]).first(), {"reports": len(ids)})
+    return len(ids)
+
+
+def dispatch_settings_update(*, actor: User | None, **values: Any) -> DispatchSettings:
+    """Change the quality thresholds or the monthly round's calendar."""
+    _require_dispatcher(actor)
+    limits = {"round_open_day": (1, 28), "round_due_day": (1, 28), "round_due_hour": (0, 23),
+              "overrun_tolerance_pct": (0, 100)}
+    for field, (low, high) in limits.items():
+        if field in values and not low <= int(values[field]) <= high:
+            label = DispatchSettings._meta.get_field(field).verbose_name
+            raise UserError("settings.out_of_range", _("%(f)s应在 %(lo)s 到 %(hi)s 之间。")
+                            % {"f": label, "lo": low, "hi": high}, field)
+    if "jump_factor" in values and Decimal(str(values["jump_factor"])) <= 1:
+        raise UserError("settings.jump_factor", _("跳增倍数应大于1。"), "jump_factor")
+    with transaction.atomic():
+        row = DispatchSettings.objects.select_for_update().order_by("pk").first() or \
+            DispatchSettings()
+        before = {f: getattr(row, f) for f in values}
+        for field, value in values.items():
+            setattr(row, field, value)
+        if row.round_due_day < row.round_open_day:
+            raise UserError("settings.due_before_open", _("截止日不能早于开启日。"),
+                            "round_due_day")
+        row.save()
+        audit.record(actor, "dispatch_settings.update", row, audit.diff(before, values))
+    return row

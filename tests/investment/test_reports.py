@@ -168,3 +168,36 @@ def test_monthly_round_opens_once_on_its_day(building_a):
     round_ = services.round_open_monthly_if_due(today=date(2022, 5, 18))
     assert round_.reports.count() == 1 and round_.due_at.day == 24
     assert services.round_open_monthly_if_due(today=date(2022, 5, 19)) is None
+
+
+def test_settings_are_validated_and_audited(dispatcher, street_a_reporter):
+    with pytest.raises(UserError):
+        services.dispatch_settings_update(actor=street_a_reporter, round_open_day=10)
+    with pytest.raises(UserError) as error:
+        services.dispatch_settings_update(actor=dispatcher, round_open_day=30)
+    assert error.value.field == "round_open_day"
+    with pytest.raises(UserError) as error:
+        services.dispatch_settings_update(actor=dispatcher, round_open_day=20, round_due_day=19)
+    assert error.value.code == "settings.due_before_open"
+    row = services.dispatch_settings_update(actor=dispatcher, jump_factor=Decimal("4"))
+    assert row.jump_factor == Decimal("4")
+    assert AuditEvent.objects.filter(action="dispatch_settings.update").count() == 1
+
+
+def test_admin_plan_edit_goes_through_the_service(client, dispatcher, building_a):
+    from django.urls import reverse
+
+    plan = services.annual_plan_create(actor=dispatcher, project=building_a, year=2022,
+                                       planned_investment="1000")
+    services.annual_plan_approve(actor=dispatcher, plan=plan)
+    client.force_login(dispatcher)
+    url = reverse("admin:investment_annualplan_change", args=[plan.pk])
+    response = client.post(url, {"planned_investment": "1500", "reason": "",
+                                 "expected_version": 2})
+    assert response.status_code == 200
+    assert "须填写原因" in response.content.decode()
+    response = client.post(url, {"planned_investment": "1500", "reason": "追加",
+                                 "expected_version": 2})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.planned_investment == Decimal("1500.00") and plan.adjustments.count() == 1
