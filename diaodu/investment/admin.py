@@ -119,7 +119,7 @@ class DispatchSettingsAdmin(ServiceAdminMixin, ScopedModelAdmin):
     edit_roles = LEDGER_EDITORS
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and not DispatchSettings.objects.exists()
+        return False  # one row, created by migration 0002; it is edited, never added
 
 
 @admin.register(MonthlyRollup)

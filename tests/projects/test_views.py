@@ -73,7 +73,7 @@ def test_list_query_count_is_constant(client, dispatcher, street_a, django_asser
     client.force_login(dispatcher)
     ProjectFactory.create_batch(3, responsible_unit=street_a, street=street_a)
     client.get(LIST)  # warm caches (content types, sessions)
-    with django_assert_num_queries(12) as few:
+    with django_assert_num_queries(11) as few:
         client.get(LIST)
     ProjectFactory.create_batch(30, responsible_unit=street_a, street=street_a)
     with django_assert_num_queries(len(few.captured_queries)):
@@ -85,7 +85,7 @@ def test_detail_query_count(client, dispatcher, project_a, django_assert_num_que
     client.force_login(dispatcher)
     url = reverse("projects:detail", args=[project_a.pk])
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
 
 
