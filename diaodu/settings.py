@@ -88,7 +88,12 @@ TEMPLATES = [
 ]
 
 SQLITE_DEFAULT = f"sqlite:///{DATA_DIR / 'diaodu.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", SQLITE_DEFAULT))}
+DATABASES = {"default": dj_database_url.parse(
+    os.environ.get("DATABASE_URL", SQLITE_DEFAULT),
+    # Keep server connections open between requests (a new PostgreSQL connection costs more
+    # than a whole report submit); health checks drop ones the server has closed.
+    conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True,
+)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database lives in the data folder; create it on first use.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

@@ -75,3 +75,24 @@ MATRIX = {
     "admin:cases_taskforce_changelist": (
         None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
 }
+
+
+# 进度计划 (schedule): everyone who sees a project reads its Gantt and baselines; the
+# dispatcher and the project's own street (reporter, head) edit it.
+def schedule_editor_page(role: str, which: str) -> int:
+    if role == "dispatcher" or (role in SEE_OWN and which == "own"):
+        return OK
+    return NOT_FOUND
+
+
+MATRIX.update({
+    "schedule:board": (None, listing),
+    "schedule:gantt": ("pk", project_page()),
+    "schedule:baselines": ("pk", project_page()),
+    "schedule:edit": ("pk", schedule_editor_page),
+    "schedule:links": ("pk", schedule_editor_page),
+    "schedule:settings": ("pk", schedule_editor_page),
+    "schedule:template": ("pk", schedule_editor_page),
+    "admin:schedule_milestonetype_changelist": (None, admin_listing_for(set(ROLES))),
+    "admin:schedule_scheduletemplate_changelist": (None, admin_listing_for(set(ROLES))),
+})

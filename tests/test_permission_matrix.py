@@ -18,7 +18,7 @@ def _our_url_names(resolver=None, namespace=""):
 
 
 def _is_ours(name: str) -> bool:
-    return name.startswith(("projects:", "investment:", "home")) or any(
+    return name.startswith(("projects:", "investment:", "schedule:", "home")) or any(
         name.startswith(f"admin:{app}_") and name.endswith(("_changelist", "_change",
                                                             "_history"))
         for app in ("projects_project",)) or name in MATRIX

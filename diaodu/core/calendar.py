@@ -5,9 +5,15 @@ on weekdays and 调休 make-up workdays that fall on weekends. WorkCalendar is p
 those exceptions as a dict, so schedules and tests can use it without a database.
 """
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
+
+# The span the working-day index covers; schedules outside it are refused by the services.
+INDEX_FIRST = date(2000, 1, 1)
+INDEX_LAST = date(2060, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,53 @@ class WorkCalendar:
         while not self.is_workday(day):
             day += timedelta(days=1)
         return day
+
+    def previous_workday(self, day: date) -> date:
+        """`day` itself if it is a workday, else the one before."""
+        while not self.is_workday(day):
+            day -= timedelta(days=1)
+        return day
+
+    # Working-day indices: the n-th working day since INDEX_FIRST is index n (0-based). Built
+    # once per calendar as a sorted list of ordinals; each lookup is one bisect.
+
+    @cached_property
+    def _ordinals(self) -> list[int]:
+        first, last = INDEX_FIRST.toordinal(), INDEX_LAST.toordinal()
+        overrides = {d.toordinal(): w for d, w in self.overrides.items()}
+        # date.weekday() == (ordinal + 6) % 7
+        return [o for o in range(first, last + 1)
+                if overrides.get(o, (o + 6) % 7 < 5)]
+
+    @staticmethod
+    def in_index_range(day: date) -> bool:
+        return INDEX_FIRST <= day <= INDEX_LAST
+
+    def _check(self, day: date) -> int:
+        if not self.in_index_range(day):
+            raise ValueError(f"{day} is outside the working-day index ({INDEX_FIRST}–{INDEX_LAST})")
+        return day.toordinal()
+
+    def index_on_or_after(self, day: date) -> int:
+        """Index of `day` when it is a working day, else of the next working day."""
+        return bisect_left(self._ordinals, self._check(day))
+
+    def index_on_or_before(self, day: date) -> int:
+        """Index of `day` when it is a working day, else of the previous working day."""
+        return bisect_right(self._ordinals, self._check(day)) - 1
+
+    def index_of(self, day: date) -> int:
+        """Index of a working day; ValueError for a day off."""
+        i = self.index_on_or_after(day)
+        if self.day_at(i) != day:
+            raise ValueError(f"{day} is not a working day")
+        return i
+
+    def day_at(self, index: int) -> date:
+        """The working day with this index."""
+        if not 0 <= index < len(self._ordinals):
+            raise ValueError(f"working-day index {index} is outside the calendar")
+        return date.fromordinal(self._ordinals[index])
 
 
 def load_calendar() -> WorkCalendar:

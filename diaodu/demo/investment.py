@@ -90,10 +90,8 @@ def _load_2021(projects: list[Project]) -> dict[int, Decimal]:
             report = services.report_save(
                 actor=None, report=report, expected_version=report.version,
                 completed_in_period=amount, cumulative_completed=cumulative[report.project_id],
-                physical_progress=text if floor else "场地平整、桩基施工")
-            report = services.report_submit(actor=None, report=report,
-                                            expected_version=report.version,
-                                            at=_aware(round_.period_start.replace(day=22)))
+                physical_progress=text if floor else "场地平整、桩基施工", submit=True,
+                at=_aware(round_.period_start.replace(day=22)))
             services.report_approve(actor=None, report=report, expected_version=report.version,
                                     at=_aware(round_.period_start.replace(day=26)))
         services.round_lock(actor=None, round_=round_, at=_aware(round_.period_end, 20))
@@ -121,14 +119,12 @@ def _load_2022(projects: list[Project], cumulative: dict[int, Decimal]) -> None:
             if month == 2 and index % 9 == 8:
                 continue  # not reported yet: the round overview shows whom to remind
             cumulative[report.project_id] += amount
+            late = month == 2 and index % 7 == 5
             report = services.report_save(
                 actor=None, report=report, expected_version=report.version,
                 completed_in_period=amount, cumulative_completed=cumulative[report.project_id],
-                physical_progress="春节后复工，主体施工" if month == 2 else "冬季施工，养护")
-            late = month == 2 and index % 7 == 5
-            report = services.report_submit(
-                actor=None, report=report, expected_version=report.version,
-                at=_aware(date(2022, month, 26 if late else rng.randint(19, 23))))
+                physical_progress="春节后复工，主体施工" if month == 2 else "冬季施工，养护",
+                submit=True, at=_aware(date(2022, month, 26 if late else rng.randint(19, 23))))
             if month == 1 or index % 4 == 0:
                 services.report_approve(actor=None, report=report,
                                         expected_version=report.version,

@@ -340,8 +340,10 @@ def ytd_of(report: ProgressReport, completed_in_period: Decimal) -> Decimal:
 
 def report_save(*, actor: User | None, report: ProgressReport, expected_version: int | None,
                 completed_in_period: Any, cumulative_completed: Any,
-                physical_progress: str = "", issues: str = "") -> ProgressReport:
-    """Fill in (or correct a returned) report. Checks come on submit; amounts are checked now."""
+                physical_progress: str = "", issues: str = "", submit: bool = False,
+                at: datetime | None = None) -> ProgressReport:
+    """Fill in (or correct a returned) report; with `submit`, also submit it in the same
+    transaction (the form's 提交 button). Amounts are checked now, the rest on submit."""
     period = parse_wan(completed_in_period, field="completed_in_period", label=_("本期完成投资"))
     cumulative = parse_wan(cumulative_completed, field="cumulative_completed",
                            label=_("开工累计完成"))
@@ -359,9 +361,12 @@ def report_save(*, actor: User | None, report: ProgressReport, expected_version:
         report.completed_in_period, report.cumulative_completed = period, cumulative
         report.physical_progress, report.issues = physical_progress.strip(), issues.strip()
         report.ytd_completed = ytd_of(report, period)
-        return _save(report, actor, "report.save", {
+        report = _save(report, actor, "report.save", {
             "completed_in_period": [before[0], period],
             "cumulative_completed": [before[1], cumulative]})
+        if submit:
+            report = _submit(actor, report, at)
+    return report
 
 
 def _check_quality(report: ProgressReport) -> list[str]:
@@ -380,6 +385,18 @@ def _check_quality(report: ProgressReport) -> list[str]:
             total_investment=report.project.total_investment),
         quality.Thresholds(overrun_tolerance_pct=config.overrun_tolerance_pct,
                            jump_factor=config.jump_factor))
+
+
+def _submit(actor: User | None, report: ProgressReport, at: datetime | None) -> ProgressReport:
+    """Submit a locked, editable report whose YTD is current."""
+    report.review_flags = _check_quality(report)
+    now = at or timezone.now()
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_by, report.submitted_at = actor, now
+    report.is_overdue = now > report.round.due_at
+    report.return_reason = ""
+    return _save(report, actor, "report.submit",
+                 {"flags": report.review_flags, "overdue": report.is_overdue})
 
 
 def report_submit(*, actor: User | None, report: ProgressReport, expected_version: int | None,
@@ -401,14 +418,7 @@ def report_submit(*, actor: User | None, report: ProgressReport, expected_versio
         if report.status not in EDITABLE:
             raise UserError("report.not_editable", _("该填报已提交，不能重复提交。"))
         report.ytd_completed = ytd_of(report, report.completed_in_period)
-        report.review_flags = _check_quality(report)
-        now = at or timezone.now()
-        report.status = ReportStatus.SUBMITTED
-        report.submitted_by, report.submitted_at = actor, now
-        report.is_overdue = now > report.round.due_at
-        report.return_reason = ""
-        return _save(report, actor, "report.submit",
-                     {"flags": report.review_flags, "overdue": report.is_overdue})
+        return _submit(actor, report, at)
 
 
 def report_unit_approve(*, actor: User, report: ProgressReport,

@@ -106,14 +106,12 @@ class ReportDetailView(ShellMixin, TemplateView):
                 data = form.cleaned_data
 
                 def run():
-                    saved = services.report_save(
+                    services.report_save(
                         actor=user, report=report, expected_version=data["expected_version"],
                         completed_in_period=data["completed_in_period"],
                         cumulative_completed=data["cumulative_completed"],
-                        physical_progress=data["physical_progress"], issues=data["issues"])
-                    if action == "submit":
-                        services.report_submit(actor=user, report=saved,
-                                               expected_version=saved.version)
+                        physical_progress=data["physical_progress"], issues=data["issues"],
+                        submit=action == "submit")
 
                 if _apply(request, form, run):
                     done = _("已提交。") if action == "submit" else _("已保存。")

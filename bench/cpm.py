@@ -1,0 +1,95 @@
+"""CPM engine against networkx's longest path on the same random DAG (DESIGN §7).
+
+    uv run python bench/cpm.py
+
+Each size builds one acyclic network with shuffled activity numbers (so no input order helps
+either side) and a mix of FS/SS/FF/SF links with lags and leads. Both sides get their input
+ready-made and are timed on the computation only, best of a few runs:
+- ours: `cpm.solve` — topological order, forward and backward pass, total and free float,
+  critical path;
+- networkx: `dag_longest_path_length` on a DiGraph with the same links turned into the same
+  start-to-start weights, plus one edge per end activity to a sink weighted by the days it holds —
+  the project length only, no backward pass.
+Both must agree on the project length. The object API (`cpm.schedule`, one Activity and one
+Link object per row, as the services call it) is timed too and printed for information.
+"""
+
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import networkx as nx
+
+from diaodu.schedule import cpm
+
+KINDS = (cpm.FS, cpm.FS, cpm.FS, cpm.SS, cpm.FF, cpm.SF)
+
+
+def network(n: int, m: int, seed: int = 410102) -> cpm.Network:
+    rng = random.Random(seed)
+    label = list(range(n))
+    rng.shuffle(label)
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < m:
+        a = rng.randrange(n - 1)
+        b = min(n - 1, a + 1 + int(rng.expovariate(1 / 50)))
+        pairs.add((label[a], label[b]))
+    links = list(pairs)
+    rng.shuffle(links)
+    return cpm.Network(
+        durations=[rng.randint(0, 30) for _ in range(n)],
+        preds=[p for p, _ in links], succs=[s for _, s in links],
+        kinds=[rng.choice(KINDS) for _ in links], lags=[rng.randint(-2, 5) for _ in links])
+
+
+def nx_graph(net: cpm.Network) -> nx.DiGraph:
+    dur = net.durations
+    coef = {cpm.FS: (1, 0), cpm.SS: (0, 0), cpm.FF: (1, -1), cpm.SF: (0, -1)}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(len(dur)))
+    graph.add_weighted_edges_from(
+        (p, s, lag + coef[k][0] * dur[p] + coef[k][1] * dur[s])
+        for p, s, k, lag in zip(net.preds, net.succs, net.kinds, net.lags, strict=True))
+    ends = [i for i in range(len(dur)) if not graph.out_degree(i)]
+    # A milestone (duration 0) is dated on its day, as in the engine.
+    graph.add_weighted_edges_from((i, "end", dur[i] or 1) for i in ends)
+    return graph
+
+
+def best_of(runs: int, fn):
+    best, value = float("inf"), None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        value = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, value
+
+
+def run(name: str, n: int, m: int, goal_s: float | None, runs: int) -> None:
+    net = network(n, m)
+    ours_s, result = best_of(runs, lambda: cpm.solve(net))
+    graph = nx_graph(net)
+    nx_s, length = best_of(runs, lambda: nx.dag_longest_path_length(graph))
+    assert length == result.finish, (length, result.finish)
+
+    activities = [cpm.Activity(key=i, duration=d) for i, d in enumerate(net.durations)]
+    links = [cpm.Link(p, s, k, lag) for p, s, k, lag in
+             zip(net.preds, net.succs, net.kinds, net.lags, strict=True)]
+    objects_s, same = best_of(runs, lambda: cpm.schedule(activities, links))
+    assert same.finish == result.finish
+
+    ratio = nx_s / ours_s
+    print(f"{name}: {n} activities, {m} links, project {result.finish} working days, "
+          f"{sum(result.critical)} critical; object API {objects_s:.2f}s")
+    goal = "ratio>=4" if goal_s is None else f"ours<={goal_s}s and ratio>=4"
+    met = ratio >= 4 and (goal_s is None or ours_s <= goal_s)
+    print(f"BENCH {name}: ours={ours_s:.2f}s networkx={nx_s:.2f}s ratio={ratio:.1f} "
+          f"goal {goal}: {'met' if met else 'missed'}")
+
+
+if __name__ == "__main__":
+    run("cpm_10k", 10_000, 30_000, None, runs=5)
+    run("cpm_100k", 100_000, 300_000, 0.6, runs=3)
