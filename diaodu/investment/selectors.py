@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from diaodu.core.errors import NotFound
 from diaodu.core.models import OrgUnit
 from diaodu.core.money import quantize_wan
+from diaodu.core.roles import Role, role_of
 from diaodu.core.scoping import scope_for
 from diaodu.projects.models import Level, Project
 
@@ -26,9 +27,15 @@ from .models import (
 REGISTRATION_THRESHOLD = Decimal("500")  # 万元: projects from this size must be registered
 
 
-def report_list(*, user, round_id: int | None = None, status: str = "") -> QuerySet:
+def report_list(*, user, round_id: int | None = None, status: str = "",
+                mine: bool = False) -> QuerySet:
+    """Reports `user` may see; `mine`: only those the user's unit fills in."""
     qs = scope_for(user, ProgressReport).select_related(
         "round", "project", "project__responsible_unit", "project__street")
+    if mine and user.unit_id:
+        qs = qs.filter(project__responsible_unit__path__startswith=user.unit.path) \
+            if role_of(user) == Role.UNIT_HEAD else \
+            qs.filter(project__responsible_unit_id=user.unit_id)
     if round_id:
         qs = qs.filter(round_id=round_id)
     if status:

@@ -50,10 +50,14 @@ class ReportListView(ShellMixin, TemplateView):
             round_id = 0
         status = self.request.GET.get("status", "")
         status = status if status in ReportStatus.values else ""
-        reports = selectors.report_list(user=user, round_id=round_id, status=status)
+        # Units start from what they fill in; the street's other projects are one click away.
+        fills = role_of(user) in (Role.REPORTER, Role.UNIT_HEAD)
+        mine = self.request.GET.get("mine", "1" if fills else "") == "1"
+        reports = selectors.report_list(user=user, round_id=round_id, status=status,
+                                        mine=mine)
         page = Paginator(reports, 50).get_page(self.request.GET.get("page"))
         context.update(rounds=rounds, round_id=round_id, status=status, page=page,
-                       statuses=ReportStatus.choices)
+                       statuses=ReportStatus.choices, mine=mine, fills=fills)
         return context
 
 

@@ -114,3 +114,17 @@ def test_stats_registers_a_project(client, stats_user, building_a):
     building_a.refresh_from_db()
     assert str(building_a.stats_registered_on) == "2021-03-20"
     assert building_a.name not in client.get(url).content.decode().split("已开工未入库")[1]
+
+
+def test_reporter_starts_from_own_units_reports(client, dispatcher, street_a,
+                                               street_a_reporter, drc):
+    ProjectFactory(name="街道自己的项目", responsible_unit=street_a, street=street_a,
+                   stage="construction", actual_start="2021-01-01")
+    ProjectFactory(name="部门在本街道的项目", responsible_unit=drc, street=street_a,
+                   stage="construction", actual_start="2021-01-01")
+    open_month(dispatcher, 2022, 3)
+    client.force_login(street_a_reporter)
+    body = client.get(reverse("investment:reports")).content.decode()
+    assert "街道自己的项目" in body and "部门在本街道的项目" not in body
+    body = client.get(reverse("investment:reports"), {"mine": "0"}).content.decode()
+    assert "部门在本街道的项目" in body
