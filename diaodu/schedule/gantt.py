@@ -64,8 +64,10 @@ def render(bars: list[Bar], *, today: date, width: int = 1100) -> str:
     scale = (width - LABEL_WIDTH) / max(total_days, 1)
     height = HEADER + ROW * max(len(bars), 1) + 10
 
+    origin = first.toordinal()
+
     def x(day: date, end: bool = False) -> float:
-        return round(LABEL_WIDTH + ((day - first).days + (1 if end else 0)) * scale, 1)
+        return round(LABEL_WIDTH + (day.toordinal() - origin + end) * scale, 1)
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" role="img" '
            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
@@ -80,61 +82,123 @@ def render(bars: list[Bar], *, today: date, width: int = 1100) -> str:
             label = f"{month:%Y-%m}" if month.month == 1 or i == 0 else f"{month.month}月"
             out.append(f'<text x="{mx + 3}" y="{HEADER - 18}" fill="{COLOURS["text"]}">'
                        f'{label}</text>')
+    # Labels translated once, not once per bar.
+    t_baseline, t_plan, t_actual, t_running = (escape(_("基线")), escape(_("计划")),
+                                                escape(_("实际")), escape(_("进行中")))
+    t_forecast = _("预测 %(start)s — %(finish)s，总浮动 %(float)s 个工作日")
+    grey, text, red = COLOURS["plan"], COLOURS["text"], COLOURS["critical"]
     for i, b in enumerate(bars):
         top = HEADER + i * ROW
         name = b.name if len(b.name) <= 15 else b.name[:14] + "…"
-        out.append(f'<text x="4" y="{top + 17}" fill="{COLOURS["text"]}"'
-                   f'{" font-weight=\"bold\"" if b.critical else ""}>'
+        weight = ' font-weight="bold"' if b.critical else ""
+        out.append(f'<text x="4" y="{top + 17}" fill="{text}"{weight}>'
                    f'<title>{escape(b.name)}</title>{escape(name)}</text>')
         if b.baseline_start and b.baseline_finish:
             bx = x(b.baseline_start)
             out.append(f'<rect class="baseline" x="{bx}" y="{top + 2}" '
                        f'width="{max(x(b.baseline_finish, True) - bx, 2)}" height="4" '
-                       f'fill="{COLOURS["baseline"]}" opacity="0.7"><title>'
-                       f'{escape(_("基线"))} {b.baseline_start} — {b.baseline_finish}'
-                       f'</title></rect>')
+                       f'fill="{COLOURS["baseline"]}" opacity="0.7"><title>{t_baseline} '
+                       f'{b.baseline_start} — {b.baseline_finish}</title></rect>')
         if b.planned_start and b.planned_finish:
             px = x(b.planned_start)
             out.append(f'<rect class="plan" x="{px}" y="{top + 6}" '
                        f'width="{max(x(b.planned_finish, True) - px, 2)}" height="16" '
-                       f'fill="{COLOURS["plan"]}"><title>{escape(_("计划"))} '
-                       f'{b.planned_start} — {b.planned_finish}</title></rect>')
+                       f'fill="{grey}"><title>{t_plan} {b.planned_start} — {b.planned_finish}'
+                       f'</title></rect>')
+        done = b.rag == "done"
         if b.start and b.finish:
-            colour = COLOURS["done"] if b.rag == "done" else \
-                COLOURS["critical"] if b.critical else COLOURS["normal"]
-            tip = escape(_("预测 %(start)s — %(finish)s，总浮动 %(float)s 个工作日")
-                         % {"start": b.start, "finish": b.finish, "float": b.total_float})
+            colour = COLOURS["done"] if done else red if b.critical else COLOURS["normal"]
+            critical = " critical" if b.critical else ""
+            tip = escape(t_forecast % {"start": b.start, "finish": b.finish,
+                                       "float": b.total_float})
             if b.duration == 0 and not b.actual_finish:
                 cx, cy = x(b.start), top + 14
-                out.append(f'<path class="milestone{" critical" if b.critical else ""}" '
+                out.append(f'<path class="milestone{critical}" '
                            f'd="M{cx} {cy - 7}L{cx + 7} {cy}L{cx} {cy + 7}L{cx - 7} {cy}Z" '
                            f'fill="{colour}"><title>{tip}</title></path>')
             else:
                 fx = x(b.start)
-                out.append(f'<rect class="forecast{" critical" if b.critical else ""}" '
-                           f'x="{fx}" y="{top + 9}" width="{max(x(b.finish, True) - fx, 2)}" '
-                           f'height="10" rx="2" fill="{colour}"><title>{tip}</title></rect>')
-            if b.total_float and b.total_float > 0 and b.late_finish and b.rag != "done":
-                x1, x2 = x(b.finish, True), x(b.late_finish, True)
-                out.append(f'<line class="float" x1="{x1}" y1="{top + 14}" x2="{x2}" '
-                           f'y2="{top + 14}" stroke="{COLOURS["float"]}" '
-                           f'stroke-dasharray="2 2"/>')
-            if b.total_float is not None and b.rag != "done":
-                tx = max(x(b.finish, True), x(b.late_finish, True) if b.late_finish else 0)
-                colour = COLOURS["critical"] if b.total_float < 0 else COLOURS["text"]
-                out.append(f'<text x="{tx + 4}" y="{top + 18}" font-size="10" '
-                           f'fill="{colour}">{b.total_float:+d}</text>')
+                out.append(f'<rect class="forecast{critical}" x="{fx}" y="{top + 9}" '
+                           f'width="{max(x(b.finish, True) - fx, 2)}" height="10" rx="2" '
+                           f'fill="{colour}"><title>{tip}</title></rect>')
+            if b.total_float is not None and not done:
+                end_x = x(b.finish, True)
+                late_x = x(b.late_finish, True) if b.late_finish else end_x
+                if b.total_float > 0:
+                    out.append(f'<line class="float" x1="{end_x}" y1="{top + 14}" '
+                               f'x2="{late_x}" y2="{top + 14}" stroke="{COLOURS["float"]}" '
+                               f'stroke-dasharray="2 2"/>')
+                out.append(f'<text x="{max(end_x, late_x) + 4}" y="{top + 18}" '
+                           f'font-size="10" fill="{red if b.total_float < 0 else text}">'
+                           f'{b.total_float:+d}</text>')
         if b.actual_start:
             ax = x(b.actual_start)
-            end = b.actual_finish or max(today, b.actual_start)
+            end_day = b.actual_finish or max(today, b.actual_start)
             out.append(f'<rect class="actual" x="{ax}" y="{top + 20}" '
-                       f'width="{max(x(end, True) - ax, 2)}" height="4" '
-                       f'fill="{COLOURS["actual"]}"><title>{escape(_("实际"))} '
-                       f'{b.actual_start} — {b.actual_finish or _("进行中")}</title></rect>')
+                       f'width="{max(x(end_day, True) - ax, 2)}" height="4" '
+                       f'fill="{COLOURS["actual"]}"><title>{t_actual} {b.actual_start} — '
+                       f'{b.actual_finish or t_running}</title></rect>')
     tx = x(today)
     out.append(f'<line class="today" x1="{tx}" y1="{HEADER - 14}" x2="{tx}" y2="{height}" '
                f'stroke="{COLOURS["today"]}" stroke-dasharray="4 3"/>')
     out.append(f'<text x="{tx + 3}" y="{HEADER - 4}" fill="{COLOURS["today"]}" '
                f'font-size="10">{escape(_("今天"))}</text>')
     out.append("</svg>")
+    return "".join(out)
+
+
+RAG_STYLE = {"red": "background:#fee2e2;color:#b91c1c",
+             "amber": "background:#fef3c7;color:#b45309",
+             "green": "background:#dcfce7;color:#15803d",
+             "done": "background:#f1f5f9;color:#475569"}
+
+
+def rag_badge(rag: str, label: str) -> str:
+    if rag not in RAG_STYLE:
+        return ""
+    return (f'<span class="rag rag-{rag}" style="display:inline-block;padding:0 .4rem;'
+            f'border-radius:4px;{RAG_STYLE[rag]}">{escape(label)}</span>')
+
+
+def table_rows(activities, *, edit_url: str | None, with_slip: bool, rag_labels: dict) -> str:
+    """<tr> rows of the activity table: built here for the same reason as the chart."""
+
+    def d(day) -> str:
+        return day.isoformat() if day else ""
+
+    key, running = escape(_("关键")), escape(_("进行中"))
+    out = []
+    for a in activities:
+        name = escape(a.name)
+        if edit_url:
+            name = f'<a class="text-primary-600" href="{edit_url}?activity={a.pk}">{name}</a>'
+        if a.critical:
+            name += f' <span style="color:#dc2626" class="text-xs">{key}</span>'
+        if a.note:
+            name += f'<div class="text-xs" style="color:#b45309">{escape(a.note)}</div>'
+        actual = ""
+        if a.actual_start:
+            actual = f"{d(a.actual_start)} — {d(a.actual_finish) or running}"
+            if not a.actual_finish:
+                actual += f" {a.percent}%"
+        negative = " text-red-600" if (a.total_float or 0) < 0 else ""
+        slip = ""
+        if with_slip:
+            value = a.slip.finish if a.slip and a.slip.finish is not None else "—"
+            slip = f'<td class="px-2 py-1 text-right tabular-nums">{value}</td>'
+        out.append(
+            f'<tr class="border-t border-base-200 dark:border-base-800'
+            f'{" font-semibold" if a.critical else ""}">'
+            f'<td class="px-2 py-1">{a.position}</td><td class="px-2 py-1">{name}</td>'
+            f'<td class="px-2 py-1 text-right tabular-nums">{a.duration}</td>'
+            f'<td class="px-2 py-1 whitespace-nowrap">{d(a.planned_start)} — '
+            f'{d(a.planned_finish)}</td>'
+            f'<td class="px-2 py-1 whitespace-nowrap">{d(a.early_start)} — '
+            f'{d(a.early_finish)}</td>'
+            f'<td class="px-2 py-1 whitespace-nowrap">{d(a.late_start)} — '
+            f'{d(a.late_finish)}</td>'
+            f'<td class="px-2 py-1 whitespace-nowrap">{actual}</td>'
+            f'<td class="px-2 py-1 text-right tabular-nums{negative}">{a.total_float}</td>'
+            f'<td class="px-2 py-1 text-right tabular-nums">{a.free_float}</td>{slip}'
+            f'<td class="px-2 py-1">{rag_badge(a.rag, rag_labels.get(a.rag, ""))}</td></tr>')
     return "".join(out)

@@ -63,6 +63,11 @@ def baseline_get(*, user, project: Project, pk) -> Baseline | None:
         if str(pk).isdigit() else None
 
 
+def _workdays(calendar: WorkCalendar, start: date, end: date) -> int:
+    """Working days from start to end (negative when end is earlier), by index lookup."""
+    return calendar.index_on_or_before(end) - calendar.index_on_or_before(start)
+
+
 @dataclass
 class Slip:
     """Current forecast against a baseline, in working days (positive = later)."""
@@ -84,13 +89,13 @@ def baseline_slips(*, baseline: Baseline, activities: list[Activity],
         if entry is None or current_start is None or current_finish is None:
             slips[a.pk] = Slip(None, None, entry)
             continue
-        slips[a.pk] = Slip(calendar.workdays_between(entry.start, current_start),
-                           calendar.workdays_between(entry.finish, current_finish), entry)
+        slips[a.pk] = Slip(_workdays(calendar, entry.start, current_start),
+                           _workdays(calendar, entry.finish, current_finish), entry)
     finishes = [a.actual_finish or a.early_finish for a in activities
                 if (a.actual_finish or a.early_finish)]
     project_slip = None
     if baseline.finish_on and finishes:
-        project_slip = calendar.workdays_between(baseline.finish_on, max(finishes))
+        project_slip = _workdays(calendar, baseline.finish_on, max(finishes))
     return slips, project_slip
 
 

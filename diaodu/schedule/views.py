@@ -88,6 +88,10 @@ class GanttView(ProjectScheduleMixin, TemplateView):
             project_slip=project_slip, today=today,
             # gantt.render escapes every text it writes.
             chart=mark_safe(gantt.render(bars, today=today)) if activities else "",
+            rows=mark_safe(gantt.table_rows(  # escaped in gantt.table_rows
+                activities, with_slip=baseline is not None, rag_labels=dict(Rag.choices),
+                edit_url=reverse("schedule:edit", args=[self.project.pk])
+                if self.can_edit else None)),
             rag_counts=Counter(a.rag for a in activities),
             critical_count=sum(a.critical for a in activities),
             rag_labels=dict(Rag.choices),
