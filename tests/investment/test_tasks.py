@@ -35,3 +35,11 @@ def test_command_runs_and_schedules(building_a, capsys):
     call_command("dispatch_daily", "--schedule")
     out = capsys.readouterr().out
     assert "opened=" in out and ("queued" in out)
+
+
+def test_rebuild_command(dispatcher, building_a, capsys):
+    plan = services.annual_plan_create(actor=dispatcher, project=building_a, year=2022,
+                                       planned_investment="120")
+    services.annual_plan_approve(actor=dispatcher, plan=plan)
+    call_command("rebuild_rollups")
+    assert "12 rollup rows" in capsys.readouterr().out
