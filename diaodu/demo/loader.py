@@ -169,7 +169,9 @@ def _generated_projects(units, users, categories, campaigns, rng):
             responsible_unit=unit, street=street, leader=rng.choice(leaders),
             total_investment=total,
             scope=f"{data.S}{categories[category].name}类项目，建设内容以批复为准。",
-            code=_code(rng, planned_start, rng.randint(1, 3)) if with_code else None,
+            # The code is issued at approval, which lies in the past even for future starts.
+            code=_code(rng, min(planned_start, LATEST_DEMO_DATE), rng.randint(1, 3))
+            if with_code else None,
             planned_start=planned_start,
             planned_completion=planned_start + timedelta(days=rng.randint(300, 1100)),
             actual_start=start, actual_completion=completion, stats_registered_on=registered,

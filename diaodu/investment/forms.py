@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from diaodu.core.forms import ShellFormMixin
+
 from .models import Cadence
 
 
-class ReportForm(forms.Form):
+class ReportForm(ShellFormMixin, forms.Form):
     # Amounts are text so the service gives the precise Chinese message (negative, 3 decimals).
     completed_in_period = forms.CharField(label=_("本期完成投资（万元）"), max_length=20,
                                           widget=forms.TextInput(attrs={"inputmode": "decimal"}))
@@ -18,13 +20,13 @@ class ReportForm(forms.Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(ShellFormMixin, forms.Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("退回原因"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RoundOpenForm(forms.Form):
+class RoundOpenForm(ShellFormMixin, forms.Form):
     cadence = forms.ChoiceField(label=_("频次"), choices=Cadence.choices)
     period_start = forms.DateField(label=_("期间开始"),
                                    widget=forms.DateInput(attrs={"type": "date"}))
@@ -36,7 +38,7 @@ class RoundOpenForm(forms.Form):
     campaign_only = forms.BooleanField(label=_("仅三个一批项目"), required=False)
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(ShellFormMixin, forms.Form):
     registered_on = forms.DateField(label=_("入库日期"),
                                     widget=forms.DateInput(attrs={"type": "date"}))
     expected_version = forms.IntegerField(widget=forms.HiddenInput)

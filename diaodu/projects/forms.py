@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from diaodu.core.forms import ShellFormMixin
 from diaodu.core.models import OrgUnit, UnitKind
 
 from .models import Campaign, Category, Level, Stage
 from .selectors import ProjectFilters
 
 
-class ProjectFilterForm(forms.Form):
+class ProjectFilterForm(ShellFormMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("项目名称或代码")}))
     level = forms.ChoiceField(label=_("级别"), required=False,
@@ -43,7 +44,7 @@ class ProjectFilterForm(forms.Form):
         )
 
 
-class StageChangeForm(forms.Form):
+class StageChangeForm(ShellFormMixin, forms.Form):
     stage = forms.ChoiceField(label=_("目标阶段"), choices=Stage.choices)
     actual_start = forms.DateField(label=_("实际开工日期"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))

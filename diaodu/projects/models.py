@@ -14,6 +14,13 @@ class Level(models.TextChoices):
     DISTRICT = "district", _("区重点")
 
 
+def level_rank() -> models.Case:
+    """省 before 市 before 区 (the choice values sort alphabetically otherwise)."""
+    return models.Case(
+        *(models.When(level=value, then=rank) for rank, value in enumerate(Level.values)),
+        output_field=models.IntegerField())
+
+
 class Stage(models.TextChoices):
     PIPELINE = "pipeline", _("谋划")
     NEGOTIATING = "negotiating", _("在谈")

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from diaodu.core.errors import NotFound
 from diaodu.core.scoping import scope_for
 
-from .models import CampaignEntry, Project
+from .models import CampaignEntry, Project, level_rank
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def project_list(*, user, filters: ProjectFilters | None = None) -> QuerySet[Pro
     if f.q.strip():
         term = f.q.strip()
         qs = qs.filter(Q(name__icontains=term) | Q(code__icontains=term.upper()))
-    return qs.order_by("level", "-total_investment", "id")
+    return qs.order_by(level_rank(), "-total_investment", "id")
 
 
 def project_get(*, user, pk) -> Project:

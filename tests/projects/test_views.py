@@ -107,3 +107,11 @@ def test_stage_page_applies_rules(client, dispatcher, project_a):
 def test_stage_page_is_404_for_reporters(client, street_a_reporter, project_a):
     client.force_login(street_a_reporter)
     assert client.get(reverse("projects:stage", args=[project_a.pk])).status_code == 404
+
+
+def test_list_orders_province_city_district(client, dispatcher, street_a):
+    for level in ("district", "province", "city"):
+        ProjectFactory(name=f"{level}项目", level=level, responsible_unit=street_a)
+    client.force_login(dispatcher)
+    names = [p.name for p in client.get(LIST).context["page"]]
+    assert names == ["province项目", "city项目", "district项目"]
