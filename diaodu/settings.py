@@ -127,7 +127,9 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["diaodu.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Unset (demo, tests): whitenoise serves from the app directories through the finders.
+# Production sets STATIC_ROOT and runs `diaodu collectstatic`.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
