@@ -17,6 +17,11 @@ SEE_OWN = {"street_a_reporter", "street_a_head"}
 NO_PROJECTS = {"sysadmin", "secadmin", "auditor", "taskforce_member"}
 
 
+# 督办: who registers cases, who supervises (verifies, closes, records visits).
+SUPERVISORS = {"dispatcher", "leader"}
+CASE_RAISERS = SUPERVISORS | {"street_a_reporter", "street_a_head", "taskforce_member"}
+
+
 def project_page(own_ok=OK, edit_only=False):
     """Expected status of a per-project page for (role, which project)."""
 
@@ -74,6 +79,28 @@ MATRIX = {
     "investment:registration": (None, listing),
     "admin:cases_taskforce_changelist": (
         None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
+    # 督办 (cases): a case of each project, led by the project's responsible unit.
+    "cases:list": (None, listing),
+    "cases:stats": (None, listing),
+    "cases:create": (None, lambda role, which: OK if role in CASE_RAISERS else NOT_FOUND),
+    "cases:detail": ("case", project_page()),
+    "cases:act": ("case_act", project_page(own_ok=REDIRECT)),
+    "cases:attachment": ("attachment", project_page()),
+    "cases:notice_docx": ("notice", project_page()),
+    "cases:visits": (None, listing),
+    "cases:visit_create": (None, lambda role, which: OK if role in SUPERVISORS else NOT_FOUND),
+    "cases:visit_detail": ("visit", project_page()),
+    "cases:instruction_to_case": ("instruction", project_page(own_ok=REDIRECT)),
+    "cases:approvals": (None, listing),
+    "cases:task_force": ("task_force", project_page()),
+    "cases:inbox": (None, listing),
+    "cases:inbox_read": (None, lambda role, which: REDIRECT),
+    "admin:cases_approval_changelist": (
+        None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
+    "admin:cases_approval_change": ("approval", admin_project_page),
+    "admin:cases_supervisionpolicy_changelist": (
+        None, lambda role, which: REDIRECT if role in SUPERVISORS | {"street_a_head"}
+        else FORBIDDEN),
 }
 
 

@@ -18,7 +18,7 @@ def _our_url_names(resolver=None, namespace=""):
 
 
 def _is_ours(name: str) -> bool:
-    return name.startswith(("projects:", "investment:", "schedule:", "home")) or any(
+    return name.startswith(("projects:", "investment:", "cases:", "schedule:", "home")) or any(
         name.startswith(f"admin:{app}_") and name.endswith(("_changelist", "_change",
                                                             "_history"))
         for app in ("projects_project",)) or name in MATRIX
@@ -49,7 +49,60 @@ def _report_of(project):
     return round_.reports.get(project=project)
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # case attachments written by the builders
+
+
+def _case_of(project):
+    """A case about the project, led by its responsible unit (created on first use)."""
+    from datetime import date
+
+    from diaodu.cases import services
+
+    return project.cases.first() or services.case_create(
+        actor=None, title=f"{project.name}用地问题", project=project,
+        lead_unit=project.responsible_unit, today=date(2022, 3, 28))
+
+
+def _cases_args(build, project):
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from diaodu.cases import services
+
+    case = _case_of(project)
+    if build == "case":
+        return [case.pk]
+    if build == "case_act":
+        return [case.pk, "reply"]
+    if build == "attachment":
+        pdf = SimpleUploadedFile("材料.pdf", b"%PDF-1.4\n%%EOF\n")
+        action = services.case_reply(actor=None, case=case, text="附件", files=[pdf],
+                                     today=date(2022, 3, 29))
+        return [action.attachments.get().pk]
+    if build == "notice":
+        return [services.notice_issue(actor=None, case=case, kind="assign",
+                                      today=date(2022, 3, 28)).pk]
+    if build in ("visit", "instruction"):
+        visit = services.visit_create(actor=None, visited_on=date(2022, 3, 30),
+                                      kind="research", title="调研", leaders="区委书记",
+                                      projects=[project], instructions=["加快进度"])
+        return [visit.pk if build == "visit" else visit.instructions.get().pk]
+    if build == "task_force":
+        return [services.task_force_create(
+            actor=None, name=f"{project.name}专班", lead_unit=project.responsible_unit,
+            members=[], projects=[project]).pk]
+    return [services.approval_create(actor=None, item="项目备案", project=project,
+                                     kind="notification_filing",
+                                     received_on=date(2022, 3, 1)).pk]
+
+
 def _args(build, project):
+    if build in ("case", "case_act", "attachment", "notice", "visit", "instruction",
+                 "task_force", "approval"):
+        return _cases_args(build, project)
     if build == "report":
         return [_report_of(project).pk]
     if build == "round":

@@ -9,8 +9,39 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from diaodu.core import scoping
+        from diaodu.core.roles import CASE_SUPERVISORS, Role
 
-        from .models import TaskForce
+        from .models import (
+            Approval,
+            Case,
+            CaseAction,
+            Instruction,
+            Notice,
+            SupervisionPolicy,
+            TaskForce,
+            Visit,
+        )
 
         # Task forces are visible to the roles that see all projects and to their members.
         scoping.register(TaskForce, scoping.ScopeRule(unit_paths=("lead_unit",), taskforce_path=""))
+        # A case: its lead and co-operating units (a unit head also below), the task force
+        # that owns it; dispatchers, leaders and statistics see all. Selectors de-duplicate
+        # (co_units is many-to-many).
+        scoping.register(Case, scoping.ScopeRule(unit_paths=("lead_unit", "co_units"),
+                                                 taskforce_path="task_force"))
+        scoping.register(CaseAction, scoping.ScopeRule(
+            unit_paths=("case__lead_unit", "case__co_units"), taskforce_path="case__task_force"))
+        scoping.register(Notice, scoping.ScopeRule(
+            unit_paths=("case__lead_unit", "case__co_units"), taskforce_path="case__task_force"))
+        # Visits and approvals follow their projects.
+        scoping.register(Visit, scoping.ScopeRule(
+            unit_paths=("projects__responsible_unit", "projects__street"),
+            taskforce_path="projects__task_forces"))
+        scoping.register(Instruction, scoping.ScopeRule(
+            unit_paths=("visit__projects__responsible_unit", "visit__projects__street"),
+            taskforce_path="visit__projects__task_forces"))
+        scoping.register(Approval, scoping.ScopeRule(
+            unit_paths=("project__responsible_unit", "project__street"),
+            taskforce_path="project__task_forces"))
+        scoping.register(SupervisionPolicy, scoping.ScopeRule(
+            readers=frozenset({*CASE_SUPERVISORS, Role.UNIT_HEAD})))

@@ -55,3 +55,6 @@ CALENDAR_EDITORS = frozenset({Role.SYSADMIN, Role.DISPATCHER})
 def role_of(user) -> str:
     """The user's role, "" for anonymous visitors and accounts without one."""
     return getattr(user, "role", "") or ""
+# 督办 (cases): who may task units, verify and close cases, and who keeps the approval register.
+CASE_SUPERVISORS = frozenset({Role.DISPATCHER, Role.LEADER})
+APPROVAL_EDITORS = frozenset({Role.DISPATCHER})

@@ -1,0 +1,282 @@
+"""Reads of the 督办 engine for users: scoped through core.scoping, de-duplicated (a case can
+reach a user through several units), with the joins that keep query counts constant."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from diaodu.core.calendar import load_calendar
+from diaodu.core.errors import NotFound
+from diaodu.core.scoping import scope_for
+
+from .models import (
+    DONE_STATUSES,
+    PENDING_STATUSES,
+    Approval,
+    ApprovalKind,
+    Case,
+    CaseAction,
+    CaseAttachment,
+    CaseCategory,
+    CaseStatus,
+    Instruction,
+    Notice,
+    Notification,
+    TaskForce,
+    Visit,
+)
+
+
+def _scoped(user, model) -> QuerySet:
+    """scope_for without duplicate rows from many-to-many scope paths."""
+    return model._default_manager.filter(pk__in=scope_for(user, model).values("pk"))
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str = ""
+    unit: int | None = None
+    category: str = ""
+    kind: str = ""
+    overdue: bool | None = None
+    project: int | None = None
+    q: str = ""
+
+
+def case_list(*, user, filters: CaseFilters | None = None,
+              today: date | None = None) -> QuerySet[Case]:
+    """The cases `user` may see (问题台账), filtered."""
+    from django.utils import timezone
+
+    f = filters or CaseFilters()
+    today = today or timezone.localdate()
+    qs = _scoped(user, Case).select_related("project", "lead_unit", "task_force") \
+        .prefetch_related("co_units")
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.unit:
+        qs = qs.filter(pk__in=Case.objects.filter(Q(lead_unit_id=f.unit)
+                                                  | Q(co_units__id=f.unit)).values("pk"))
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.project:
+        qs = qs.filter(project_id=f.project)
+    if f.overdue is True:
+        qs = qs.filter(status__in=PENDING_STATUSES, due_on__lt=today)
+    elif f.overdue is False:
+        qs = qs.exclude(status__in=PENDING_STATUSES, due_on__lt=today)
+    if f.q.strip():
+        term = f.q.strip()
+        qs = qs.filter(Q(title__icontains=term) | Q(detail__icontains=term)
+                       | Q(project__name__icontains=term))
+    return qs.order_by("-year", "-serial")
+
+
+def case_get(*, user, pk) -> Case:
+    """One case `user` may see, with its log, attachments and notices; else NotFound."""
+    try:
+        return (_scoped(user, Case)
+                .select_related("project__leader", "lead_unit", "task_force", "visit",
+                                "raised_by")
+                .prefetch_related(
+                    "co_units",
+                    Prefetch("actions", queryset=CaseAction.objects.select_related(
+                        "actor", "actor_unit").prefetch_related("attachments")),
+                    Prefetch("notices", queryset=Notice.objects.select_related("addressee")))
+                .get(pk=pk))
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def attachment_get(*, user, pk) -> CaseAttachment:
+    try:
+        attachment = CaseAttachment.objects.select_related("action").get(pk=pk)
+    except (CaseAttachment.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+    if not scope_for(user, Case).filter(pk=attachment.action.case_id).exists():
+        raise NotFound
+    return attachment
+
+
+def notice_get(*, user, pk) -> Notice:
+    try:
+        return _scoped(user, Notice).select_related("case__project", "addressee").get(pk=pk)
+    except (Notice.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+@dataclass
+class Kpi:
+    label: str
+    total: int = 0
+    closed: int = 0
+    done: int = 0
+    overdue: int = 0
+    workdays: int = 0
+
+    @property
+    def closure_rate(self) -> float | None:
+        return round(100 * self.closed / self.total, 1) if self.total else None
+
+    @property
+    def average_workdays(self) -> float | None:
+        return round(self.workdays / self.done, 1) if self.done else None
+
+
+def case_kpis(*, user, today: date | None = None) -> dict:
+    """Closure rate, overdue count and average working days to resolve, overall and by lead
+    unit and category, over the cases `user` may see (one query)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    calendar = load_calendar()
+    rows = _scoped(user, Case).values_list(
+        "status", "category", "lead_unit__short_name", "lead_unit__name", "assigned_on",
+        "resolved_on", "due_on")
+    overall = Kpi(label="")
+    by_unit: dict[str, Kpi] = {}
+    by_category: dict[str, Kpi] = {}
+    labels = dict(CaseCategory.choices)
+    for status, category, short, name, assigned, resolved, due in rows:
+        unit_label = short or name or "—"
+        for kpi in (overall, by_unit.setdefault(unit_label, Kpi(unit_label)),
+                    by_category.setdefault(category, Kpi(str(labels.get(category, category))))):
+            kpi.total += 1
+            if status == CaseStatus.CLOSED:
+                kpi.closed += 1
+            if status in PENDING_STATUSES and due and due < today:
+                kpi.overdue += 1
+            if status in DONE_STATUSES and assigned and resolved:
+                kpi.done += 1
+                kpi.workdays += calendar.workdays_between(assigned, resolved)
+    return {"overall": overall,
+            "by_unit": sorted(by_unit.values(), key=lambda k: (-k.total, k.label)),
+            "by_category": sorted(by_category.values(), key=lambda k: (-k.total, k.label))}
+
+
+def visit_list(*, user) -> QuerySet[Visit]:
+    return (_scoped(user, Visit).prefetch_related("projects")
+            .annotate(instruction_count=Count("instructions"))
+            .order_by("-visited_on", "-id"))
+
+
+def visit_get(*, user, pk) -> Visit:
+    try:
+        return (_scoped(user, Visit).select_related("lead_user")
+                .prefetch_related("projects", Prefetch(
+                    "instructions", queryset=Instruction.objects.select_related(
+                        "project", "case__lead_unit")))
+                .get(pk=pk))
+    except (Visit.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def instruction_get(*, user, pk) -> Instruction:
+    try:
+        return _scoped(user, Instruction).select_related("visit").get(pk=pk)
+    except (Instruction.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+@dataclass(frozen=True)
+class ApprovalFilters:
+    year: int | None = None
+    quarter: int | None = None
+    kind: str = ""
+
+
+def approval_list(*, user, filters: ApprovalFilters | None = None) -> QuerySet[Approval]:
+    f = filters or ApprovalFilters()
+    qs = _scoped(user, Approval).select_related("project")
+    if f.year:
+        qs = qs.filter(year=f.year)
+    if f.quarter:
+        qs = qs.filter(received_on__month__gte=3 * f.quarter - 2,
+                       received_on__month__lte=3 * f.quarter)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    return qs.order_by("-received_on", "-id")
+
+
+def approval_kpis(approvals: QuerySet[Approval]) -> dict:
+    """Items handled, on-time rate and average working days, overall and by kind."""
+    rows = approvals.order_by().values("kind").annotate(
+        total=Count("id"), completed=Count("id", filter=Q(completed_on__isnull=False)),
+        on_time=Count("id", filter=Q(on_time=True)))
+    days = {}
+    for kind, used in approvals.order_by().filter(workdays_used__isnull=False) \
+            .values_list("kind", "workdays_used"):
+        days.setdefault(kind, []).append(used)
+    labels = dict(ApprovalKind.choices)
+    by_kind = []
+    for row in sorted(rows, key=lambda r: list(labels).index(r["kind"])):
+        used = days.get(row["kind"], [])
+        by_kind.append({**row, "label": labels[row["kind"]],
+                        "rate": _rate(row["on_time"], row["completed"]),
+                        "average_workdays": round(sum(used) / len(used), 1) if used else None})
+    total = sum(r["total"] for r in by_kind)
+    completed = sum(r["completed"] for r in by_kind)
+    on_time = sum(r["on_time"] for r in by_kind)
+    all_days = [d for values in days.values() for d in values]
+    return {"total": total, "completed": completed, "on_time": on_time,
+            "rate": _rate(on_time, completed),
+            "approvals": sum(r["total"] for r in by_kind if r["kind"] in (
+                ApprovalKind.APPROVAL, ApprovalKind.RATIFICATION)),
+            "filings": sum(r["total"] for r in by_kind if r["kind"] in (
+                ApprovalKind.FILING, ApprovalKind.NOTIFICATION_FILING)),
+            "average_workdays": round(sum(all_days) / len(all_days), 1) if all_days else None,
+            "by_kind": by_kind}
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def task_force_get(*, user, pk) -> TaskForce:
+    try:
+        return (_scoped(user, TaskForce).select_related("lead_unit", "leader")
+                .prefetch_related("members__unit", "member_units",
+                                  "projects__responsible_unit")
+                .get(pk=pk))
+    except (TaskForce.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def task_force_cases(*, user, task_force: TaskForce) -> QuerySet[Case]:
+    return (_scoped(user, Case).filter(task_force=task_force)
+            .select_related("project", "lead_unit").order_by("-year", "-serial"))
+
+
+def inbox(*, user) -> QuerySet[Notification]:
+    """The user's own messages, newest first."""
+    return Notification.objects.filter(user=user).select_related("case")
+
+
+def unread_count(*, user) -> int:
+    if not (user and user.is_authenticated):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+UNREAD_TTL = 60  # seconds; writes clear the key, the TTL bounds what another process may miss
+
+
+def unread_key(user_id: int) -> str:
+    return f"cases:unread:{user_id}"
+
+
+def unread_count_cached(*, user) -> int:
+    """The sidebar badge: shown on every page, so it is cached rather than counted each time
+    (services clear the key when they write or read a user's messages)."""
+    from django.core.cache import cache
+
+    if not (user and user.is_authenticated):
+        return 0
+    count = cache.get(unread_key(user.pk))
+    if count is None:
+        count = unread_count(user=user)
+        cache.set(unread_key(user.pk), count, UNREAD_TTL)
+    return count

@@ -1,0 +1,379 @@
+"""Pages of the 督办 engine inside the unfold shell: 问题台账, a case with its steps, visits,
+approvals, task forces and the inbox. Views are thin: forms in, services and selectors out."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from diaodu.core.errors import NotFound, UserError
+from diaodu.core.roles import CASE_SUPERVISORS, Role, role_of
+from diaodu.core.views import ShellMixin
+from diaodu.projects.selectors import project_get, project_list
+
+from . import forms, selectors, services
+from .models import PENDING_STATUSES, CaseStatus
+
+PAGE_SIZE = 25
+# Roles that register cases (a reporter raises a problem for a dispatcher to assign).
+CASE_RAISERS = frozenset({*CASE_SUPERVISORS, Role.REPORTER, Role.UNIT_HEAD, Role.TASKFORCE})
+
+
+def _form_error(form, error: UserError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class CaseListView(ShellMixin, TemplateView):
+    """问题台账: every case the user may see, filterable by status, unit, category, overdue."""
+
+    template_name = "cases/list.html"
+    title = gettext_lazy("问题台账")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        form = forms.CaseFilterForm(self.request.GET or None)
+        cases = selectors.case_list(user=self.request.user, filters=form.to_filters(),
+                                    today=today)
+        page = Paginator(cases, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(form=form, page=page, querystring=query.urlencode(), today=today,
+                       total_count=page.paginator.count,
+                       may_create=role_of(self.request.user) in CASE_RAISERS)
+        return context
+
+
+class CaseStatsView(ShellMixin, TemplateView):
+    """督办统计: closure rate, overdue count, average working days by unit and category."""
+
+    template_name = "cases/stats.html"
+    title = gettext_lazy("督办统计")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.case_kpis(user=self.request.user))
+        return context
+
+
+class CaseCreateView(ShellMixin, FormView):
+    template_name = "cases/form.html"
+    form_class = forms.CaseCreateForm
+    title = gettext_lazy("登记督办事项")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.project = None
+        if request.user.is_authenticated and role_of(request.user) not in CASE_RAISERS:
+            raise NotFound
+        if request.user.is_authenticated and request.GET.get("project"):
+            self.project = project_get(user=request.user, pk=request.GET["project"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["may_assign"] = role_of(self.request.user) in (
+            *CASE_SUPERVISORS, Role.UNIT_HEAD, Role.TASKFORCE)
+        return kwargs
+
+    def get_initial(self):
+        source = "report" if role_of(self.request.user) in (Role.REPORTER, Role.UNIT_HEAD) \
+            else "leader"
+        return {"kind": "problem", "source": source, "priority": "normal", "category": "other"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(project=self.project, back=self.request.GET.get("project"))
+        return context
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        try:
+            case = services.case_create(
+                actor=self.request.user, kind=d["kind"], title=d["title"], detail=d["detail"],
+                category=d["category"], source=d["source"], priority=d["priority"],
+                project=self.project, lead_unit=d.get("lead_unit"),
+                co_units=list(d.get("co_units") or []), due_workdays=d.get("due_workdays"),
+                due_on=d.get("due_on"))
+        except UserError as error:
+            _form_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已登记督办事项 %(n)s。") % {"n": case.number})
+        return redirect(case.get_absolute_url())
+
+
+def _action_forms(user, case, data=None, files=None) -> dict:
+    """The step forms `user` may use on `case` now (empty dict when none)."""
+    role = role_of(user)
+    in_units = services.in_case_units(user, case)
+    is_lead = in_units and (user.unit_id == case.lead_unit_id or (
+        role == Role.UNIT_HEAD and case.lead_unit and case.lead_unit.path.startswith(
+            user.unit.path)))
+    version = {"expected_version": case.version}
+    available = {}
+    if case.status in PENDING_STATUSES and in_units:
+        available["reply"] = forms.ReplyForm(data, files, prefix="reply")
+    if case.status in PENDING_STATUSES and is_lead:
+        available["resolve"] = forms.ResolveForm(
+            data, files, prefix="resolve",
+            initial={**version, "resolved_on": timezone.localdate()})
+    if role in CASE_SUPERVISORS or role in (Role.UNIT_HEAD, Role.TASKFORCE):
+        if case.status in (CaseStatus.OPEN, *PENDING_STATUSES):
+            available["assign"] = forms.AssignForm(data, prefix="assign", initial={
+                **version, "lead_unit": case.lead_unit_id,
+                "co_units": [u.pk for u in case.co_units.all()],
+                "due_workdays": case.due_workdays})
+    if role in CASE_SUPERVISORS:
+        if case.status == CaseStatus.RESOLVED:
+            available["verify"] = forms.VerifyForm(data, prefix="verify", initial=version)
+        if case.status == CaseStatus.VERIFIED:
+            available["close"] = forms.CloseForm(data, prefix="close", initial=version)
+        if case.lead_unit_id and case.status != CaseStatus.OPEN:
+            available["notice"] = forms.NoticeForm(data, prefix="notice")
+    if role in (*CASE_SUPERVISORS, Role.TASKFORCE):
+        available["comment"] = forms.CommentForm(data, prefix="comment")
+    return available
+
+
+class CaseDetailView(ShellMixin, TemplateView):
+    template_name = "cases/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case = kwargs.get("case") or selectors.case_get(user=self.request.user,
+                                                        pk=self.kwargs["pk"])
+        action_forms = kwargs.get("action_forms") or _action_forms(self.request.user, case)
+        context.update(case=case, title=f"{case.number} {case.title}",
+                       action_forms=action_forms, today=timezone.localdate(),
+                       overdue=case.is_overdue(timezone.localdate()))
+        return context
+
+
+class CaseActView(ShellMixin, View):
+    """One step on a case (reply, resolve, assign, verify, close, comment, notice): POST only;
+    a GET goes back to the case (or is 404 outside scope)."""
+
+    def get(self, request, pk, action):
+        case = selectors.case_get(user=request.user, pk=pk)
+        return redirect(case.get_absolute_url())
+
+    def post(self, request, pk, action):
+        case = selectors.case_get(user=request.user, pk=pk)
+        available = _action_forms(request.user, case, request.POST, request.FILES)
+        if action not in available:
+            raise NotFound
+        form = available[action]
+        if form.is_valid():
+            try:
+                message = self._run(action, case, form.cleaned_data)
+            except UserError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, message)
+                return redirect(case.get_absolute_url())
+        # Show the page again with this form's errors and the other forms fresh.
+        fresh = _action_forms(request.user, case)
+        fresh[action] = form
+        view = CaseDetailView(request=request, kwargs={"pk": pk})
+        context = view.get_context_data(case=case, action_forms=fresh, failed=action)
+        return view.render_to_response(context, status=400)
+
+    def _run(self, action, case, d) -> str:
+        user = self.request.user
+        if action == "reply":
+            services.case_reply(actor=user, case=case, text=d["text"], files=d["files"])
+            return _("已提交回复。")
+        if action == "resolve":
+            services.case_resolve(actor=user, case=case, text=d["text"], files=d["files"],
+                                  resolved_on=d["resolved_on"],
+                                  expected_version=d["expected_version"])
+            return _("已报办结，等待核查。")
+        if action == "assign":
+            services.case_assign(actor=user, case=case, lead_unit=d["lead_unit"],
+                                 co_units=list(d["co_units"]), due_workdays=d["due_workdays"],
+                                 due_on=d["due_on"], expected_version=d["expected_version"])
+            return _("已交办。")
+        if action == "verify":
+            services.case_verify(actor=user, case=case, passed=d["passed"], note=d["note"],
+                                 expected_version=d["expected_version"])
+            return _("核查通过。") if d["passed"] else _("已退回牵头单位。")
+        if action == "close":
+            services.case_close(actor=user, case=case, note=d["note"],
+                                expected_version=d["expected_version"])
+            return _("已销号。")
+        if action == "notice":
+            notice = services.notice_issue(actor=user, case=case, kind=d["kind"])
+            return _("已印发 %(ref)s。") % {"ref": notice}
+        services.case_comment(actor=user, case=case, text=d["text"])
+        return _("已填写意见。")
+
+
+class AttachmentView(ShellMixin, View):
+    def get(self, request, pk):
+        attachment = selectors.attachment_get(user=request.user, pk=pk)
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(handle, as_attachment=True, filename=attachment.name,
+                            content_type=attachment.content_type)
+
+
+class NoticeDocxView(ShellMixin, View):
+    def get(self, request, pk):
+        from .notices import render_notice
+
+        notice = selectors.notice_get(user=request.user, pk=pk)
+        response = HttpResponse(
+            render_notice(notice),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml"
+                         ".document")
+        filename = f"{notice.get_kind_display()}{notice.year}-{notice.number}.docx"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+
+
+class VisitListView(ShellMixin, TemplateView):
+    template_name = "cases/visits.html"
+    title = gettext_lazy("督导调研")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(visits=selectors.visit_list(user=self.request.user),
+                       may_create=role_of(self.request.user) in CASE_SUPERVISORS)
+        return context
+
+
+class VisitCreateView(ShellMixin, FormView):
+    template_name = "cases/form.html"
+    form_class = forms.VisitForm
+    title = gettext_lazy("登记督导调研")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and role_of(request.user) not in CASE_SUPERVISORS:
+            raise NotFound
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["projects"] = project_list(user=self.request.user)
+        return kwargs
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        lines = [line for line in d["instructions"].splitlines() if line.strip()]
+        try:
+            visit = services.visit_create(
+                actor=self.request.user, visited_on=d["visited_on"], kind=d["kind"],
+                title=d["title"], leaders=d["leaders"], projects=list(d["projects"]),
+                notes=d["notes"], instructions=lines,
+                lead_user=self.request.user if role_of(self.request.user) == Role.LEADER
+                else None)
+        except UserError as error:
+            _form_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已登记督导调研。"))
+        return redirect(visit.get_absolute_url())
+
+
+class VisitDetailView(ShellMixin, TemplateView):
+    template_name = "cases/visit_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        visit = selectors.visit_get(user=self.request.user, pk=self.kwargs["pk"])
+        may_convert = role_of(self.request.user) in CASE_SUPERVISORS
+        context.update(visit=visit, title=str(visit), may_convert=may_convert,
+                       convert_form=forms.InstructionCaseForm(prefix="convert")
+                       if may_convert else None)
+        return context
+
+
+class InstructionToCaseView(ShellMixin, View):
+    """转为督办: one click on the visit page."""
+
+    def get(self, request, pk):
+        instruction = selectors.instruction_get(user=request.user, pk=pk)
+        return redirect(instruction.visit.get_absolute_url())
+
+    def post(self, request, pk):
+        instruction = selectors.instruction_get(user=request.user, pk=pk)
+        if role_of(request.user) not in CASE_SUPERVISORS:
+            raise NotFound
+        form = forms.InstructionCaseForm(request.POST, prefix="convert")
+        if not form.is_valid():
+            messages.error(request, _("请选择牵头单位和有效的办理时限。"))
+            return redirect(instruction.visit.get_absolute_url())
+        d = form.cleaned_data
+        try:
+            case = services.instruction_to_case(
+                actor=request.user, instruction=instruction, lead_unit=d["lead_unit"],
+                due_workdays=d["due_workdays"], category=d["category"])
+        except UserError as error:
+            messages.error(request, error.message)
+            return redirect(instruction.visit.get_absolute_url())
+        messages.success(request, _("已转为督办事项 %(n)s。") % {"n": case.number})
+        return redirect(case.get_absolute_url())
+
+
+class ApprovalListView(ShellMixin, TemplateView):
+    """审批事项: items against their legal time limits, with the on-time KPI."""
+
+    template_name = "cases/approvals.html"
+    title = gettext_lazy("审批事项")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        data = self.request.GET.copy()
+        data.setdefault("year", str(timezone.localdate().year))
+        form = forms.ApprovalFilterForm(data)
+        approvals = selectors.approval_list(user=self.request.user, filters=form.to_filters())
+        page = Paginator(approvals, 50).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(form=form, page=page, querystring=query.urlencode(),
+                       kpis=selectors.approval_kpis(approvals),
+                       may_edit=role_of(self.request.user) == Role.DISPATCHER)
+        return context
+
+
+class TaskForceDetailView(ShellMixin, TemplateView):
+    template_name = "cases/task_force.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        task_force = selectors.task_force_get(user=self.request.user, pk=self.kwargs["pk"])
+        cases = selectors.task_force_cases(user=self.request.user, task_force=task_force)
+        context.update(task_force=task_force, title=task_force.name, cases=cases,
+                       closed=sum(1 for c in cases if c.status == CaseStatus.CLOSED))
+        return context
+
+
+class InboxView(ShellMixin, TemplateView):
+    template_name = "cases/inbox.html"
+    title = gettext_lazy("消息")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(selectors.inbox(user=self.request.user), PAGE_SIZE).get_page(
+            self.request.GET.get("page"))
+        context.update(page=page, unread=selectors.unread_count(user=self.request.user))
+        return context
+
+
+class InboxReadView(ShellMixin, View):
+    def get(self, request):
+        return redirect("cases:inbox")
+
+    def post(self, request):
+        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+        services.notification_mark_read(actor=request.user, ids=ids)
+        target = request.POST.get("next", "")
+        if target.startswith("/") and not target.startswith("//"):
+            return redirect(target)
+        return redirect("cases:inbox")

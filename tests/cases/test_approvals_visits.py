@@ -1,0 +1,122 @@
+"""Approvals against legal time limits; visits whose instructions become cases."""
+
+from datetime import date
+
+import pytest
+
+from diaodu.cases import selectors, services
+from diaodu.cases.models import Approval, ApprovalKind, Case, CaseKind, CaseSource, Instruction
+from diaodu.core.errors import UserError
+from diaodu.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2022, 4, 30)
+
+
+def test_ratification_counts_working_days_across_qingming(dispatcher, project_a):
+    # 清明 04-03..05 off; 04-02 (Sat) and 04-24 (Sun) are make-up workdays.
+    approval = services.approval_create(actor=dispatcher, item="项目核准", project=project_a,
+                                        kind=ApprovalKind.RATIFICATION,
+                                        received_on=date(2022, 3, 28), today=TODAY)
+    assert (approval.time_limit, approval.due_on) == (20, date(2022, 4, 25))
+    done = services.approval_complete(actor=dispatcher, approval=approval,
+                                      completed_on=date(2022, 4, 25), result="approved",
+                                      document_no="中原发改核〔2022〕3号", today=TODAY)
+    assert (done.workdays_used, done.on_time) == (20, True)
+
+
+def test_late_completion_is_not_on_time(dispatcher):
+    approval = services.approval_create(actor=dispatcher, item="项目审批",
+                                        kind=ApprovalKind.APPROVAL,
+                                        received_on=date(2022, 3, 28), today=TODAY)
+    done = services.approval_complete(actor=dispatcher, approval=approval,
+                                      completed_on=date(2022, 4, 27), result="approved",
+                                      today=TODAY)
+    assert (done.workdays_used, done.on_time) == (22, False)
+
+
+def test_notification_filing_completes_on_receipt(dispatcher):
+    filing = services.approval_create(actor=dispatcher, item="企业投资项目备案",
+                                      kind=ApprovalKind.NOTIFICATION_FILING,
+                                      received_on=date(2022, 2, 14), today=TODAY)
+    assert (filing.completed_on, filing.workdays_used, filing.on_time, filing.result) == (
+        date(2022, 2, 14), 0, True, "filed")
+
+
+def test_bad_approval_input_is_refused(dispatcher, street_a_reporter):
+    approval = services.approval_create(actor=dispatcher, item="项目审批",
+                                        kind=ApprovalKind.APPROVAL,
+                                        received_on=date(2022, 3, 28), today=TODAY)
+    before = (Approval.objects.count(), AuditEvent.objects.count())
+    cases = [
+        (dict(actor=street_a_reporter, item="越权登记", kind="approval",
+              received_on=date(2022, 3, 1)), "permission.denied"),
+        (dict(actor=dispatcher, item=" ", kind="approval", received_on=date(2022, 3, 1)),
+         "case.item_required"),
+        (dict(actor=dispatcher, item="事项", kind="license", received_on=date(2022, 3, 1)),
+         "case.kind_invalid"),
+        (dict(actor=dispatcher, item="事项", kind="approval", received_on=date(2022, 5, 9)),
+         "approval.date_in_future"),
+        (dict(actor=dispatcher, item="事项", kind="approval", received_on=date(2022, 3, 1),
+              completed_on=date(2022, 2, 1), result="approved"),
+         "approval.completed_before_received"),
+    ]
+    for kwargs, code in cases:
+        with pytest.raises(UserError) as error:
+            services.approval_create(today=TODAY, **kwargs)
+        assert error.value.code == code
+    with pytest.raises(UserError) as error:
+        services.approval_complete(actor=dispatcher, approval=approval,
+                                   completed_on=date(2022, 3, 25), result="approved",
+                                   today=TODAY)
+    assert error.value.code == "approval.completed_before_received"
+    assert (Approval.objects.count(), AuditEvent.objects.count()) == before
+    approval.refresh_from_db()
+    assert approval.completed_on is None
+
+
+def test_kpis_by_kind(dispatcher, leader):
+    for n in range(3):
+        services.approval_create(actor=dispatcher, item=f"审批{n}", kind="approval",
+                                 received_on=date(2022, 1, 4), completed_on=date(2022, 1, 4 + n),
+                                 result="approved", today=TODAY)
+    services.approval_create(actor=dispatcher, item="备案", kind="notification_filing",
+                             received_on=date(2022, 1, 5), today=TODAY)
+    kpis = selectors.approval_kpis(selectors.approval_list(user=leader))
+    assert (kpis["total"], kpis["approvals"], kpis["filings"], kpis["rate"]) == (4, 3, 1, 100.0)
+    by_kind = {row["kind"]: row for row in kpis["by_kind"]}
+    assert by_kind["approval"]["average_workdays"] == 1.0
+    assert by_kind["notification_filing"]["average_workdays"] == 0.0
+
+
+def test_visit_instruction_becomes_a_case_once(dispatcher, leader, project_a, street_a):
+    visit = services.visit_create(
+        actor=leader, visited_on=date(2022, 3, 30), kind="onsite_office",
+        title="区委书记调研重点项目", leaders="区委书记；区领导陪同", projects=[project_a],
+        instructions=["加快征迁扫尾，4月中旬前交付净地", ("协调施工用电接入", project_a)],
+        lead_user=leader, today=date(2022, 3, 30))
+    first, second = visit.instructions.all()
+    assert second.project == project_a
+    case = services.instruction_to_case(actor=dispatcher, instruction=first,
+                                        lead_unit=street_a, due_workdays=10,
+                                        category="demolition", today=date(2022, 3, 31))
+    assert (case.kind, case.source, case.visit, case.raised_by) == (
+        CaseKind.INSTRUCTION, CaseSource.VISIT, visit, dispatcher)
+    assert Instruction.objects.get(pk=first.pk).case == case
+    with pytest.raises(UserError) as error:
+        services.instruction_to_case(actor=dispatcher, instruction=first, lead_unit=street_a,
+                                     today=date(2022, 3, 31))
+    assert error.value.code == "instruction.already_case"
+    assert Case.objects.count() == 1
+
+
+def test_visit_refuses_a_future_date_and_non_supervisors(street_a_head, leader):
+    with pytest.raises(UserError) as error:
+        services.visit_create(actor=leader, visited_on=date(2022, 4, 2), kind="research",
+                              title="调研", leaders="区长", today=date(2022, 4, 1))
+    assert error.value.code == "visit.date_in_future"
+    with pytest.raises(UserError):
+        services.visit_create(actor=street_a_head, visited_on=date(2022, 4, 1),
+                              kind="research", title="调研", leaders="区长",
+                              today=date(2022, 4, 1))

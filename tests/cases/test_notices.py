@@ -1,0 +1,70 @@
+"""Notices: running numbers per kind and year, and Word documents with the letter's parts."""
+
+import io
+from datetime import date
+
+import pytest
+from docx import Document
+
+from diaodu.cases import services
+from diaodu.cases.models import Notice, NoticeKind
+from diaodu.cases.notices import ISSUER, render_notice
+from diaodu.core.errors import UserError
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    lines = [p.text for p in document.paragraphs]
+    lines += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join(lines)
+
+
+def test_running_number_per_kind_and_year(case_a, dispatcher):
+    first = services.notice_issue(actor=dispatcher, case=case_a, kind=NoticeKind.ASSIGN,
+                                  today=date(2022, 3, 28))
+    second = services.notice_issue(actor=dispatcher, case=case_a, kind=NoticeKind.ASSIGN,
+                                   today=date(2022, 3, 29))
+    remind = services.notice_issue(actor=dispatcher, case=case_a, kind=NoticeKind.REMIND,
+                                   today=date(2022, 4, 8))
+    next_year = services.notice_issue(actor=dispatcher, case=case_a, kind=NoticeKind.ASSIGN,
+                                      today=date(2023, 1, 3))
+    assert [n.reference for n in (first, second, remind, next_year)] == [
+        "中原重点督交〔2022〕1号", "中原重点督交〔2022〕2号", "中原重点督提〔2022〕1号",
+        "中原重点督交〔2023〕1号"]
+
+
+def test_only_supervisors_issue_notices(case_a, street_a_head):
+    with pytest.raises(UserError):
+        services.notice_issue(actor=street_a_head, case=case_a, kind=NoticeKind.ASSIGN,
+                              today=date(2022, 3, 28))
+    assert not Notice.objects.exists()
+
+
+def test_word_letter_has_the_parts_of_a_government_letter(case_a, dispatcher):
+    services.supervision_sweep(today=date(2022, 4, 13))  # overdue → 督办函
+    notice = Notice.objects.get(kind=NoticeKind.SUPERVISE)
+    text = text_of(render_notice(notice))
+    assert "中原重点督办〔2022〕1号" in text
+    assert "关于督促办理“林山寨项目土地报批滞后”的督办函" in text
+    assert "林山寨街道：" in text                     # addressee
+    assert "现已逾期 1 个工作日" in text               # facts
+    assert "2022年4月12日" in text                    # the deadline
+    assert ISSUER in text and "2022年4月13日" in text  # issuer and date
+    assert "抄送：" in text and "印发" in text          # 版记
+
+
+def test_notice_page_downloads_docx_in_scope_only(client, case_a, dispatcher, street_a_reporter,
+                                                  street_b_reporter):
+    notice = services.notice_issue(actor=dispatcher, case=case_a, kind=NoticeKind.ASSIGN,
+                                   today=date(2022, 3, 28))
+    url = f"/cases/notices/{notice.pk}.docx"
+    client.force_login(street_a_reporter)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in response["Content-Disposition"]
+    assert "交办“林山寨项目土地报批滞后”" in text_of(response.content)
+    client.force_login(street_b_reporter)
+    assert client.get(url).status_code == 404
