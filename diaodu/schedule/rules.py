@@ -3,7 +3,8 @@
 - done: finished;
 - red (滞后): the planned finish has passed and it is not finished, or it has not started and
   its latest start has passed (倒排工期: the target can no longer be met as planned);
-- amber (有风险): total float below the threshold (negative float = target at risk);
+- amber (有风险): total float below the threshold (negative float = target at risk); the caller
+  passes no float when the schedule has no target, as the critical path then has zero float;
 - green (正常): otherwise.
 """
 

@@ -210,8 +210,8 @@ def schedule_recompute(*, project: Project, today: date | None = None,
                        calendar: WorkCalendar | None = None) -> ProjectSchedule:
     """Run the critical-path method and store forecast, latest dates, floats and status.
 
-    Called by the services below inside their transaction (and daily, so statuses follow the
-    date); raises UserError for a cycle, rolling back the change that made it.
+    Called by the services below inside their transaction and by schedules_refresh each
+    morning; raises UserError for a cycle, rolling back the change that made it.
     """
     today = today or timezone.localdate()
     calendar = calendar or load_calendar()
@@ -249,7 +249,10 @@ def schedule_recompute(*, project: Project, today: date | None = None,
             a.rag = rules.activity_rag(
                 finished=a.actual_finish is not None, started=a.actual_start is not None,
                 planned_finish=a.planned_finish, late_start=a.late_start,
-                total_float=a.total_float, today=today, risk_float=schedule.risk_float)
+                # Float measures risk against a target (or a deadline constraint); without
+                # one, the critical path has zero float by definition and is not "at risk".
+                total_float=a.total_float if schedule.target_finish or a.total_float < 0
+                else None, today=today, risk_float=schedule.risk_float)
         finish = calendar.day_at(result.finish - 1) if activities else None
     except ValueError:
         raise UserError("schedule.date_out_of_range",
@@ -263,6 +266,22 @@ def schedule_recompute(*, project: Project, today: date | None = None,
     schedule.computed_on = today
     schedule.save(update_fields=["finish_on", "target_float", "computed_on"])
     return schedule
+
+
+def schedules_refresh(*, today: date | None = None) -> int:
+    """Recompute every schedule not yet computed today, so statuses follow the date (a planned
+    finish passes, a latest start passes) and calendar changes (a stop-work day entered by an
+    administrator) reach the forecasts. Only computed fields change: no audit row. Returns the
+    number of schedules recomputed; running it twice a day does nothing the second time."""
+    today = today or timezone.localdate()
+    calendar = load_calendar()
+    done = 0
+    pending = ProjectSchedule.objects.exclude(computed_on=today).select_related("project")
+    for schedule in pending.order_by("pk").iterator():
+        with transaction.atomic():
+            schedule_recompute(project=schedule.project, today=today, calendar=calendar)
+        done += 1
+    return done
 
 
 def _changes_since(activity: Activity, expected_version: int) -> str:

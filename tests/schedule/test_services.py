@@ -245,3 +245,15 @@ def test_only_dispatchers_edit_milestone_types(dispatcher, street_a_reporter):
         services.milestone_type_save(actor=dispatcher, code="fire2", name="消防验收",
                                      default_duration=10)
     assert error.value.code == "schedule.milestone_type_duplicate"
+
+
+def test_daily_refresh_turns_a_passed_planned_finish_red_once(chain, project_a):
+    from django.core.management import call_command
+
+    assert {a.rag for a in Activity.objects.filter(project=project_a)} == {Rag.ON_TRACK}
+    # A month later nothing has started: the plan's finish dates have passed.
+    assert services.schedules_refresh(today=date(2026, 4, 6)) == 1
+    assert {a.rag for a in Activity.objects.filter(project=project_a)} == {Rag.LATE}
+    assert ProjectSchedule.objects.get(project=project_a).computed_on == date(2026, 4, 6)
+    assert services.schedules_refresh(today=date(2026, 4, 6)) == 0
+    call_command("schedule_daily", stdout=open("/dev/null", "w"))
