@@ -78,7 +78,8 @@ def render_notice(notice: Notice) -> bytes:
     section = document.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    # 信函格式: the issuer mark starts 30 mm from the top edge.
+    section.top_margin, section.bottom_margin = Mm(30), Mm(30)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = BODY_FONT, SIZE_3
@@ -100,8 +101,6 @@ def render_notice(notice: Notice) -> bytes:
 
     # 正文: the facts, then the numbered requirements.
     _paragraph(document, notice.body, indent=True)
-    if case.project_id:
-        _paragraph(document, f"涉及项目：{case.project.name}。", indent=True)
     requirements = ["一、请明确分管负责同志和具体经办人员，逐项细化措施，倒排工期。"]
     if notice.deadline:
         requirements.append(f"二、请于{_cn_date(notice.deadline)}前办结，办理结果及相关佐证材料"
