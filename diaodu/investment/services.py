@@ -15,7 +15,7 @@ from diaodu.core import audit
 from diaodu.core.errors import ConflictError, NotFound, UserError
 from diaodu.core.models import OrgUnit, User
 from diaodu.core.money import CENT, parse_wan
-from diaodu.core.roles import LEDGER_EDITORS, Role, role_of
+from diaodu.core.roles import CASE_SUPERVISORS, LEDGER_EDITORS, Role, role_of
 from diaodu.core.scoping import scope_for
 from diaodu.projects.models import Project, Stage
 
@@ -577,3 +577,28 @@ def dispatch_settings_update(*, actor: User | None, **values: Any) -> DispatchSe
         row.save()
         audit.record(actor, "dispatch_settings.update", row, audit.diff(before, values))
     return row
+
+
+def report_raise_case(*, actor: User | None, report: ProgressReport):
+    """Turn the problems a unit wrote in its report (存在问题) into a 督办 case led by the
+    project's responsible unit. Raising the same text again returns the existing case."""
+    from diaodu.cases.models import Case, CaseSource
+    from diaodu.cases.services import case_create
+
+    if actor is not None and role_of(actor) not in CASE_SUPERVISORS:
+        raise UserError("permission.denied", _("只有调度员或区领导可以将问题转为督办。"))
+    with transaction.atomic():
+        report = _locked_report(actor, report)
+        text = report.issues.strip()
+        if not text:
+            raise UserError("report.no_issues", _("该填报没有填写存在问题。"), "issues")
+        existing = Case.objects.filter(project=report.project, source=CaseSource.REPORT,
+                                       detail=text).first()
+        if existing is not None:
+            return existing
+        first_line = text.splitlines()[0]
+        title = first_line if len(first_line) <= 60 else first_line[:59] + "…"
+        return case_create(
+            actor=actor, title=f"{report.project.name}：{title}",
+            detail=text, source=CaseSource.REPORT, project=report.project,
+            lead_unit=report.project.responsible_unit)

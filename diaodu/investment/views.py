@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from diaodu.core.errors import UserError
 from diaodu.core.models import OrgUnit
 from diaodu.core.money import wan_to_yi
-from diaodu.core.roles import LEDGER_EDITORS, Role, role_of
+from diaodu.core.roles import CASE_SUPERVISORS, LEDGER_EDITORS, Role, role_of
 from diaodu.core.views import ShellMixin
 from diaodu.projects import services as project_services
 from diaodu.projects.models import Level
@@ -82,6 +82,8 @@ class ReportDetailView(ShellMixin, TemplateView):
             and report.status == ReportStatus.SUBMITTED,
             "review": role in LEDGER_EDITORS and not report.round.is_locked
             and report.status in (ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED),
+            "raise_case": role in CASE_SUPERVISORS and bool(report.issues.strip())
+            and report.status != ReportStatus.DRAFT,
         }
 
     def get_context_data(self, form=None, review_form=None, **kwargs):
@@ -140,6 +142,14 @@ class ReportDetailView(ShellMixin, TemplateView):
                     messages.success(request, _("操作成功。"))
                     return redirect("investment:report", pk=report.pk)
             return self.render_to_response(self.get_context_data(review_form=form))
+        if action == "raise_case" and can["raise_case"]:
+            try:
+                case = services.report_raise_case(actor=user, report=report)
+            except UserError as error:
+                messages.error(request, error.message)
+                return redirect("investment:report", pk=report.pk)
+            messages.success(request, _("已转为督办事项 %(n)s。") % {"n": case.number})
+            return redirect(case.get_absolute_url())
         raise Http404
 
 

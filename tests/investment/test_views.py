@@ -128,3 +128,25 @@ def test_reporter_starts_from_own_units_reports(client, dispatcher, street_a,
     assert "街道自己的项目" in body and "部门在本街道的项目" not in body
     body = client.get(reverse("investment:reports"), {"mine": "0"}).content.decode()
     assert "部门在本街道的项目" in body
+
+
+def test_problems_in_a_report_become_a_case(client, march, building_a, street_a_reporter,
+                                             dispatcher):
+    from diaodu.cases.models import Case
+
+    report = report_of(march, building_a)
+    services.report_save(actor=street_a_reporter, report=report, expected_version=1,
+                         completed_in_period="1", cumulative_completed="3001",
+                         physical_progress="施工中", issues="土地收储未完成，影响二期开工",
+                         submit=True)
+    client.force_login(street_a_reporter)
+    url = reverse("investment:report", args=[report.pk])
+    assert client.post(url, {"action": "raise_case"}).status_code == 404
+    client.force_login(dispatcher)
+    response = client.post(url, {"action": "raise_case"})
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
+    assert case.source == "report" and case.lead_unit == building_a.responsible_unit
+    assert case.project == building_a and "土地收储" in case.title
+    client.post(url, {"action": "raise_case"})
+    assert Case.objects.count() == 1
