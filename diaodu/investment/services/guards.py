@@ -1,0 +1,80 @@
+"""Permission, state and version guards shared by the dispatch services."""
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diaodu.core import audit
+from diaodu.core.errors import ConflictError, NotFound, UserError
+from diaodu.core.models import User
+from diaodu.core.roles import LEDGER_EDITORS, Role, role_of
+from diaodu.core.scoping import scope_for
+from diaodu.projects.models import Project
+
+from ..models import (
+    ProgressReport,
+    ReportStatus,
+)
+
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+def _require_dispatcher(actor: User | None) -> None:
+    if actor is not None and role_of(actor) not in LEDGER_EDITORS:
+        raise UserError("permission.denied", _("只有调度员可以执行此操作。"))
+
+
+def can_fill(actor: User, project: Project) -> bool:
+    """The responsible unit fills in its projects' reports; a unit head also those of the
+    units below."""
+    role = role_of(actor)
+    unit = project.responsible_unit
+    if role == Role.REPORTER:
+        return unit.pk == actor.unit_id
+    if role == Role.UNIT_HEAD and actor.unit is not None:
+        return unit.path.startswith(actor.unit.path)
+    return False
+
+
+def _locked_report(actor: User | None, report: ProgressReport) -> ProgressReport:
+    """Re-read the report under a row lock, within the actor's scope (else NotFound)."""
+    source = ProgressReport.objects if actor is None else scope_for(actor, ProgressReport)
+    try:
+        return (source.select_for_update(of=("self",))
+                .select_related("round", "project", "project__responsible_unit")
+                .get(pk=report.pk))
+    except ProgressReport.DoesNotExist:
+        raise NotFound from None
+
+
+def _ensure_open(report: ProgressReport) -> None:
+    if report.round.is_locked:
+        raise UserError("round.locked",
+                        _("“%(round)s”已锁定，不能再修改；如需更正请联系区发改委做数据更正。")
+                        % {"round": report.round})
+
+
+def _ensure_version(report: ProgressReport, expected_version: int | None) -> None:
+    if expected_version is None or int(expected_version) == report.version:
+        return
+    newer = (report.history.filter(version__gt=int(expected_version))
+             .select_related("history_user").order_by("-history_id").first())
+    who = (newer.history_user if newer and newer.history_user else _("他人"))
+    when = timezone.localtime(newer.history_date).strftime("%Y-%m-%d %H:%M") if newer else ""
+    raise ConflictError(
+        "report.version_conflict",
+        _("该填报已被 %(who)s 于 %(when)s 修改（状态：%(status)s，本期完成 %(period)s 万元，"
+          "累计 %(cum)s 万元）。您的修改未保存，请刷新后重试。")
+        % {"who": who, "when": when, "status": report.get_status_display(),
+           "period": report.completed_in_period, "cum": report.cumulative_completed},
+        "version")
+
+
+def _save(report: ProgressReport, actor: User | None, action: str,
+          changes: dict[str, Any]) -> ProgressReport:
+    report.version += 1
+    report._history_user = actor
+    report.save()
+    audit.record(actor, action, report, changes)
+    return report

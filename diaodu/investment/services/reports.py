@@ -1,0 +1,276 @@
+"""Progress reports: fill in, submit, unit approval, review, corrections after locking,
+and raising their problems as 督办 cases."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diaodu.core import audit
+from diaodu.core.errors import NotFound, UserError
+from diaodu.core.models import User
+from diaodu.core.money import CENT, parse_wan
+from diaodu.core.roles import CASE_SUPERVISORS, LEDGER_EDITORS, Role, role_of
+from diaodu.projects.models import Stage
+
+from .. import quality, rollups
+from ..models import (
+    ZERO,
+    Cadence,
+    DispatchSettings,
+    ProgressReport,
+    ReportAdjustment,
+    ReportStatus,
+)
+from .guards import (
+    EDITABLE,
+    _ensure_open,
+    _ensure_version,
+    _locked_report,
+    _require_dispatcher,
+    _save,
+    can_fill,
+)
+
+
+def _previous(report: ProgressReport) -> ProgressReport | None:
+    """The project's latest earlier monthly report that was submitted at least once."""
+    return (ProgressReport.objects
+            .filter(project_id=report.project_id, round__cadence=Cadence.MONTHLY,
+                    round__period_end__lt=report.round.period_start)
+            .exclude(status=ReportStatus.DRAFT)
+            .order_by("-round__period_end").first())
+
+
+def ytd_of(report: ProgressReport, completed_in_period: Decimal) -> Decimal:
+    """Year-to-date completion: this period plus the year's earlier monthly reports and their
+    corrections. Derived here, never typed."""
+    if report.round.cadence != Cadence.MONTHLY:
+        # A weekly or ad-hoc figure adds to the year's last monthly total.
+        previous = _previous(report)
+        base = previous.ytd_completed if previous and \
+            previous.round.period_end.year == report.round.year else ZERO
+        return (base + completed_in_period).quantize(CENT)
+    earlier = list(ProgressReport.objects.filter(
+        project_id=report.project_id, round__cadence=Cadence.MONTHLY,
+        round__period_end__year=report.round.year,
+        round__period_end__lt=report.round.period_start,
+    ).values_list("completed_in_period", flat=True))
+    corrections = ReportAdjustment.objects.filter(
+        report__project_id=report.project_id, report__round__cadence=Cadence.MONTHLY,
+        report__round__period_end__year=report.round.year,
+        report__round__period_end__lte=report.round.period_end,
+    ).values_list("delta_completed", flat=True)
+    return (sum(earlier, ZERO) + completed_in_period + sum(corrections, ZERO)).quantize(CENT)
+
+
+def report_save(*, actor: User | None, report: ProgressReport, expected_version: int | None,
+                completed_in_period: Any, cumulative_completed: Any,
+                physical_progress: str = "", issues: str = "", submit: bool = False,
+                at: datetime | None = None) -> ProgressReport:
+    """Fill in (or correct a returned) report; with `submit`, also submit it in the same
+    transaction (the form's 提交 button). Amounts are checked now, the rest on submit."""
+    period = parse_wan(completed_in_period, field="completed_in_period", label=_("本期完成投资"))
+    cumulative = parse_wan(cumulative_completed, field="cumulative_completed",
+                           label=_("开工累计完成"))
+    with transaction.atomic():
+        report = _locked_report(actor, report)
+        if actor is not None and not can_fill(actor, report.project):
+            raise NotFound
+        _ensure_open(report)
+        _ensure_version(report, expected_version)
+        if report.status not in EDITABLE:
+            raise UserError("report.not_editable",
+                            _("该填报已提交（%(s)s），不能再修改。") % {
+                                "s": report.get_status_display()})
+        before = (report.completed_in_period, report.cumulative_completed)
+        report.completed_in_period, report.cumulative_completed = period, cumulative
+        report.physical_progress, report.issues = physical_progress.strip(), issues.strip()
+        report.ytd_completed = ytd_of(report, period)
+        report = _save(report, actor, "report.save", {
+            "completed_in_period": [before[0], period],
+            "cumulative_completed": [before[1], cumulative]})
+        if submit:
+            report = _submit(actor, report, at)
+    return report
+
+
+def _check_quality(report: ProgressReport) -> list[str]:
+    config = DispatchSettings.current()
+    previous = _previous(report)
+    return quality.check(
+        quality.ReportFigures(
+            completed_in_period=report.completed_in_period,
+            cumulative_completed=report.cumulative_completed,
+            ytd_completed=report.ytd_completed,
+            physical_progress=report.physical_progress,
+            under_construction=report.project.stage == Stage.CONSTRUCTION),
+        quality.History(
+            previous_cumulative=previous.cumulative_completed if previous else None,
+            previous_period=previous.completed_in_period if previous else None,
+            total_investment=report.project.total_investment),
+        quality.Thresholds(overrun_tolerance_pct=config.overrun_tolerance_pct,
+                           jump_factor=config.jump_factor))
+
+
+def _submit(actor: User | None, report: ProgressReport, at: datetime | None) -> ProgressReport:
+    """Submit a locked, editable report whose YTD is current."""
+    report.review_flags = _check_quality(report)
+    now = at or timezone.now()
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_by, report.submitted_at = actor, now
+    report.is_overdue = now > report.round.due_at
+    report.return_reason = ""
+    return _save(report, actor, "report.submit",
+                 {"flags": report.review_flags, "overdue": report.is_overdue})
+
+
+def report_submit(*, actor: User | None, report: ProgressReport, expected_version: int | None,
+                  at: datetime | None = None) -> ProgressReport:
+    """Submit for review. Submitting an already-submitted report again changes nothing.
+
+    `at` is the submission time when loading historical reports (default: now); overdue is
+    judged against it.
+    """
+    with transaction.atomic():
+        report = _locked_report(actor, report)
+        if actor is not None and not can_fill(actor, report.project):
+            raise NotFound
+        if report.status not in EDITABLE and report.submitted_at is not None and (
+                expected_version is None or int(expected_version) == report.version):
+            return report  # a double click or a retried request
+        _ensure_open(report)
+        _ensure_version(report, expected_version)
+        if report.status not in EDITABLE:
+            raise UserError("report.not_editable", _("该填报已提交，不能重复提交。"))
+        report.ytd_completed = ytd_of(report, report.completed_in_period)
+        return _submit(actor, report, at)
+
+
+def report_unit_approve(*, actor: User, report: ProgressReport,
+                        expected_version: int | None) -> ProgressReport:
+    """The unit head approves a submitted report before the DRC's review."""
+    with transaction.atomic():
+        report = _locked_report(actor, report)
+        if role_of(actor) != Role.UNIT_HEAD or not can_fill(actor, report.project):
+            raise NotFound
+        _ensure_open(report)
+        _ensure_version(report, expected_version)
+        if report.status != ReportStatus.SUBMITTED:
+            raise UserError("report.not_submitted", _("只有已提交的填报可以审核。"))
+        report.status = ReportStatus.UNIT_APPROVED
+        report.unit_approved_by, report.unit_approved_at = actor, timezone.now()
+        return _save(report, actor, "report.unit_approve", {})
+
+
+def report_return(*, actor: User, report: ProgressReport, reason: str,
+                  expected_version: int | None) -> ProgressReport:
+    """Send a report back to its reporter with the reason (unit head or dispatcher)."""
+    if not reason.strip():
+        raise UserError("report.return_needs_reason", _("退回须填写原因。"), "reason")
+    with transaction.atomic():
+        report = _locked_report(actor, report)
+        role = role_of(actor)
+        allowed = {ReportStatus.SUBMITTED} if role == Role.UNIT_HEAD and \
+            can_fill(actor, report.project) else \
+            {ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED} if role in LEDGER_EDITORS \
+            else set()
+        if not allowed:
+            raise NotFound
+        _ensure_open(report)
+        _ensure_version(report, expected_version)
+        if report.status not in allowed:
+            raise UserError("report.not_returnable",
+                            _("当前状态（%(s)s）不能退回。") % {"s": report.get_status_display()})
+        report.status = ReportStatus.RETURNED
+        report.return_reason = reason.strip()
+        report.reviewed_by, report.reviewed_at = actor, timezone.now()
+        return _save(report, actor, "report.return", {"reason": reason.strip()})
+
+
+def report_approve(*, actor: User | None, report: ProgressReport,
+                   expected_version: int | None, at: datetime | None = None) -> ProgressReport:
+    """The dispatcher's final approval: the figures now count in the rollups and KPIs.
+    (`at`: the review time when loading historical reports.)"""
+    _require_dispatcher(actor)
+    with transaction.atomic():
+        report = _locked_report(actor, report)
+        _ensure_open(report)
+        _ensure_version(report, expected_version)
+        if report.status not in (ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED):
+            raise UserError("report.not_approvable",
+                            _("当前状态（%(s)s）不能审定。") % {"s": report.get_status_display()})
+        report.status = ReportStatus.APPROVED
+        report.reviewed_by, report.reviewed_at = actor, at or timezone.now()
+        _save(report, actor, "report.approve", {})
+        rollups.refresh_project(report.project, report.round.year)
+    return report
+
+
+def report_adjust(*, actor: User | None, report: ProgressReport, delta_completed: Any,
+                  reason: str) -> ReportAdjustment:
+    """Correct an approved report of a locked round: a separate, audited record that the
+    KPIs include; later reports' YTD follows."""
+    _require_dispatcher(actor)
+    if not reason.strip():
+        raise UserError("adjustment.needs_reason", _("数据更正须填写原因。"), "reason")
+    raw = str(delta_completed).strip()
+    negative = raw.startswith("-")
+    amount = parse_wan(raw[1:] if negative else raw, field="delta_completed",
+                       label=_("调整额"))
+    delta = -amount if negative else amount
+    if not delta:
+        raise UserError("adjustment.zero", _("调整额不能为0。"), "delta_completed")
+    with transaction.atomic():
+        report = _locked_report(actor, report)
+        if not report.round.is_locked:
+            raise UserError("adjustment.round_open",
+                            _("本轮尚未锁定，请退回填报单位修改。"), "report")
+        if report.status != ReportStatus.APPROVED:
+            raise UserError("adjustment.not_approved", _("只能更正已审定的填报。"), "report")
+        if report.completed_in_period + delta < 0:
+            raise UserError("adjustment.negative_result",
+                            _("更正后本期完成不能为负数。"), "delta_completed")
+        adjustment = ReportAdjustment.objects.create(
+            report=report, delta_completed=delta, reason=reason.strip(), adjusted_by=actor)
+        later = ProgressReport.objects.filter(
+            project_id=report.project_id, round__cadence=Cadence.MONTHLY,
+            round__period_end__year=report.round.year,
+            round__period_end__gte=report.round.period_end).select_related("round")
+        for each in later:
+            each.ytd_completed = ytd_of(each, each.completed_in_period)
+            each.save(update_fields=["ytd_completed"])
+        audit.record(actor, "report.adjust", adjustment,
+                     {"delta_completed": delta, "reason": reason.strip()})
+        rollups.refresh_project(report.project, report.round.year)
+    return adjustment
+
+
+
+
+def report_raise_case(*, actor: User | None, report: ProgressReport):
+    """Turn the problems a unit wrote in its report (存在问题) into a 督办 case led by the
+    project's responsible unit. Raising the same text again returns the existing case."""
+    from diaodu.cases.models import Case, CaseSource
+    from diaodu.cases.services import case_create
+
+    if actor is not None and role_of(actor) not in CASE_SUPERVISORS:
+        raise UserError("permission.denied", _("只有调度员或区领导可以将问题转为督办。"))
+    with transaction.atomic():
+        report = _locked_report(actor, report)
+        text = report.issues.strip()
+        if not text:
+            raise UserError("report.no_issues", _("该填报没有填写存在问题。"), "issues")
+        existing = Case.objects.filter(project=report.project, source=CaseSource.REPORT,
+                                       detail=text).first()
+        if existing is not None:
+            return existing
+        first_line = text.splitlines()[0]
+        title = first_line if len(first_line) <= 60 else first_line[:59] + "…"
+        return case_create(
+            actor=actor, title=f"{report.project.name}：{title}",
+            detail=text, source=CaseSource.REPORT, project=report.project,
+            lead_unit=report.project.responsible_unit)
