@@ -93,6 +93,7 @@ MATRIX = {
     "cases:instruction_to_case": ("instruction", project_page(own_ok=REDIRECT)),
     "cases:approvals": (None, listing),
     "cases:task_force": ("task_force", project_page()),
+    "cases:task_forces": (None, listing),
     "cases:inbox": (None, listing),
     "cases:inbox_read": (None, lambda role, which: REDIRECT),
     "admin:cases_approval_changelist": (

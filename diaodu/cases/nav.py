@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diaodu.core.scoping import may_see
 
-from .models import Approval, Case, SupervisionPolicy, Visit
+from .models import Approval, Case, SupervisionPolicy, TaskForce, Visit
 
 
 def can(model):
@@ -33,6 +33,8 @@ def items(request) -> list[dict]:
          "link": reverse_lazy("cases:visits"), "permission": can(Visit)},
         {"title": _("审批事项"), "icon": "approval",
          "link": reverse_lazy("cases:approvals"), "permission": can(Approval)},
+        {"title": _("服务专班成果"), "icon": "diversity_3",
+         "link": reverse_lazy("cases:task_forces"), "permission": can(TaskForce)},
         {"title": _("消息"), "icon": "notifications",
          "link": reverse_lazy("cases:inbox"), "permission": signed_in,
          "badge": "diaodu.cases.nav.unread_badge"},

@@ -235,6 +235,16 @@ def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+def task_force_list(*, user) -> QuerySet[TaskForce]:
+    """The task forces `user` may see, with their counts of projects and cases."""
+    return (_scoped(user, TaskForce).select_related("lead_unit", "leader")
+            .annotate(project_count=Count("projects", distinct=True),
+                      case_count=Count("cases", distinct=True),
+                      closed_count=Count("cases", filter=Q(cases__status=CaseStatus.CLOSED),
+                                         distinct=True))
+            .order_by("name"))
+
+
 def task_force_get(*, user, pk) -> TaskForce:
     try:
         return (_scoped(user, TaskForce).select_related("lead_unit", "leader")

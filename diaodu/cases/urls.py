@@ -19,6 +19,7 @@ urlpatterns = [
     path("instructions/<int:pk>/case/", views.InstructionToCaseView.as_view(),
          name="instruction_to_case"),
     path("approvals/", views.ApprovalListView.as_view(), name="approvals"),
+    path("task-forces/", views.TaskForceListView.as_view(), name="task_forces"),
     path("task-forces/<int:pk>/", views.TaskForceDetailView.as_view(), name="task_force"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
     path("inbox/read/", views.InboxReadView.as_view(), name="inbox_read"),

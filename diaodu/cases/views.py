@@ -342,6 +342,17 @@ class ApprovalListView(ShellMixin, TemplateView):
         return context
 
 
+class TaskForceListView(ShellMixin, TemplateView):
+    template_name = "cases/task_forces.html"
+    title = gettext_lazy("服务专班")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(task_forces=selectors.task_force_list(user=self.request.user),
+                       may_edit=role_of(self.request.user) == Role.DISPATCHER)
+        return context
+
+
 class TaskForceDetailView(ShellMixin, TemplateView):
     template_name = "cases/task_force.html"
 

@@ -210,3 +210,17 @@ def test_sidebar_badge_counts_unread_and_follows_writes(client, street_a_reporte
     assert unread_badge(request) == "2"
     services.notification_mark_read(actor=street_a_reporter)
     assert unread_badge(request) == ""
+
+
+def test_task_force_list_counts_results(client, dispatcher, leader, drc, project_a,
+                                        django_assert_num_queries):
+    force = services.task_force_create(actor=dispatcher, name="落地服务专班", lead_unit=drc,
+                                       members=[], projects=[project_a])
+    services.case_create(actor=dispatcher, title="控规调整", project=project_a,
+                         task_force=force, lead_unit=drc, today=ASSIGNED)
+    client.force_login(leader)
+    url = reverse("cases:task_forces")
+    client.get(url)
+    with django_assert_num_queries(5):
+        body = client.get(url).content.decode()
+    assert "落地服务专班" in body and force.get_absolute_url() in body
