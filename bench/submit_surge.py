@@ -90,8 +90,11 @@ def submit(conn: http.client.HTTPConnection, session: str, report: int, version:
         "Cookie": f"sessionid={session}; csrftoken={CSRF}", "Host": "127.0.0.1"})
     response = conn.getresponse()
     response.read()
-    if response.status != 302:
-        raise RuntimeError(f"report {report}: HTTP {response.status}")
+    # Success is the redirect back to the report; anything else (a login page, the form
+    # shown again with an error) is a failed submit.
+    location = response.getheader("Location", "")
+    if response.status != 302 or location != f"/investment/reports/{report}/":
+        raise RuntimeError(f"report {report}: HTTP {response.status} {location}")
     return time.perf_counter() - started
 
 
@@ -126,7 +129,9 @@ def run(jobs, clients: int, deadline: float) -> tuple[list[float], list[str], fl
 
 
 def p(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100)[int(q) - 1]
 
 
 def main() -> int:
