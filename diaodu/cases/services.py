@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -520,6 +520,12 @@ def _cn_date(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "—"
 
 
+def _official(render, *args):
+    """Letters are official Chinese documents whatever language the issuer's screen uses."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render(*args)
+
+
 def _next_notice_number(kind: str, year: int) -> int:
     return (Notice.objects.filter(kind=kind, year=year).aggregate(m=Max("number"))["m"] or 0) + 1
 
@@ -539,7 +545,7 @@ def notice_issue(*, actor: User | None, case: Case, kind: str,
         notice = Notice.objects.create(
             case=case, kind=kind, year=today.year, number=_next_notice_number(kind, today.year),
             addressee=case.lead_unit, issued_on=today, deadline=case.due_on,
-            body=notice_body(case, kind, today), issued_by=actor)
+            body=_official(notice_body, case, kind, today), issued_by=actor)
         _log(case, ActionKind.NOTICE, actor, on=today, text=str(notice))
         audit.record(actor, "notice.issue", notice, {"case": case, "kind": kind,
                                                      "reference": notice.reference})

@@ -68,3 +68,12 @@ def test_notice_page_downloads_docx_in_scope_only(client, case_a, dispatcher, st
     assert "交办“林山寨项目土地报批滞后”" in text_of(response.content)
     client.force_login(street_b_reporter)
     assert client.get(url).status_code == 404
+
+
+def test_letter_body_is_chinese_for_an_english_screen(case_a, dispatcher):
+    from django.utils import translation
+
+    with translation.override("en"):
+        notice = services.notice_issue(actor=dispatcher, case=case_a, kind=NoticeKind.ASSIGN,
+                                       today=date(2022, 3, 28))
+    assert notice.body.startswith("现将“林山寨项目土地报批滞后”")
