@@ -12,6 +12,7 @@ surge for scale. Goal (issue 4): ≥ 150 submits/s, p99 ≤ 1 s, 0 lost.
 import argparse
 import http.client
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -25,7 +26,15 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 DB = "diaodu_bench"
 URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
-PORT = 8765
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = free_port()
 CSRF = "benchcsrftokenbenchcsrftoken1234"  # 32 characters: an unmasked CSRF secret
 
 
@@ -186,7 +195,7 @@ def main() -> int:
         print("  error:", error)
     met = rate >= 150 and p99 <= 1.0 and lost == 0 and twice == 0 and not surge_err
     print(f"BENCH submit_surge: ours={rate:.0f}/s serial={serial_rate:.0f}/s "
-          f"ratio={serial_rate / rate:.2f} goal ours>=150/s and p99<=1s "
+          f"ratio={(serial_rate / rate) if rate else 0:.2f} goal ours>=150/s and p99<=1s "
           f"(p99={p99:.2f}s) and lost=0 (lost={lost}): {'met' if met else 'missed'}")
     return 0
 
