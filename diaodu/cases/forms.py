@@ -30,6 +30,8 @@ class CaseFilterForm(forms.Form):
                              choices=[("", _("全部类型")), *CaseKind.choices])
     overdue = forms.ChoiceField(label=_("逾期"), required=False,
                                 choices=[("", _("不限")), ("1", _("已逾期")), ("0", _("未逾期"))])
+    # A project's cases (links from other pages: /cases/?project=<id>); scoped by the selector.
+    project = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
     def to_filters(self) -> CaseFilters:
         if not self.is_valid():
@@ -37,7 +39,8 @@ class CaseFilterForm(forms.Form):
         d = self.cleaned_data
         return CaseFilters(q=d["q"], status=d["status"], category=d["category"],
                            kind=d["kind"], unit=d["unit"].pk if d["unit"] else None,
-                           overdue={"1": True, "0": False}.get(d["overdue"]))
+                           overdue={"1": True, "0": False}.get(d["overdue"]),
+                           project=d["project"])
 
 
 class AssignFields(forms.Form):

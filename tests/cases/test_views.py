@@ -224,3 +224,14 @@ def test_task_force_list_counts_results(client, dispatcher, leader, drc, project
     with django_assert_num_queries(5):
         body = client.get(url).content.decode()
     assert "落地服务专班" in body and force.get_absolute_url() in body
+
+
+def test_ledger_filters_by_project(client, dispatcher, project_a, project_b, street_a,
+                                   street_b):
+    services.case_create(actor=dispatcher, title="甲项目问题", project=project_a,
+                         lead_unit=street_a, today=ASSIGNED)
+    services.case_create(actor=dispatcher, title="乙项目问题", project=project_b,
+                         lead_unit=street_b, today=ASSIGNED)
+    client.force_login(dispatcher)
+    body = client.get(LIST, {"project": project_a.pk}).content.decode()
+    assert "甲项目问题" in body and "乙项目问题" not in body
