@@ -117,7 +117,8 @@ class ReportingRound(models.Model):
 
     cadence = models.CharField(_("频次"), max_length=16, choices=Cadence.choices,
                                default=Cadence.MONTHLY)
-    title = models.CharField(_("名称"), max_length=100)
+    # Empty: the name is derived from cadence and period in the reader's language.
+    title = models.CharField(_("名称"), max_length=100, blank=True)
     period_start = models.DateField(_("期间开始"))
     period_end = models.DateField(_("期间结束"))
     opens_at = models.DateTimeField(_("开启时间"))
@@ -143,7 +144,14 @@ class ReportingRound(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        if self.title:
+            return self.title
+        if self.cadence == Cadence.MONTHLY:
+            return _("%(y)s年%(m)s月重点项目调度") % {"y": self.period_end.year,
+                                                    "m": self.period_end.month}
+        if self.cadence == Cadence.WEEKLY:
+            return _("%(d)s周调度") % {"d": self.period_start.isoformat()}
+        return _("专项调度（%(d)s）") % {"d": self.period_end.isoformat()}
 
     @property
     def is_locked(self) -> bool:

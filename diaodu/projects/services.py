@@ -168,9 +168,12 @@ def _changes_since(project: Project, expected_version: int) -> str:
     lines = []
     for older, newer in pairwise(records):
         delta = newer.diff_against(older, excluded_fields=["version", "created_at"])
+        empty = _("空")
         fields = "、".join(
-            f"{_label(c.field)}：{c.old if c.old not in (None, '') else '空'} → "
-            f"{c.new if c.new not in (None, '') else '空'}"
+            _("%(field)s：%(old)s → %(new)s") % {
+                "field": _label(c.field),
+                "old": c.old if c.old not in (None, "") else empty,
+                "new": c.new if c.new not in (None, "") else empty}
             for c in delta.changes)
         who = newer.history_user or _("系统")
         when = timezone.localtime(newer.history_date).strftime("%Y-%m-%d %H:%M")

@@ -47,16 +47,12 @@ def round_open(*, actor: User | None, cadence: str, period_start: date, period_e
                                        (period_end + timedelta(days=1)).day != 1 or
                                        period_start.month != period_end.month):
         raise UserError("round.monthly_period", _("月报的期间应为一个自然月。"), "period_start")
-    title = title.strip() or {
-        Cadence.MONTHLY: _("%(y)s年%(m)s月重点项目调度") % {"y": period_end.year,
-                                                          "m": period_end.month},
-        Cadence.WEEKLY: _("%(d)s周调度") % {"d": period_start.isoformat()},
-        Cadence.AD_HOC: _("专项调度（%(d)s）") % {"d": period_end.isoformat()},
-    }[cadence]
+    title = title.strip()
     with transaction.atomic():
         if cadence == Cadence.MONTHLY and ReportingRound.objects.filter(
                 cadence=Cadence.MONTHLY, period_start=period_start).exists():
-            raise UserError("round.duplicate", _("%(t)s 已开启。") % {"t": title}, "period_start")
+            raise UserError("round.duplicate", _("%(y)s年%(m)s月的月度调度已开启。")
+                            % {"y": period_end.year, "m": period_end.month}, "period_start")
         chosen = active_projects() if projects is None else \
             Project.objects.filter(pk__in=[p.pk for p in projects])
         chosen = list(chosen.only("pk"))
