@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "diaodu.investment",
     "diaodu.schedule",
     "diaodu.cases",
+    "diaodu.dashboard",
     "diaodu.demo",
 ]
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("investment/", include("diaodu.investment.urls")),
     path("schedule/", include("diaodu.schedule.urls")),
     path("cases/", include("diaodu.cases.urls")),
+    path("dashboard/", include("diaodu.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]

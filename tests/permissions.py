@@ -124,3 +124,21 @@ MATRIX.update({
     "admin:schedule_milestonetype_changelist": (None, admin_listing_for(set(ROLES))),
     "admin:schedule_scheduletemplate_changelist": (None, admin_listing_for(set(ROLES))),
 })
+
+
+# 领导驾驶舱 (dashboard): every role opens the scoped dashboard and lists; the rules and the
+# scoring scheme are read by those who see the district (DRC, leaders, statistics).
+def dashboard_settings(role: str, which: str) -> int:
+    return OK if role in SEE_ALL else NOT_FOUND
+
+
+MATRIX.update({
+    "dashboard:index": (None, listing),
+    "dashboard:groups": (None, listing),
+    "dashboard:ranking": (None, listing),
+    "dashboard:warnings": (None, listing),
+    "dashboard:overdue_reports": (None, listing),
+    "dashboard:rules": (None, dashboard_settings),
+    "dashboard:scheme": (None, dashboard_settings),
+    "dashboard:evaluate": (None, lambda role, which: REDIRECT),
+})
