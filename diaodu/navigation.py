@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from diaodu.cases import nav as cases_nav
 from diaodu.core.models import AuditEvent, CalendarDay, OrgUnit, User
-from diaodu.dashboard import nav as dashboard_nav
 from diaodu.investment import nav as investment_nav
 from diaodu.projects import nav as projects_nav
 from diaodu.projects.nav import can
@@ -24,11 +23,12 @@ def _system_items(request) -> list[dict]:
          "permission": can(CalendarDay)},
         {"title": _("审计日志"), "icon": "policy",
          "link": reverse_lazy("admin:core_auditevent_changelist"), "permission": can(AuditEvent)},
+        {"title": _("接口令牌"), "icon": "key",
+         "link": reverse_lazy("tokens:list"), "permission": lambda request: True},
     ]
 
 
 GROUPS = [
-    (_("驾驶舱"), dashboard_nav.items),
     (_("项目"), projects_nav.items),
     (_("投资调度"), investment_nav.items),
     (_("进度计划"), schedule_nav.items),

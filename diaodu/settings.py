@@ -47,12 +47,14 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks_db",
     "treebeard",
+    # Serves the API docs' Swagger UI from our static files (no CDN on a government network).
+    "ninja",
     "diaodu.core",
     "diaodu.projects",
     "diaodu.investment",
     "diaodu.schedule",
     "diaodu.cases",
-    "diaodu.dashboard",
+    "diaodu.api",
     "diaodu.demo",
 ]
 
@@ -164,6 +166,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# API tokens (/api/v1/): the longest validity a user may choose.
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "90"))
+NINJA_PAGINATION_PER_PAGE = 50
 
 # History is read-only: a revert would write without the services' checks and audit.
 SIMPLE_HISTORY_REVERT_DISABLED = True

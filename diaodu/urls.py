@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from diaodu.api.main import api
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="projects:list", permanent=False), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -9,6 +11,7 @@ urlpatterns = [
     path("investment/", include("diaodu.investment.urls")),
     path("schedule/", include("diaodu.schedule.urls")),
     path("cases/", include("diaodu.cases.urls")),
-    path("dashboard/", include("diaodu.dashboard.urls")),
+    path("api/v1/", api.urls),
+    path("account/tokens/", include("diaodu.api.urls")),
     path("admin/", admin.site.urls),
 ]
