@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diaodu.cases import nav as cases_nav
 from diaodu.core.models import AuditEvent, CalendarDay, OrgUnit, User
+from diaodu.dashboard import nav as dashboard_nav
 from diaodu.investment import nav as investment_nav
 from diaodu.projects import nav as projects_nav
 from diaodu.projects.nav import can
@@ -29,6 +30,7 @@ def _system_items(request) -> list[dict]:
 
 
 GROUPS = [
+    (_("驾驶舱"), dashboard_nav.items),
     (_("项目"), projects_nav.items),
     (_("投资调度"), investment_nav.items),
     (_("进度计划"), schedule_nav.items),

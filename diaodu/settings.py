@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "diaodu.schedule",
     "diaodu.cases",
     "diaodu.api",
+    "diaodu.dashboard",
     "diaodu.demo",
 ]
 

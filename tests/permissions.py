@@ -126,6 +126,24 @@ MATRIX.update({
 })
 
 
+# 领导驾驶舱 (dashboard): every role opens the scoped dashboard and lists; the rules and the
+# scoring scheme are read by those who see the district (DRC, leaders, statistics).
+def dashboard_settings(role: str, which: str) -> int:
+    return OK if role in SEE_ALL else NOT_FOUND
+
+
+MATRIX.update({
+    "dashboard:index": (None, listing),
+    "dashboard:groups": (None, listing),
+    "dashboard:ranking": (None, listing),
+    "dashboard:warnings": (None, listing),
+    "dashboard:overdue_reports": (None, listing),
+    "dashboard:rules": (None, dashboard_settings),
+    "dashboard:scheme": (None, dashboard_settings),
+    "dashboard:evaluate": (None, lambda role, which: REDIRECT),
+})
+
+
 # API tokens page (each user manages their own) and the API's schema and docs pages; the API
 # operations themselves are in tests/api_permissions.py.
 MATRIX.update({

@@ -18,8 +18,8 @@ def _our_url_names(resolver=None, namespace=""):
 
 
 def _is_ours(name: str) -> bool:
-    return name.startswith(("projects:", "investment:", "cases:", "schedule:", "home",
-                            "tokens:", "api:openapi")) or any(
+    return name.startswith(("projects:", "investment:", "cases:", "schedule:", "dashboard:",
+                            "home", "tokens:", "api:openapi")) or any(
         name.startswith(f"admin:{app}_") and name.endswith(("_changelist", "_change",
                                                             "_history"))
         for app in ("projects_project",)) or name in MATRIX
