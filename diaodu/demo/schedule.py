@@ -11,7 +11,7 @@ from diaodu.schedule.models import Activity, ScheduleTemplate
 
 # project name → (template, schedule start, target finish, {milestone code: actuals})
 # actuals: (actual start, actual finish or None, percent complete)
-# Projects re-planned after their delays: the open activities' plan is cleared and refilled
+# Projects re-planned after their delays: the open activities' plan is cleared and filled
 # from today's forecast, so they read against the new plan (and slip against the baseline).
 REPLANNED = {"郑州黄河智谷中原企业总部港项目"}
 SCHEDULES = {
@@ -96,4 +96,6 @@ def load() -> bool:
                 services.activity_update(actor=None, activity=activity,
                                          expected_version=activity.version,
                                          planned_start=None, planned_finish=None)
+            services.schedule_update(actor=None, project=project, expected_version=None,
+                                     start_on=start, target_finish=target, fill_plan=True)
     return True

@@ -261,11 +261,10 @@ def _solve(net: Network, start, status, target_finish) -> Result:
     preds, succs = net.preds, net.succs
     weights = _weights(net.kinds, net.lags, list(map(dur.__getitem__, preds)),
                        list(map(dur.__getitem__, succs)))
-    out_v: list[list[int]] = [[] for _ in range(n)]
-    out_w: list[list[int]] = [[] for _ in range(n)]
-    for p, s, w in zip(preds, succs, weights, strict=True):
-        out_v[p].append(s)
-        out_w[p].append(w)
+    # Each node's outgoing links as (pred, succ, weight): zip's own tuples, one append each.
+    out: list[list[tuple[int, int, int]]] = [[] for _ in range(n)]
+    for link in zip(preds, succs, weights, strict=True):
+        out[link[0]].append(link)
     indeg = [0] * n
     for v, c in Counter(succs).items():
         indeg[v] = c
@@ -278,7 +277,7 @@ def _solve(net: Network, start, status, target_finish) -> Result:
         if u in forced:
             es[u] = forced[u]
         eu = es[u]
-        for v, w in zip(out_v[u], out_w[u], strict=False):
+        for _, v, w in out[u]:
             c = eu + w
             if c > es[v]:
                 es[v] = c
@@ -288,6 +287,7 @@ def _solve(net: Network, start, status, target_finish) -> Result:
                 append(v)
     if len(order) != n:
         ordered = set(order)
+        out_v = [[link[1] for link in links] for links in out]
         cycle = _find_cycle(n, out_v, {i for i in range(n) if i not in ordered})
         raise CycleError([keys[i] for i in cycle])
 
@@ -300,14 +300,16 @@ def _solve(net: Network, start, status, target_finish) -> Result:
     ls = [end - s for s in span]
     for i, limit in late_limits.items():
         ls[i] = min(ls[i], limit)
-    free = [end - h for h in held]
+    # Free float is measured against the successors and the forecast finish (not a target),
+    # so it never goes negative; total float carries the target.
+    free = [finish - h for h in held]
     for u in reversed(order):
-        vs = out_v[u]
-        if not vs:
+        links = out[u]
+        if not links:
             continue
         lu = ls[u]
         least_es = free[u] + es[u]
-        for v, w in zip(vs, out_w[u], strict=False):
+        for _, v, w in links:
             c = ls[v] - w
             if c < lu:
                 lu = c

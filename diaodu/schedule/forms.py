@@ -59,6 +59,8 @@ class ScheduleSettingsForm(forms.Form):
                                     help_text=_("倒排工期：如“确保年底竣工”，填写 12 月 31 日。"))
     risk_float = forms.IntegerField(label=_("风险预警浮动时间（工作日）"), initial=5,
                                     min_value=0)
+    fill_plan = forms.BooleanField(label=_("用预测填写计划"), required=False,
+                                   help_text=_("尚无计划日期的节点以当前预测日期作为计划日期。"))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

@@ -12,6 +12,7 @@ from html import escape
 from django.utils.translation import gettext as _
 
 LABEL_WIDTH = 230
+RIGHT_MARGIN = 40  # room for the float numbers and the "today" label
 ROW = 26
 HEADER = 40
 COLOURS = {"critical": "#dc2626", "normal": "#2563eb", "done": "#16a34a", "actual": "#15803d",
@@ -61,7 +62,7 @@ def render(bars: list[Bar], *, today: date, width: int = 1100) -> str:
     """The chart as an <svg> element (safe to embed: every text is escaped)."""
     first, last = _span(bars, today)
     total_days = (last - first).days
-    scale = (width - LABEL_WIDTH) / max(total_days, 1)
+    scale = (width - LABEL_WIDTH - RIGHT_MARGIN) / max(total_days, 1)
     height = HEADER + ROW * max(len(bars), 1) + 10
 
     origin = first.toordinal()
@@ -181,6 +182,8 @@ def table_rows(activities, *, edit_url: str | None, with_slip: bool, rag_labels:
             actual = f"{d(a.actual_start)} — {d(a.actual_finish) or running}"
             if not a.actual_finish:
                 actual += f" {a.percent}%"
+        # Latest dates mean nothing once an activity is finished.
+        late = "" if a.rag == "done" else f"{d(a.late_start)} — {d(a.late_finish)}"
         negative = " text-red-600" if (a.total_float or 0) < 0 else ""
         slip = ""
         if with_slip:
@@ -189,16 +192,17 @@ def table_rows(activities, *, edit_url: str | None, with_slip: bool, rag_labels:
         out.append(
             f'<tr class="border-t border-base-200 dark:border-base-800'
             f'{" font-semibold" if a.critical else ""}">'
-            f'<td class="px-2 py-1">{a.position}</td><td class="px-2 py-1">{name}</td>'
+            f'<td class="px-2 py-1">{a.position}</td>'
+            f'<td class="px-2 py-1 whitespace-nowrap">{name}</td>'
             f'<td class="px-2 py-1 text-right tabular-nums">{a.duration}</td>'
             f'<td class="px-2 py-1 whitespace-nowrap">{d(a.planned_start)} — '
             f'{d(a.planned_finish)}</td>'
             f'<td class="px-2 py-1 whitespace-nowrap">{d(a.early_start)} — '
             f'{d(a.early_finish)}</td>'
-            f'<td class="px-2 py-1 whitespace-nowrap">{d(a.late_start)} — '
-            f'{d(a.late_finish)}</td>'
+            f'<td class="px-2 py-1 whitespace-nowrap">{late}</td>'
             f'<td class="px-2 py-1 whitespace-nowrap">{actual}</td>'
             f'<td class="px-2 py-1 text-right tabular-nums{negative}">{a.total_float}</td>'
             f'<td class="px-2 py-1 text-right tabular-nums">{a.free_float}</td>{slip}'
-            f'<td class="px-2 py-1">{rag_badge(a.rag, rag_labels.get(a.rag, ""))}</td></tr>')
+            f'<td class="px-2 py-1 whitespace-nowrap">{rag_badge(a.rag, rag_labels.get(a.rag, ""))}'
+            f'</td></tr>')
     return "".join(out)

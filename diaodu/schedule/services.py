@@ -58,6 +58,12 @@ def ensure_template_editor(actor: User | None) -> None:
         raise UserError("schedule.permission_denied", _("只有调度员可以维护节点类型和进度模板。"))
 
 
+def _lock_project(project_id: int) -> Project:
+    """Serialise the writes to one project's schedule: each recomputes (and rewrites) every
+    activity's computed dates, so two at once would leave one of them stale."""
+    return Project.objects.select_for_update().get(pk=project_id)
+
+
 def _label(field: str) -> str:
     return str(Activity._meta.get_field(field).verbose_name)
 
@@ -207,11 +213,13 @@ def _schedule_for(project: Project, calendar: WorkCalendar, today: date,
 
 
 def schedule_recompute(*, project: Project, today: date | None = None,
-                       calendar: WorkCalendar | None = None) -> ProjectSchedule:
+                       calendar: WorkCalendar | None = None,
+                       fill_plan: bool = False) -> ProjectSchedule:
     """Run the critical-path method and store forecast, latest dates, floats and status.
 
     Called by the services below inside their transaction and by schedules_refresh each
-    morning; raises UserError for a cycle, rolling back the change that made it.
+    morning; raises UserError for a cycle, rolling back the change that made it. fill_plan:
+    activities without planned dates take their forecast as plan.
     """
     today = today or timezone.localdate()
     calendar = calendar or load_calendar()
@@ -243,8 +251,9 @@ def schedule_recompute(*, project: Project, today: date | None = None,
             a.total_float = result.total_float[i]
             a.free_float = result.free_float[i]
             a.critical = result.critical[i]
-            if a.planned_start is None and a.planned_finish is None:
-                # A new activity's plan is its first forecast; later slips show against it.
+            if fill_plan and a.planned_start is None and a.planned_finish is None:
+                # The plan is committed once the network is complete (template applied, or
+                # "用预测填写计划" after editing); later slips show against it.
                 a.planned_start, a.planned_finish = a.early_start, a.early_finish
             a.rag = rules.activity_rag(
                 finished=a.actual_finish is not None, started=a.actual_start is not None,
@@ -371,6 +380,7 @@ def activity_update(*, actor: User | None, activity: Activity, expected_version:
         raise UserError("schedule.field_unknown",
                         _("不能修改这些字段：%(f)s") % {"f": "、".join(sorted(unknown))})
     with transaction.atomic():
+        _lock_project(activity.project_id)
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
         ensure_can_edit(actor, activity.project)
         ensure_version(activity, expected_version)
@@ -401,6 +411,7 @@ def activity_delete(*, actor: User | None, activity: Activity,
                     expected_version: int | None, today: date | None = None) -> None:
     """Remove an activity and its links; baselines keep their copy of it."""
     with transaction.atomic():
+        _lock_project(activity.project_id)
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
         project = activity.project
         ensure_can_edit(actor, project)
@@ -450,6 +461,7 @@ def dependency_add(*, actor: User | None, predecessor: Activity, successor: Acti
 def dependency_remove(*, actor: User | None, dependency: Dependency,
                       today: date | None = None) -> None:
     with transaction.atomic():
+        _lock_project(dependency.project_id)
         dependency = Dependency.objects.select_related(
             "project", "predecessor", "successor").get(pk=dependency.pk)
         ensure_can_edit(actor, dependency.project)
@@ -463,8 +475,9 @@ def dependency_remove(*, actor: User | None, dependency: Dependency,
 
 def schedule_update(*, actor: User | None, project: Project, expected_version: int | None,
                     start_on: Any, target_finish: Any = None, risk_float: int = 5,
-                    today: date | None = None) -> ProjectSchedule:
-    """Set the schedule's start, the 倒排工期 target finish and the at-risk threshold."""
+                    fill_plan: bool = False, today: date | None = None) -> ProjectSchedule:
+    """Set the schedule's start, the 倒排工期 target finish and the at-risk threshold;
+    fill_plan gives activities without planned dates their forecast as plan."""
     today = today or timezone.localdate()
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
@@ -503,10 +516,16 @@ def schedule_update(*, actor: User | None, project: Project, expected_version: i
         if schedule.pk:
             schedule.version += 1
         schedule.save()
-        schedule = schedule_recompute(project=project, today=today, calendar=calendar)
-        audit.record(actor, "schedule.update", schedule,
-                     {**audit.diff(before, {"start_on": start, "target_finish": target,
-                                            "risk_float": risk}), "notes": notes})
+        unplanned = list(Activity.objects.filter(project=project, planned_start=None,
+                                                 planned_finish=None)
+                         .values_list("name", flat=True)) if fill_plan else []
+        schedule = schedule_recompute(project=project, today=today, calendar=calendar,
+                                      fill_plan=fill_plan)
+        changes = audit.diff(before, {"start_on": start, "target_finish": target,
+                                      "risk_float": risk})
+        if unplanned:
+            changes["planned_from_forecast"] = unplanned
+        audit.record(actor, "schedule.update", schedule, {**changes, "notes": notes})
     return schedule
 
 
@@ -541,7 +560,7 @@ def schedule_apply_template(*, actor: User | None, project: Project,
             Dependency(project=project, predecessor=by_position[link.predecessor],
                        successor=by_position[link.successor], kind=link.kind, lag=link.lag)
             for link in template.links.all()])
-        schedule = schedule_recompute(project=project, today=today)
+        schedule = schedule_recompute(project=project, today=today, fill_plan=True)
         audit.record(actor, "schedule.apply_template", schedule,
                      {"template": template.name, "activities": len(created)})
     return schedule

@@ -76,7 +76,8 @@ class GanttView(ProjectScheduleMixin, TemplateView):
             bars.append(gantt.Bar(
                 name=a.name, duration=a.duration, planned_start=a.planned_start,
                 planned_finish=a.planned_finish, start=a.early_start, finish=a.early_finish,
-                late_finish=a.late_finish, total_float=a.total_float,
+                late_finish=None if a.rag == Rag.DONE else a.late_finish,
+                total_float=a.total_float,
                 actual_start=a.actual_start, actual_finish=a.actual_finish,
                 baseline_start=entry.start if entry else None,
                 baseline_finish=entry.finish if entry else None, critical=a.critical,
@@ -232,7 +233,8 @@ class SettingsView(ProjectScheduleMixin, FormView):
             schedule = services.schedule_update(
                 actor=self.request.user, project=self.project,
                 expected_version=data["expected_version"], start_on=data["start_on"],
-                target_finish=data["target_finish"], risk_float=data["risk_float"])
+                target_finish=data["target_finish"], risk_float=data["risk_float"],
+                fill_plan=data["fill_plan"])
         except UserError as error:
             _form_error(form, error)
             return self.form_invalid(form)

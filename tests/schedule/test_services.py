@@ -36,6 +36,9 @@ def chain(project_a):
     a, b, c = (add(project_a, n, d) for n, d in (("设计", 5), ("施工", 10), ("验收", 0)))
     services.dependency_add(actor=None, predecessor=a, successor=b, today=TODAY)
     services.dependency_add(actor=None, predecessor=b, successor=c, today=TODAY)
+    # The network is complete: commit its forecast as the plan.
+    services.schedule_update(actor=None, project=project_a, expected_version=None,
+                             start_on=TODAY, fill_plan=True, today=TODAY)
     return [Activity.objects.get(pk=x.pk) for x in (a, b, c)]
 
 
@@ -69,6 +72,7 @@ def test_template_creates_activities_and_links_in_one_step(project_a, street_a_r
 
 def test_forecast_dates_follow_the_working_day_calendar(chain):
     design, build, accept = chain
+    assert (build.planned_start, build.planned_finish) == (date(2026, 3, 9), date(2026, 3, 20))
     assert (design.early_start, design.early_finish) == (date(2026, 3, 2), date(2026, 3, 6))
     assert (build.early_start, build.early_finish) == (date(2026, 3, 9), date(2026, 3, 20))
     assert accept.early_start == date(2026, 3, 23)
@@ -113,6 +117,21 @@ def test_rag_late_at_risk_on_track_and_done(chain, project_a):
     statuses = {a.name: a.rag for a in Activity.objects.filter(project=project_a)}
     assert statuses["设计"] == Rag.DONE
     assert statuses["施工"] == Rag.LATE
+
+
+def test_activities_added_one_by_one_get_a_plan_only_when_asked(project_a):
+    first = add(project_a, "设计", 5)
+    second = add(project_a, "施工", 10)
+    services.dependency_add(actor=None, predecessor=first, successor=second, today=TODAY)
+    second.refresh_from_db()
+    assert second.planned_start is None and second.early_start == date(2026, 3, 9)
+    services.schedule_update(actor=None, project=project_a, expected_version=None,
+                             start_on=TODAY, fill_plan=True, today=TODAY)
+    second.refresh_from_db()
+    assert (second.planned_start, second.planned_finish) == (date(2026, 3, 9),
+                                                              date(2026, 3, 20))
+    assert AuditEvent.objects.filter(action="schedule.update",
+                                     changes__has_key="planned_from_forecast").exists()
 
 
 def test_non_working_dates_are_moved_with_a_note(project_a):
