@@ -8,6 +8,7 @@ from diaodu.cases import nav as cases_nav
 from diaodu.core.models import AuditEvent, CalendarDay, OrgUnit, User
 from diaodu.dashboard import nav as dashboard_nav
 from diaodu.investment import nav as investment_nav
+from diaodu.ledgers import nav as ledgers_nav
 from diaodu.projects import nav as projects_nav
 from diaodu.projects.nav import can
 from diaodu.schedule import nav as schedule_nav
@@ -35,6 +36,7 @@ GROUPS = [
     (_("投资调度"), investment_nav.items),
     (_("进度计划"), schedule_nav.items),
     (_("督办"), cases_nav.items),
+    (_("台账"), ledgers_nav.items),
     (_("系统"), _system_items),
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("investment/", include("diaodu.investment.urls")),
     path("schedule/", include("diaodu.schedule.urls")),
     path("cases/", include("diaodu.cases.urls")),
+    path("ledgers/", include("diaodu.ledgers.urls")),
     path("dashboard/", include("diaodu.dashboard.urls")),
     path("api/v1/", api.urls),
     path("account/tokens/", include("diaodu.api.urls")),

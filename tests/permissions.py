@@ -153,3 +153,29 @@ MATRIX.update({
     "api:openapi-json": (None, listing),
     "api:openapi-view": (None, listing),
 })
+
+
+# 台账 (ledgers): units import their own reports, the DRC everything; an import job is seen by
+# its unit and the DRC. Exports and the briefing are open to everyone who sees projects, with
+# the content scoped to the user.
+IMPORTERS = {"dispatcher", "street_a_reporter", "street_a_head"}
+
+
+def import_job_page(role: str, which: str) -> int:
+    if role == "dispatcher" or (role in SEE_OWN and which == "own"):
+        return OK
+    return NOT_FOUND
+
+
+def ledger_reader(role: str, which: str) -> int:
+    return OK if role in SEE_ALL | SEE_OWN | {"taskforce_member"} else NOT_FOUND
+
+
+MATRIX.update({
+    "ledgers:imports": (None, lambda role, which: OK if role in IMPORTERS else NOT_FOUND),
+    "ledgers:import": ("import_job", import_job_page),
+    "ledgers:import_progress": ("import_job", import_job_page),
+    "ledgers:exports": (None, ledger_reader),
+    "ledgers:export": ("ledger", ledger_reader),
+    "ledgers:briefing": (None, ledger_reader),
+})

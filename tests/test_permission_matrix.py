@@ -19,7 +19,8 @@ def _our_url_names(resolver=None, namespace=""):
 
 def _is_ours(name: str) -> bool:
     return name.startswith(("projects:", "investment:", "cases:", "schedule:", "dashboard:",
-                            "home", "tokens:", "api:openapi")) or any(
+                            "home",
+                            "ledgers:", "tokens:", "api:openapi")) or any(
         name.startswith(f"admin:{app}_") and name.endswith(("_changelist", "_change",
                                                             "_history"))
         for app in ("projects_project",)) or name in MATRIX
@@ -100,7 +101,30 @@ def _cases_args(build, project):
                                      received_on=date(2022, 3, 1)).pk]
 
 
+def _import_job_of(project):
+    """A dry-run import job uploaded by the project's responsible unit."""
+    from diaodu.core.models import User
+    from diaodu.core.roles import Role
+    from diaodu.ledgers import services
+    from tests.ledgers.conftest import project_ledger
+
+    unit = project.responsible_unit
+    uploader = User.objects.create(username=f"importer-{unit.pk}", unit=unit,
+                                   role=Role.REPORTER)
+    job = services.import_job_create(
+        actor=None, kind="projects", filename="台账.xlsx",
+        data=project_ledger([[None, project.name, "区重点", project.category.name,
+                              unit.name, None, "0.1", "", ""]]))
+    job.unit, job.created_by = unit, uploader
+    job.save(update_fields=["unit", "created_by"])
+    return job
+
+
 def _args(build, project):
+    if build == "import_job":
+        return [_import_job_of(project).pk]
+    if build == "ledger":
+        return ["projects"]
     if build in ("case", "case_act", "attachment", "notice", "visit", "instruction",
                  "task_force", "approval"):
         return _cases_args(build, project)

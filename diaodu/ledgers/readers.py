@@ -1,0 +1,227 @@
+"""Read an uploaded ledger into rows of plain values: xlsx/xls/ods through python-calamine,
+CSV in UTF-8 or GB18030. The file's own bytes decide the format, not its name.
+
+Safety first (issue 8 §5): size and row limits, zip bombs (declared sizes and compression
+ratio), XML with a DTD or entities (defusedxml), formula cells without a cached value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+from django.conf import settings
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+from diaodu.core.errors import UserError
+
+
+def max_bytes() -> int:
+    return getattr(settings, "LEDGER_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def max_rows() -> int:
+    return getattr(settings, "LEDGER_IMPORT_MAX_ROWS", 60_000)
+
+
+MAX_COLUMNS = 200
+MAX_UNZIPPED = 400 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed ÷ compressed of one part; sheet XML rarely passes 30
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class Table:
+    """The first non-empty sheet of a workbook (or the CSV) as rows of plain values."""
+
+    rows: list[list[object]]
+    sheet: str = ""
+    fmt: str = ""
+    # (row, column) cells covered by a merged range other than its top-left cell.
+    merged: set[tuple[int, int]] | None = None
+    # (row, column) of formula cells that have no cached value.
+    uncached: set[tuple[int, int]] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+
+def _refuse(code: str, message: str) -> UserError:
+    return UserError(code, message, "file")
+
+
+def read_table(data: bytes, filename: str) -> Table:
+    """Rows of the ledger in `data`; UserError with a Chinese message for anything unsafe or
+    unreadable (nothing else happens)."""
+    if len(data) > max_bytes():
+        raise _refuse("import.too_large", _("文件超过 %(mb)s MB，请拆分后导入。")
+                      % {"mb": max_bytes() // (1024 * 1024)})
+    if not data.strip():
+        raise _refuse("import.empty_file", _("文件是空的。"))
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if data.startswith(ZIP_MAGIC):
+        table = _read_zip(data, ext)
+    elif data.startswith(OLE_MAGIC):
+        table = _read_calamine(data, "xls")
+    else:
+        table = _read_csv(data)
+        if ext in ("xlsx", "xls", "ods", "xlsm"):
+            table.notes.append(_("文件扩展名为 .%(ext)s，但内容是 CSV 文本，已按 CSV 读取。")
+                               % {"ext": ext})
+    if len(table.rows) > max_rows():
+        raise _refuse("import.too_many_rows", _(
+            "文件有 %(n)s 行，超过上限 %(max)s 行，请拆分后导入。")
+                      % {"n": len(table.rows), "max": max_rows()})
+    if not any(any(v not in (None, "") for v in row) for row in table.rows):
+        raise _refuse("import.empty_workbook", _("工作簿中没有任何数据（所有工作表都是空的）。"))
+    return table
+
+
+def _read_zip(data: bytes, ext: str) -> Table:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise _refuse("import.corrupt", _("文件已损坏或不是有效的 Excel 文件。")) from None
+    names = {i.filename for i in infos}
+    fmt = "ods" if "content.xml" in names and "mimetype" in names else "xlsx"
+    if fmt == "xlsx" and "[Content_Types].xml" not in names:
+        raise _refuse("import.not_spreadsheet", _("压缩包不是 Excel 或 ODS 工作簿。"))
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > MAX_UNZIPPED or (info.file_size > 1024 * 1024 and ratio > MAX_RATIO):
+            raise _refuse("import.zip_bomb",
+                          _("文件解压后异常巨大（疑似“压缩炸弹”），已拒绝。"))
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            _check_xml(archive, info)
+    table = _read_calamine(data, fmt)
+    if fmt == "xlsx":
+        table.uncached = _uncached_formulas(archive, table.sheet)
+    return table
+
+
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a DTD or entity declaration in any XML part. Small parts are parsed with
+    defusedxml; in big sheet parts a DTD can only stand in the prolog, so the head is enough."""
+    with archive.open(info) as stream:
+        head = stream.read(64 * 1024)
+    try:
+        if info.file_size <= 64 * 1024:
+            SafeET.fromstring(head, forbid_dtd=True)
+        elif _DTD.search(head):
+            raise DefusedXmlException("DTD")
+    except DefusedXmlException:
+        raise _refuse("import.xml_entities",
+                      _("文件包含 XML 实体或 DTD 声明（可能是 XML 攻击），已拒绝。")) from None
+    except SafeET.ParseError:
+        raise _refuse("import.corrupt", _("文件已损坏：%(part)s 不是有效的 XML。")
+                      % {"part": info.filename}) from None
+
+
+def _read_calamine(data: bytes, fmt: str) -> Table:
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception:  # calamine raises its own error types for every kind of damage
+        raise _refuse("import.corrupt", _("文件已损坏或格式无法识别。")) from None
+    for name in workbook.sheet_names:
+        sheet = workbook.get_sheet_by_name(name)
+        if sheet.total_height > max_rows() + 100:
+            raise _refuse("import.too_many_rows", _(
+                "工作表“%(s)s”有 %(n)s 行，超过上限 %(max)s 行。")
+                          % {"s": name, "n": sheet.total_height, "max": max_rows()})
+        rows = sheet.to_python(skip_empty_area=False)
+        if any(any(v not in (None, "") for v in row) for row in rows):
+            if rows and len(rows[0]) > MAX_COLUMNS:
+                raise _refuse("import.too_many_columns", _("工作表列数超过 %(n)s 列。")
+                              % {"n": MAX_COLUMNS})
+            merged = set()
+            for rng in sheet.merged_cell_ranges or []:
+                (r0, c0), (r1, c1) = rng
+                merged.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
+                              if (r, c) != (r0, c0))
+            return Table(rows=[list(r) for r in rows], sheet=name, fmt=fmt, merged=merged)
+    return Table(rows=[], fmt=fmt)
+
+
+_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
+
+
+def _uncached_formulas(archive: zipfile.ZipFile, sheet: str) -> set[tuple[int, int]]:
+    """Formula cells of `sheet` saved without a value (written by a program, never opened in
+    Excel): calamine would read them as empty, silently."""
+    part = _sheet_part(archive, sheet)
+    if part is None:
+        return set()
+    xml = archive.read(part)
+    if b"<f" not in xml:
+        return set()
+    found = set()
+    for m in _CELL.finditer(xml):
+        body = m.group(3) or b""
+        if b"<f" in body and b"<v" not in body and b"<is>" not in body:
+            col = 0
+            for ch in m.group(1):
+                col = col * 26 + ch - 64
+            found.add((int(m.group(2)) - 1, col - 1))
+    return found
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    try:
+        book = SafeET.fromstring(archive.read("xl/workbook.xml"))
+        rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, SafeET.ParseError):
+        return None
+    rid = None
+    for node in book.iterfind("m:sheets/m:sheet", ns):
+        if node.get("name") == sheet:
+            rid = node.get(f"{{{ns['r']}}}id")
+    for rel in rels:
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _read_csv(data: bytes) -> Table:
+    if b"\x00" in data[:4096]:
+        raise _refuse("import.not_spreadsheet",
+                      _("文件不是 Excel、ODS 或 CSV 表格，无法读取。"))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes nearly any byte string
+        raise _refuse("import.encoding", _("无法识别文件编码，请另存为 UTF-8 或 GB18030 的 CSV。"))
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [[cell if cell != "" else None for cell in row]
+            for row in csv.reader(io.StringIO(text), dialect)]
+    if len(rows) > max_rows():
+        raise _refuse("import.too_many_rows", _(
+            "文件有 %(n)s 行，超过上限 %(max)s 行，请拆分后导入。")
+                      % {"n": len(rows), "max": max_rows()})
+    width = max((len(r) for r in rows), default=0)
+    if width > MAX_COLUMNS:
+        raise _refuse("import.too_many_columns",
+                      _("工作表列数超过 %(n)s 列。") % {"n": MAX_COLUMNS})
+    return Table(rows=[r + [None] * (width - len(r)) for r in rows], fmt="csv", merged=None)

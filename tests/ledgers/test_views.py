@@ -1,0 +1,92 @@
+"""The import wizard in the shell: upload, confirm mapping, dry run, progress, commit."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from diaodu.ledgers import services
+from diaodu.ledgers.models import ImportJob, JobStatus
+from diaodu.ledgers.tasks import run_import
+from diaodu.projects.models import Project
+
+from .conftest import project_ledger
+from .test_import import ROWS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _run_tasks_at_once(settings):
+    settings.TASKS = {"default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def upload(client, data, name="台账.xlsx", kind="projects"):
+    return client.post(reverse("ledgers:imports"), {
+        "kind": kind, "file": SimpleUploadedFile(name, data), "submit": "on"})
+
+
+def test_wizard_from_upload_to_commit(client, dispatcher, street_a, street_b, categories,
+                                      django_capture_on_commit_callbacks):
+    client.force_login(dispatcher)
+    response = upload(client, project_ledger(ROWS))
+    job = ImportJob.objects.get()
+    assert response.url == reverse("ledgers:import", args=[job.pk])
+    page = client.get(response.url)
+    assert "表头在第 3 行" in page.text and 'value="total_investment" selected' in page.text
+    post = {f"col-{i}": key for key, i in job.mapping["fields"].items()}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url, {**post, "action": "dry_run", "save_as": "发改委台账"})
+    job.refresh_from_db()
+    assert job.status == JobStatus.CHECKED and job.summary["create"] == 2
+    page = client.get(response.url)
+    assert "新增 2" in page.text and "确认导入" in page.text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url, {"action": "commit"})
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and Project.objects.count() == 2
+    progress = client.get(reverse("ledgers:import_progress", args=[job.pk]),
+                          HTTP_HX_REQUEST="true")
+    assert progress["HX-Refresh"] == "true" and 'aria-valuenow="100"' in progress.text
+
+
+def test_progress_polls_while_the_job_runs(client, dispatcher, street_a, categories,
+                                           django_capture_on_commit_callbacks):
+    client.force_login(dispatcher)
+    job = services.import_job_create(actor=dispatcher, kind="projects", filename="a.xlsx",
+                                     data=project_ledger(ROWS[:1]))
+    with django_capture_on_commit_callbacks(execute=False):  # the worker has not started
+        services.import_job_queue(actor=dispatcher, job=job, commit=False)
+    page = client.get(reverse("ledgers:import_progress", args=[job.pk]))
+    assert 'hx-trigger="every 1s"' in page.text and "HX-Refresh" not in page
+    run_import.call(job_id=job.pk, commit=False)
+    assert 'hx-trigger' not in client.get(
+        reverse("ledgers:import_progress", args=[job.pk])).text
+
+
+def test_bad_upload_shows_the_message_and_creates_nothing(client, dispatcher):
+    client.force_login(dispatcher)
+    response = upload(client, project_ledger([]))
+    assert response.status_code == 200 and "只有表头" in response.text
+    assert ImportJob.objects.count() == 0
+
+
+def test_reporter_is_offered_reports_only(client, street_a_reporter):
+    client.force_login(street_a_reporter)
+    page = client.get(reverse("ledgers:imports"))
+    assert 'value="reports"' in page.text and 'value="projects"' not in page.text
+    assert upload(client, project_ledger(ROWS)).status_code == 200
+    assert ImportJob.objects.count() == 0
+
+
+def test_import_list_query_count_is_flat(client, dispatcher, street_a, categories,
+                                         django_assert_num_queries):
+    client.force_login(dispatcher)
+    for n in range(3):
+        services.import_job_create(actor=dispatcher, kind="projects", filename=f"{n}.xlsx",
+                                   data=project_ledger(ROWS[:1]))
+    client.get(reverse("ledgers:imports"))  # the unread badge is cached from here on
+    # the shell (session, user, permissions ×2), the profiles, the rounds, the jobs
+    with django_assert_num_queries(7):
+        page = client.get(reverse("ledgers:imports"))
+    assert page.text.count("ledgers/imports/") >= 3
