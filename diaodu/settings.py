@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "diaodu.investment",
     "diaodu.schedule",
     "diaodu.cases",
+    "diaodu.api",
     "diaodu.ledgers",
     "diaodu.api",
     "diaodu.dashboard",

@@ -179,3 +179,7 @@ MATRIX.update({
     "ledgers:export": ("ledger", ledger_reader),
     "ledgers:briefing": (None, ledger_reader),
 })
+
+
+# The audit log's CSV export: the auditor only (三员分立), like the log itself.
+MATRIX["admin:core_auditevent_export"] = (None, admin_listing_for({"auditor"}))

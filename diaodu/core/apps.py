@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("组织与账号")
 
     def ready(self) -> None:
-        from . import scoping
+        from . import scoping, signals  # noqa: F401  (signals: sign-in events to the audit log)
         from .models import AuditEvent, CalendarDay, CalendarYear, OrgUnit, User
         from .roles import ACCOUNT_ADMINS, AUDIT_READERS, ROLE_ADMINS
 

@@ -1,12 +1,14 @@
 """audit.record(...) — called by every service inside its transaction, so a write and its audit
-row commit or roll back together."""
+row commit or roll back together. Each row joins the hash chain (core/audit_chain.py)."""
 
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
+from . import audit_chain
 from .context import NO_REQUEST, current_request
 from .models import AuditEvent, User
 
@@ -31,23 +33,42 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+def _lock_chain_head() -> None:
+    """Serialise writers at the head of the chain until the transaction ends. SQLite needs
+    nothing: its IMMEDIATE transactions already admit one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [audit_chain.CHAIN_LOCK])
+
+
 def record(
     actor: User | None,
     action: str,
-    obj: models.Model,
+    obj: models.Model | None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Append one event. `obj` None for events about no row (a failed sign-in, a query)."""
     info = current_request.get() or NO_REQUEST
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        at=timezone.now(),
         actor=actor,
-        actor_name=str(actor) if actor else "system",
+        actor_name=(str(actor) if actor else "system")[:150],
         unit_id=getattr(actor, "unit_id", None),
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
         changes={k: _plain(v) if not isinstance(v, list) else [_plain(x) for x in v]
                  for k, v in (changes or {}).items()},
         ip=info.ip,
         request_id=info.request_id,
     )
+    with transaction.atomic():
+        _lock_chain_head()
+        head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        event.seq = head[0] + 1 if head else 1
+        event.prev_hash = head[1] if head else audit_chain.GENESIS
+        event.hash = audit_chain.digest({f: getattr(event, f) for f in audit_chain.FIELDS
+                                         if f != "hash"})
+        event.save(force_insert=True)
+    return event

@@ -60,7 +60,9 @@ class User(AbstractUser):
 
 
 class AuditEvent(models.Model):
-    """One recorded write. Append-only: the model refuses updates and deletes."""
+    """One recorded write, sign-in or audit query. Append-only: the model refuses updates and
+    deletes, database triggers refuse them below the ORM, and a hash chain (`seq`, `prev_hash`,
+    `hash`; core/audit_chain.py) shows any row changed or removed behind the triggers' back."""
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -79,6 +81,9 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    prev_hash = models.CharField(_("前一条摘要"), max_length=64)
+    hash = models.CharField(_("摘要"), max_length=64)
 
     class Meta:
         verbose_name = _("审计事件")

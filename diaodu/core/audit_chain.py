@@ -1,0 +1,117 @@
+"""The audit log's hash chain and its database guards.
+
+Each AuditEvent carries its position `seq`, the previous event's hash and its own hash over
+its stored values; changing or removing any row breaks the chain from there on, which
+`diaodu audit_verify` reports. Triggers on SQLite and PostgreSQL refuse UPDATE and DELETE
+(and TRUNCATE on PostgreSQL) so the log is append-only below the ORM too.
+"""
+
+import hashlib
+import ipaddress
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+GENESIS = "0" * 64
+# pg_advisory_xact_lock key that serialises writers at the chain head ("audit" in ASCII).
+CHAIN_LOCK = 0x6175646974
+TABLE = "core_auditevent"
+
+
+def _ip(value: str | None) -> str:
+    return str(ipaddress.ip_address(value)) if value else ""
+
+
+def _at(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def canonical(values: dict[str, Any]) -> bytes:
+    """The bytes hashed for one event: its stored values in a fixed, database-neutral form."""
+    changes = json.loads(json.dumps(values.get("changes") or {}))  # tuples become lists
+    payload = [
+        values["seq"], _at(values["at"]), values.get("actor_id"), values.get("actor_name") or "",
+        values.get("unit_id"), values["action"], values.get("object_type") or "",
+        values.get("object_id") or "", values.get("object_repr") or "", changes,
+        _ip(values.get("ip")), values.get("request_id") or "", values["prev_hash"],
+    ]
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode()
+
+
+def digest(values: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(values)).hexdigest()
+
+
+FIELDS = ("seq", "at", "actor_id", "actor_name", "unit_id", "action", "object_type",
+          "object_id", "object_repr", "changes", "ip", "request_id", "prev_hash", "hash")
+
+
+def verify(rows) -> tuple[int, str, list[str]]:
+    """Walk the rows in `seq` order: (count, head hash, problems)."""
+    problems: list[str] = []
+    expected_seq, previous = 1, GENESIS
+    count = 0
+    for row in rows:
+        count += 1
+        seq = row["seq"]
+        if seq != expected_seq:
+            problems.append(f"seq {expected_seq}–{seq - 1}: missing (deleted rows)"
+                            if seq > expected_seq else f"seq {seq}: out of order")
+        if row["prev_hash"] != previous:
+            problems.append(f"seq {seq}: does not follow the previous event "
+                            "(a row before it was changed or deleted)")
+        if digest(row) != row["hash"]:
+            problems.append(f"seq {seq}: content does not match its hash (altered)")
+        expected_seq, previous = seq + 1, row["hash"]
+    return count, previous, problems
+
+
+# ---------------------------------------------------------------- triggers
+
+MESSAGE = "core_auditevent is append-only"
+
+SQLITE_CREATE = [
+    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE} "
+    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
+    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE} "
+    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
+]
+SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {TABLE}_no_update;",
+               f"DROP TRIGGER IF EXISTS {TABLE}_no_delete;"]
+
+POSTGRES_CREATE = [
+    f"""CREATE OR REPLACE FUNCTION {TABLE}_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '{MESSAGE}';
+END;
+$$ LANGUAGE plpgsql;""",
+    f"DROP TRIGGER IF EXISTS {TABLE}_no_change ON {TABLE};",
+    f"CREATE TRIGGER {TABLE}_no_change BEFORE UPDATE OR DELETE ON {TABLE} "
+    f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_append_only();",
+    f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE};",
+    f"CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE} "
+    f"FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_append_only();",
+]
+POSTGRES_DROP = [f"DROP TRIGGER IF EXISTS {TABLE}_no_change ON {TABLE};",
+                 f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE};"]
+
+
+def _statements(connection, create: bool) -> list[str]:
+    if connection.vendor == "postgresql":
+        return POSTGRES_CREATE if create else POSTGRES_DROP
+    if connection.vendor == "sqlite":
+        return SQLITE_CREATE if create else SQLITE_DROP
+    raise NotImplementedError(f"no append-only triggers for {connection.vendor}")
+
+
+def create_triggers(connection) -> None:
+    with connection.cursor() as cursor:
+        for sql in _statements(connection, create=True):
+            cursor.execute(sql)
+
+
+def drop_triggers(connection) -> None:
+    with connection.cursor() as cursor:
+        for sql in _statements(connection, create=False):
+            cursor.execute(sql)
