@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "diaodu.investment",
     "diaodu.schedule",
     "diaodu.cases",
-    "diaodu.api",
     "diaodu.ledgers",
     "diaodu.api",
     "diaodu.dashboard",
