@@ -232,9 +232,18 @@ def _step(case, actor, step, text, day) -> None:
         services.case_close(actor=actor, case=case, note=text, today=day)
 
 
+TASK_FORCE_UNITS = ["410102-ZDXM", "410102-ZRZY", "410102-CJJ", "410102-STHJ", "410102-GXJ"]
+
+
 def _task_force_results(units, users, projects) -> None:
     force = TaskForce.objects.get(name="重点项目落地服务专班")
     dispatcher = users["dispatcher"]
+    # The seeds name the task force and what it solved; its leader and member units are SAMPLE.
+    force = services.task_force_update(
+        actor=None, task_force=force, name=force.name, lead_unit=force.lead_unit,
+        members=list(force.members.all()), projects=list(force.projects.all()),
+        duties=force.duties, leader=users["leader"],
+        member_units=[units[code] for code in TASK_FORCE_UNITS])
     calendar = load_calendar()
     for project_name, problem, category, lead, assigned, resolved in TASK_FORCE_RESULTS:
         project = projects[project_name]

@@ -235,3 +235,21 @@ def test_ledger_filters_by_project(client, dispatcher, project_a, project_b, str
     client.force_login(dispatcher)
     body = client.get(LIST, {"project": project_a.pk}).content.decode()
     assert "甲项目问题" in body and "乙项目问题" not in body
+
+
+def test_dispatcher_edits_a_task_force_in_the_admin(client, dispatcher, drc, street_a,
+                                                    project_a, leader, taskforce_member):
+    force = services.task_force_create(actor=dispatcher, name="落地服务专班", lead_unit=drc,
+                                       members=[], projects=[project_a])
+    client.force_login(dispatcher)
+    response = client.post(reverse("admin:cases_taskforce_change", args=[force.pk]), {
+        "name": "项目落地服务专班", "lead_unit": drc.pk, "leader": leader.pk,
+        "members": [taskforce_member.pk], "member_units": [street_a.pk],
+        "projects": [project_a.pk], "duties": "控规调整", "active": "on"})
+    assert response.status_code == 302
+    force.refresh_from_db()
+    assert (force.name, force.leader, list(force.member_units.all())) == (
+        "项目落地服务专班", leader, [street_a])
+    client.force_login(taskforce_member)
+    assert client.post(reverse("admin:cases_taskforce_change", args=[force.pk]),
+                       {"name": "改名"}).status_code == 403
