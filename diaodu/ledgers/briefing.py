@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -43,11 +43,13 @@ def _font(run, name: str = "仿宋_GB2312", size: float = 16, bold: bool = False
 
 
 def _para(doc, text: str = "", *, font: str = "仿宋_GB2312", size: float = 16,
-          bold: bool = False, align=None, indent: bool = True, color=None, space_after=0):
+          bold: bool = False, align=None, indent: bool = True, color=None, space_after=0,
+          space_before=0):
     p = doc.add_paragraph()
     fmt = p.paragraph_format
     fmt.line_spacing = Pt(28)   # 固定值 28 磅, as in 党政机关公文格式
     fmt.space_after = Pt(space_after)
+    fmt.space_before = Pt(space_before)
     if indent:
         fmt.first_line_indent = Pt(size * 2)
     if align is not None:
@@ -112,7 +114,8 @@ class Behind:
 
 def behind_time(*, user, year: int, month: int, time_progress: Decimal,
                 limit: int = 10) -> list[Behind]:
-    """Red list: projects whose annual completion is below 95% of time progress."""
+    """Red list: projects whose approved annual completion is below 95% of time progress
+    (projects whose report for the month is not approved yet are not judged)."""
     done = {pid: ytd for pid, ytd in scope_for(user, ProgressReport).filter(
         round__cadence="monthly", round__period_end__year=year,
         round__period_end__month=month, status=ReportStatus.APPROVED,
@@ -120,7 +123,9 @@ def behind_time(*, user, year: int, month: int, time_progress: Decimal,
     rows = []
     for plan in scope_for(user, AnnualPlan).filter(year=year, status="approved") \
             .select_related("project", "project__responsible_unit"):
-        ytd = done.get(plan.project_id, Decimal("0.00"))
+        if plan.project_id not in done:
+            continue
+        ytd = done[plan.project_id]
         rate = kpis.annual_completion_rate(ytd, plan.planned_investment)
         if rate is not None and rate < time_progress * Decimal("0.95"):
             rows.append(Behind(plan.project.name, plan.project.responsible_unit.name,
@@ -151,13 +156,14 @@ def briefing_docx(*, user, year: int, month: int, issue: int | None = None) -> t
     issuer = _("中原区发展和改革委员会") if unit is None or unit.kind != "department" \
         else unit.name
     line = _para(doc, "", indent=False)
+    line.paragraph_format.tab_stops.add_tab_stop(Cm(15.6), WD_TAB_ALIGNMENT.RIGHT)
     _font(line.add_run(issuer), size=14)
-    _font(line.add_run("\t" * 4 + f"{today:%Y年%-m月%-d日}"), size=14)
+    _font(line.add_run(f"\t{today:%Y年%-m月%-d日}"), size=14)
     _rule(line)
 
     _para(doc, _("%(y)s年%(m)s全区重点项目建设情况") % {"y": year, "m": _months(month)},
           font="方正小标宋简体", size=22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-          space_after=12)
+          space_before=24, space_after=12)
     gap = (key.completion_rate - key.time_progress) if key.completion_rate is not None else None
     headline = _("%(m)s全区省市重点项目累计完成投资%(done)s亿元，占年度计划的%(rate)s")\
         % {"m": _months(month), "done": _yi(key.completed_ytd), "rate": _pct(key.completion_rate)}

@@ -46,6 +46,8 @@ def _resolve(model, value, *, field: str, message: str):
     """An instance of `model` from an instance or primary key; unknown → UserError."""
     if value is None or value == "":
         return None
+    if isinstance(value, model) and value.pk is not None:
+        return value  # already loaded by the caller (form, import): no second query
     pk = value.pk if isinstance(value, model) else value
     try:
         return model.objects.get(pk=pk)
