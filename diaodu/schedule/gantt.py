@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 LABEL_WIDTH = 230
@@ -70,9 +71,11 @@ def render(bars: list[Bar], *, today: date, width: int = 1100) -> str:
     def x(day: date, end: bool = False) -> float:
         return round(LABEL_WIDTH + (day.toordinal() - origin + end) * scale, 1)
 
+    # gettext calls stay outside f-strings, where xgettext would not find them.
+    t_chart, t_today = escape(_("甘特图")), escape(_("今天"))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" role="img" '
            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-           f'font-size="12" font-family="sans-serif" aria-label="{escape(_("甘特图"))}">']
+           f'font-size="12" font-family="sans-serif" aria-label="{t_chart}">']
     # Month grid; month labels every month when there is room, else every quarter.
     step = 1 if scale * 30 >= 34 else 3
     for i, month in enumerate(_months(first, last)):
@@ -80,7 +83,9 @@ def render(bars: list[Bar], *, today: date, width: int = 1100) -> str:
         out.append(f'<line x1="{mx}" y1="{HEADER - 14}" x2="{mx}" y2="{height}" '
                    f'stroke="{COLOURS["grid"]}"/>')
         if i % step == 0:
-            label = f"{month:%Y-%m}" if month.month == 1 or i == 0 else f"{month.month}月"
+            # Month names in the active language (三月 / Mar); years where they change.
+            label = f"{month:%Y-%m}" if month.month == 1 or i == 0 \
+                else dateformat.format(month, "M")
             out.append(f'<text x="{mx + 3}" y="{HEADER - 18}" fill="{COLOURS["text"]}">'
                        f'{label}</text>')
     # Labels translated once, not once per bar.
@@ -143,7 +148,7 @@ def render(bars: list[Bar], *, today: date, width: int = 1100) -> str:
     out.append(f'<line class="today" x1="{tx}" y1="{HEADER - 14}" x2="{tx}" y2="{height}" '
                f'stroke="{COLOURS["today"]}" stroke-dasharray="4 3"/>')
     out.append(f'<text x="{tx + 3}" y="{HEADER - 4}" fill="{COLOURS["today"]}" '
-               f'font-size="10">{escape(_("今天"))}</text>')
+               f'font-size="10">{t_today}</text>')
     out.append("</svg>")
     return "".join(out)
 

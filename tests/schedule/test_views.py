@@ -199,3 +199,12 @@ def test_sidebar_lists_the_board(client, street_a_reporter):
     client.force_login(street_a_reporter)
     html = client.get(reverse("schedule:board")).content.decode()
     assert reverse("schedule:board") in html
+
+
+def test_gantt_speaks_english_when_asked(client, street_a_reporter, planned, settings):
+    client.force_login(street_a_reporter)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("schedule:gantt", args=[planned.pk])).content.decode()
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert "Today" in svg and "月" not in svg
+    assert "Target at risk" in html or "at risk" in html.lower()
