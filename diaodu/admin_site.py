@@ -7,7 +7,7 @@ sees the pages its role allows.
 from django.contrib.admin.forms import AuthenticationForm as DjangoAdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from unfold.forms import AuthenticationForm
+from unfold.forms import AdminOwnPasswordChangeForm, AuthenticationForm
 from unfold.sites import UnfoldAdminSite
 
 
@@ -25,6 +25,21 @@ class RoleAuthenticationForm(AuthenticationForm):
             raise ValidationError(self.error_messages["no_role"], code="no_role")
 
 
+class ServicePasswordChangeForm(AdminOwnPasswordChangeForm):
+    """Change one's own password through core.services (history, forced-change flag, audit)."""
+
+    def save(self, commit=True):
+        from diaodu.core import services
+        from diaodu.core.errors import UserError
+
+        try:
+            self.user = services.user_change_password(
+                actor=self.user, user=self.user, new_password=self.cleaned_data["new_password1"])
+        except UserError as exc:  # the form validated the same rules; a race is still possible
+            raise ValidationError(exc.message) from None
+        return self.user
+
+
 class DiaoduAdminSite(UnfoldAdminSite):
     site_header = _("中原区重点项目调度平台")
     site_title = _("调度")
@@ -38,3 +53,14 @@ class DiaoduAdminSite(UnfoldAdminSite):
     def has_permission(self, request) -> bool:
         user = request.user
         return bool(user.is_active and user.is_authenticated and getattr(user, "role", ""))
+
+    def password_change(self, request, extra_context=None):
+        from django.contrib.auth.views import PasswordChangeView
+        from django.urls import reverse
+
+        request.current_app = self.name
+        return PasswordChangeView.as_view(
+            form_class=ServicePasswordChangeForm,
+            success_url=reverse(f"{self.name}:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )(request)

@@ -5,6 +5,7 @@ postgres://… switches to PostgreSQL. SECRET_KEY, DEBUG and ALLOWED_HOSTS as us
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,10 +59,14 @@ INSTALLED_APPS = [
     "diaodu.api",
     "diaodu.dashboard",
     "diaodu.demo",
+    # Sign-in lockout (django-axes); its own admin pages stay off (roles, not Django perms).
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -69,9 +74,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "diaodu.core.security.SessionPolicyMiddleware",
+    "diaodu.core.security.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "diaodu.core.middleware.RequestContextMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "diaodu.urls"
@@ -119,7 +127,30 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "diaodu.core.passwords.ComplexityValidator", "OPTIONS": {"classes": 3}},
+    {"NAME": "diaodu.core.passwords.HistoryValidator"},
 ]
+# 等保2.0 level 3 sign-in policy; every number can be set from the environment.
+PASSWORD_HISTORY = int(os.environ.get("PASSWORD_HISTORY", "5"))  # no reuse of the last 5
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))  # 0 = never expires
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")) * 3600
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses sign-in while locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock an account after 5 failures for 30 minutes; failures older than that are forgotten,
+# so 5 failures within any 15 minutes always lock (axes has no separate counting window).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+AXES_LOCKOUT_CALLABLE = "diaodu.core.security.lockout_response"
+AXES_VERBOSE = False
+# Locking by IP too would lock a whole office behind one NAT address; the account (username)
+# is the thing guessed, and rotating user agents or cookies does not reset it.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = reverse_lazy("admin:login")
 LOGIN_REDIRECT_URL = reverse_lazy("projects:list")
 
@@ -147,8 +178,47 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "media/"
 
+# Content Security Policy (django-csp): everything from our own origin; no CDN, no frames,
+# no plugins. unfold's Alpine.js evaluates expressions (unsafe-eval) and its templates carry
+# small inline scripts and styles (unsafe-inline); other origins stay refused.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# DIAODU_PROFILE=production: HTTPS only behind the reverse proxy (HSTS, secure cookies), no
+# debug, and a real SECRET_KEY required; `diaodu check --deploy` is clean (a test runs it).
+PRODUCTION = os.environ.get("DIAODU_PROFILE", "") == "production"
+if PRODUCTION:
+    if SECRET_KEY.startswith("diaodu-insecure") or len(SECRET_KEY) < 50:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("production needs SECRET_KEY (50+ random characters)")
+    DEBUG = False
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    os.environ.setdefault("SESSION_COOKIE_SECURE", "true")
+    CSRF_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Strict"
+
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

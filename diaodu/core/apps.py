@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("组织与账号")
 
     def ready(self) -> None:
-        from . import scoping, signals  # noqa: F401  (signals: sign-in events to the audit log)
+        from . import scoping, security, signals  # noqa: F401  (sign-in events, session stamps)
+
+        security.connect_lockout_signal()
         from .models import AuditEvent, CalendarDay, CalendarYear, OrgUnit, User
         from .roles import ACCOUNT_ADMINS, AUDIT_READERS, ROLE_ADMINS
 

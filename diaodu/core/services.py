@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from . import audit
 from .calendar import package_exceptions, package_years
 from .errors import UserError
-from .models import CalendarDay, CalendarYear, OrgUnit, UnitKind, User
+from .models import CalendarDay, CalendarYear, OrgUnit, PasswordHistory, UnitKind, User
 from .roles import ACCOUNT_ADMINS, CALENDAR_EDITORS, ROLE_ADMINS, Role
 
 # Which kinds of unit may sit under which (the district tree of DESIGN §1).
@@ -86,8 +87,33 @@ def user_create(
         )
         user.set_password(password)
         user.save()
+        PasswordHistory.objects.create(user=user, password=user.password)
         audit.record(actor, "user.create", user,
                      {"username": username, "unit": unit, "role": role})
+    return user
+
+
+def user_change_password(*, actor: User, user: User, new_password: str) -> User:
+    """A user sets their own new password (the old one was checked by the caller's form). The
+    rules, the last-five history and the forced-change flag are handled here."""
+    if actor is None or actor.pk != user.pk:
+        raise UserError("permission.denied", _("只能修改自己的密码。"))
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise UserError("user.password_weak", " ".join(exc.messages), "new_password1") from None
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        PasswordHistory.objects.create(user=user, password=user.password)
+        # Keep the history short: only the most recent ones are ever compared.
+        keep = PasswordHistory.objects.filter(user=user).order_by("-created_at", "-id") \
+            .values_list("pk", flat=True)[: max(settings.PASSWORD_HISTORY, 1)]
+        PasswordHistory.objects.filter(user=user).exclude(pk__in=list(keep)).delete()
+        audit.record(actor, "user.change_password", user, {})  # never the password itself
     return user
 
 
