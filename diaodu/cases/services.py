@@ -489,7 +489,8 @@ def case_comment(*, actor: User | None, case: Case, text: str,
 # Notices
 
 
-def notice_body(case: Case, kind: str, today: date) -> str:
+def notice_body(case: Case, kind: str, today: date,
+                calendar: WorkCalendar | None = None) -> str:
     """The letter's body text, from the case's facts."""
     project = _("（%(p)s）") % {"p": case.project} if case.project_id else ""
     facts = case.detail or case.title
@@ -503,7 +504,8 @@ def notice_body(case: Case, kind: str, today: date) -> str:
                  "请抓紧推进，按期办结，并及时报送办理情况。") % {
             "title": case.title, "project": project, "number": case.number,
             "due": _cn_date(case.due_on)}
-    late = load_calendar().workdays_between(case.due_on, today) if case.due_on else 0
+    calendar = calendar or load_calendar()
+    late = calendar.workdays_between(case.due_on, today) if case.due_on else 0
     return _("你单位牵头办理的“%(title)s”%(project)s（%(number)s），办结期限为 %(due)s，"
              "现已逾期 %(late)s 个工作日。请高度重视，立即组织力量办理，于 3 个工作日内将办理"
              "情况及未按期办结原因书面报送区发展和改革委员会。") % {
@@ -530,8 +532,8 @@ def _next_notice_number(kind: str, year: int) -> int:
     return (Notice.objects.filter(kind=kind, year=year).aggregate(m=Max("number"))["m"] or 0) + 1
 
 
-def notice_issue(*, actor: User | None, case: Case, kind: str,
-                 today: date | None = None) -> Notice:
+def notice_issue(*, actor: User | None, case: Case, kind: str, today: date | None = None,
+                 calendar: WorkCalendar | None = None) -> Notice:
     """印发 a 交办函, 提醒函 or 督办函 for a case, with the year's next running number."""
     today = _today(today)
     _require_supervisor(actor)
@@ -545,7 +547,7 @@ def notice_issue(*, actor: User | None, case: Case, kind: str,
         notice = Notice.objects.create(
             case=case, kind=kind, year=today.year, number=_next_notice_number(kind, today.year),
             addressee=case.lead_unit, issued_on=today, deadline=case.due_on,
-            body=_official(notice_body, case, kind, today), issued_by=actor)
+            body=_official(notice_body, case, kind, today, calendar), issued_by=actor)
         _log(case, ActionKind.NOTICE, actor, on=today, text=str(notice))
         audit.record(actor, "notice.issue", notice, {"case": case, "kind": kind,
                                                      "reference": notice.reference})
@@ -556,24 +558,39 @@ def notice_issue(*, actor: User | None, case: Case, kind: str,
 # The daily reminder and escalation sweep
 
 
-def _escalation_recipients(case: Case, level: int) -> list[User]:
-    if level == 1:
-        heads = _unit_users([case.lead_unit], (Role.UNIT_HEAD,))
-        parent = OrgUnit.objects.get_parent(case.lead_unit)
-        if not heads and parent is not None:
-            heads = _unit_users([parent], (Role.UNIT_HEAD,))
-        return heads
-    if level == 2:
-        in_charge = case.project.leader if case.project_id and case.project.leader_id else None
-        if in_charge is None and case.raised_by and _role(case.raised_by) == Role.LEADER:
-            in_charge = case.raised_by
-        return [in_charge] if in_charge else list(
-            User.objects.filter(role=Role.DISPATCHER, is_active=True))
-    return list(User.objects.filter(role=Role.LEADER, is_active=True))
-
-
 LEVEL_NAMES = {1: gettext_lazy("单位负责人"), 2: gettext_lazy("包联领导"),
                3: gettext_lazy("区领导")}
+
+
+class _Recipients:
+    """Who hears about a case during one sweep, each group looked up once per sweep."""
+
+    def __init__(self) -> None:
+        self._units: dict[int, list[User]] = {}
+        self._role: dict[str, list[User]] = {}
+
+    def role(self, role: str) -> list[User]:
+        if role not in self._role:
+            self._role[role] = list(User.objects.filter(role=role, is_active=True))
+        return self._role[role]
+
+    def unit(self, unit: OrgUnit, roles=(Role.REPORTER, Role.UNIT_HEAD)) -> list[User]:
+        if unit.pk not in self._units:
+            self._units[unit.pk] = _unit_users([unit], (Role.REPORTER, Role.UNIT_HEAD))
+        return [u for u in self._units[unit.pk] if u.role in roles]
+
+    def escalation(self, case: Case, level: int) -> list[User]:
+        if level == 1:
+            heads = self.unit(case.lead_unit, (Role.UNIT_HEAD,))
+            parent = OrgUnit.objects.get_parent(case.lead_unit) if not heads else None
+            return self.unit(parent, (Role.UNIT_HEAD,)) if parent is not None else heads
+        if level == 2:
+            in_charge = case.project.leader if case.project_id and case.project.leader_id \
+                else None
+            if in_charge is None and case.raised_by and _role(case.raised_by) == Role.LEADER:
+                in_charge = case.raised_by
+            return [in_charge] if in_charge else self.role(Role.DISPATCHER)
+        return self.role(Role.LEADER)
 
 
 def supervision_sweep(*, today: date | None = None) -> dict[str, int]:
@@ -582,36 +599,44 @@ def supervision_sweep(*, today: date | None = None) -> dict[str, int]:
     today = _today(today)
     policy = policy_get()
     calendar = load_calendar()
+    recipients = _Recipients()
     counts = {"remind": 0, "overdue": 0, "escalate": 0, "notifications": 0}
     pending = (Case.objects.filter(status__in=PENDING_STATUSES, due_on__isnull=False)
                .select_related("lead_unit", "project__leader", "raised_by")
-               .order_by("pk"))
+               .prefetch_related("co_units").order_by("pk"))
+    # The keys already written, in one query: a day with nothing new locks no case.
+    written = set(CaseAction.objects.filter(case__status__in=PENDING_STATUSES)
+                  .exclude(key="").values_list("case_id", "key"))
     for case in pending:
-        steps = rules.due_steps(due_on=case.due_on, today=today,
-                                escalation_level=case.escalation_level, calendar=calendar,
-                                remind_before=policy.remind_before, tiers=policy.tiers())
+        steps = [step for step in rules.due_steps(
+            due_on=case.due_on, today=today, escalation_level=case.escalation_level,
+            calendar=calendar, remind_before=policy.remind_before, tiers=policy.tiers())
+            if (case.pk, step.key) not in written]
         if not steps:
             continue
         with transaction.atomic():
             locked = Case.objects.select_for_update().get(pk=case.pk)
             if locked.status not in PENDING_STATUSES or locked.due_on != case.due_on:
                 continue
+            # Re-read under the lock: another worker may have run the same steps meanwhile.
             done = set(locked.actions.exclude(key="").values_list("key", flat=True))
             for step in steps:
                 if step.key in done:
                     continue
                 counts[step.kind] += 1
-                counts["notifications"] += _sweep_step(case, locked, step, today)
+                counts["notifications"] += _sweep_step(case, locked, step, today, calendar,
+                                                       recipients)
     return counts
 
 
-def _sweep_step(case: Case, locked: Case, step: rules.SweepStep, today: date) -> int:
-    unit_users = _unit_users([case.lead_unit, *locked.co_units.all()],
-                             (Role.REPORTER, Role.UNIT_HEAD))
+def _sweep_step(case: Case, locked: Case, step: rules.SweepStep, today: date,
+                calendar: WorkCalendar, recipients: _Recipients) -> int:
+    unit_users = [u for unit in [case.lead_unit, *case.co_units.all()]
+                  for u in recipients.unit(unit)]
     key = f"{case.pk}:{step.key}"
     if step.kind == "remind":
         text = _("距办结期限 %(due)s 还有 %(n)s 个工作日。") % {
-            "due": case.due_on, "n": load_calendar().workdays_between(today, case.due_on)}
+            "due": case.due_on, "n": calendar.workdays_between(today, case.due_on)}
         _log(locked, ActionKind.REMIND, None, on=today, text=text, key=step.key)
         sent = _notify(unit_users, case=locked, key=key, body=text,
                        title=_("到期提醒：%(title)s") % {"title": case.title})
@@ -623,22 +648,21 @@ def _sweep_step(case: Case, locked: Case, step: rules.SweepStep, today: date) ->
         locked.save(update_fields=["overdue_since"])
         text = _("已超过办结期限 %(due)s。") % {"due": case.due_on}
         _log(locked, ActionKind.OVERDUE, None, on=today, text=text, key=step.key)
-        dispatchers = User.objects.filter(role=Role.DISPATCHER, is_active=True)
-        sent = _notify([*unit_users, *dispatchers], case=locked, key=key, body=text,
-                       title=_("已逾期：%(title)s") % {"title": case.title})
+        sent = _notify([*unit_users, *recipients.role(Role.DISPATCHER)], case=locked, key=key,
+                       body=text, title=_("已逾期：%(title)s") % {"title": case.title})
         audit.record(None, "case.overdue", locked, {"due_on": case.due_on})
         return sent
-    recipients = _escalation_recipients(case, step.level)
     level_name = str(LEVEL_NAMES[step.level])
     text = _("逾期未办结，升级督办至%(level)s。") % {"level": level_name}
     locked.escalation_level = step.level
     locked.save(update_fields=["escalation_level"])
     _log(locked, ActionKind.ESCALATE, None, on=today, text=text, key=step.key)
-    sent = _notify(recipients, case=locked, key=key, body=text,
+    sent = _notify(recipients.escalation(case, step.level), case=locked, key=key, body=text,
                    title=_("升级督办（%(level)s）：%(title)s")
                    % {"level": level_name, "title": case.title})
     if step.level == 1:
-        notice_issue(actor=None, case=locked, kind=NoticeKind.SUPERVISE, today=today)
+        notice_issue(actor=None, case=locked, kind=NoticeKind.SUPERVISE, today=today,
+                     calendar=calendar)
     audit.record(None, "case.escalate", locked, {"level": step.level})
     return sent
 
