@@ -117,3 +117,10 @@ def test_list_orders_province_city_district(client, dispatcher, street_a):
     client.force_login(dispatcher)
     names = [p.name for p in client.get(LIST).context["page"]]
     assert names == ["province项目", "city项目", "district项目"]
+
+
+def test_detail_links_to_schedule_and_cases(client, street_a_reporter, project_a):
+    client.force_login(street_a_reporter)
+    body = client.get(reverse("projects:detail", args=[project_a.pk])).content.decode()
+    assert reverse("schedule:gantt", args=[project_a.pk]) in body
+    assert f'{reverse("cases:list")}?project={project_a.pk}' in body
