@@ -74,6 +74,7 @@ class LedgerWriter:
             "sub_money": b.add_format({**base, "bold": True, "bg_color": "#FAFAFA",
                                        "num_format": MONEY_FORMAT}),
         }
+        self.formats = [self.f["wrap"] if c.kind == "wrap" else self.f["text"] for c in columns]
         last = len(columns) - 1
         for index, col in enumerate(columns):
             self.ws.set_column(index, index, col.width)
@@ -119,26 +120,39 @@ class LedgerWriter:
 
     def cell(self, col: int, value: Any, style: str | None = None) -> None:
         kind = style or self.columns[col].kind
-        ws, r = self.ws, self.row
+        ws, r, f = self.ws, self.row, self.f
         if value is None or value == "":
-            ws.write_blank(r, col, None, self.f["text" if kind not in self.f else kind])
+            ws.write_blank(r, col, None, f.get(kind, f["text"]))
+        elif isinstance(value, str):
+            fmt = f["safe"] if value[0] in "=+-@" else f.get(kind, f["text"])
+            ws.write_string(r, col, value, fmt)
         elif isinstance(value, Decimal):
-            ws.write_number(r, col, float(value), self.f["money" if kind != "sub_money"
-                                                         else "sub_money"])
+            ws.write_number(r, col, float(value), f["sub_money" if kind == "sub_money"
+                                                     else "money"])
         elif isinstance(value, date):
-            ws.write_datetime(r, col, value, self.f["date"])
+            ws.write_datetime(r, col, value, f["date"])
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            ws.write_number(r, col, value, self.f["int"])
+            ws.write_number(r, col, value, f["int"])
         else:
             text = str(value)
-            fmt = self.f["wrap"] if kind == "wrap" else self.f.get(kind, self.f["text"])
-            if text[:1] in ("=", "+", "-", "@"):
-                fmt = self.f["safe"]
+            fmt = f["safe"] if text[:1] in ("=", "+", "-", "@") else f.get(kind, f["text"])
             ws.write_string(r, col, text, fmt)
 
     def write(self, values: list[Any]) -> None:
+        """A data row: strings, Decimals (万元), dates and counts in the columns' formats."""
+        ws, r, f = self.ws, self.row, self.f
         for col, value in enumerate(values):
-            self.cell(col, value)
+            if value is None or value == "":
+                ws.write_blank(r, col, None, self.formats[col])  # keeps the cell's border
+            elif isinstance(value, str):
+                ws.write_string(r, col, value, f["safe"] if value[0] in "=+-@"
+                                else self.formats[col])
+            elif isinstance(value, Decimal):
+                ws.write_number(r, col, float(value), f["money"])
+            elif isinstance(value, date):
+                ws.write_datetime(r, col, value, f["date"])
+            else:
+                self.cell(col, value)
         self.row += 1
 
     def section(self, text: str) -> None:

@@ -719,15 +719,19 @@ def import_job_run(*, actor: User | None, job: ImportJob, commit: bool,
         job.progress = 0
         job.save(update_fields=["status", "progress"])
     sheet = Sheet(job)
-    lines = list(sheet.lines())
-    total = max(len(lines), 1)
+    # Rows are parsed as they are written (a 50,000-row file is never held twice); the
+    # progress counts sheet rows, section and total rows included.
+    total = max(len(sheet.table.rows) - sheet.start, 1)
+    seen = 0
     counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
     kept: list[dict[str, Any]] = []
     step = max(total // 50, 1)
     started = timezone.now()
     with transaction.atomic():
         planner = PLANNERS[job.kind](actor, job, sheet)
-        for n, line in enumerate(lines, start=1):
+        for line in sheet.lines():
+            seen += 1
+            n = line.row - sheet.start
             if not line.errors:
                 planner.plan(line)
             if not line.errors and line.action in ("create", "update"):
@@ -739,15 +743,15 @@ def import_job_run(*, actor: User | None, job: ImportJob, commit: bool,
             counts[line.action or "error"] += 1
             if line.action != "unchanged" and len(kept) < ROWS_KEPT:
                 kept.append(line.as_json())
-            if n % step == 0:
-                percent = 5 + int(90 * n / total)
+            if seen % step == 0:
+                percent = 5 + int(90 * min(n, total) / total)
                 _progress(job, percent)
                 if on_progress:
                     on_progress(percent)
         refused = counts["error"] > 0
         if not commit or refused:
             transaction.set_rollback(True)
-    summary = {**counts, "rows": len(lines), "checks": sheet.checks, "notes": sheet.notes,
+    summary = {**counts, "rows": seen, "checks": sheet.checks, "notes": sheet.notes,
                "committed": commit and not refused, "dry_run": not commit,
                "seconds": round((timezone.now() - started).total_seconds(), 2)}
     with transaction.atomic():
