@@ -238,7 +238,7 @@ RAW_SQL = [
            AND total_investment >= 500 THEN 1 ELSE 0 END) FROM projects_project""",
     """SELECT level, COUNT(*) FROM dashboard_warning WHERE cleared_on IS NULL GROUP BY level""",
     """SELECT COUNT(*) FROM investment_progressreport WHERE is_overdue
-       AND status <> 'approved'""",
+       AND status IN ('draft', 'submitted', 'unit_approved', 'returned')""",
     """SELECT COUNT(*) FROM cases_case WHERE status IN ('assigned', 'in_progress', 'returned')
        AND due_on < %(today)s""",
     """SELECT COUNT(*), SUM(CASE WHEN on_time THEN 1 ELSE 0 END) FROM cases_approval
@@ -310,9 +310,12 @@ def measure(requests: int) -> dict:
             "queries": len(queries)}
 
 
-def one(db: str, projects: int, months: int, requests: int) -> None:
-    """Child process: one database, fresh data, measurements printed as JSON."""
-    if db == "postgres":
+def one(db: str, projects: int, months: int, requests: int, reuse: bool = False) -> None:
+    """Child process: one database, fresh data (or the last run's with --reuse), measurements
+    printed as JSON."""
+    if reuse:
+        os.environ["DATABASE_URL"] = PG_URL if db == "postgres" else f"sqlite:///{SQLITE_PATH}"
+    elif db == "postgres":
         sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {PG_DB}")
         sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {PG_DB}")
         os.environ["DATABASE_URL"] = PG_URL
@@ -330,9 +333,10 @@ def one(db: str, projects: int, months: int, requests: int) -> None:
 
     settings.ALLOWED_HOSTS = ["localhost"]
     call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    generate(projects, months)
-    print(f"  generated in {time.perf_counter() - started:.0f}s", flush=True)
+    if not reuse:
+        started = time.perf_counter()
+        generate(projects, months)
+        print(f"  generated in {time.perf_counter() - started:.0f}s", flush=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -348,10 +352,12 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the data of the previous run again (no generation)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        one(args.one, args.projects, args.months, args.requests)
+        one(args.one, args.projects, args.months, args.requests, args.reuse)
         return
     print(f"{args.projects} projects × {args.months} months = "
           f"{args.projects * args.months} approved reports; {args.requests} requests each. "
@@ -361,7 +367,8 @@ def main() -> None:
         print(f"[{db}] generating …", flush=True)
         proc = subprocess.Popen(
             [sys.executable, __file__, "--one", db, "--projects", str(args.projects),
-             "--months", str(args.months), "--requests", str(args.requests)],
+             "--months", str(args.months), "--requests", str(args.requests)]
+            + (["--reuse"] if args.reuse else []),
             stdout=subprocess.PIPE, text=True, cwd=ROOT)
         result = None
         for line in proc.stdout:

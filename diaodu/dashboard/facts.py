@@ -132,8 +132,9 @@ def project_facts(*, today: date, project_ids=None,
     floats = dict(unfinished.filter(total_float__isnull=False).values("project_id")
                   .annotate(m=Min("total_float")).values_list("project_id", "m").order_by())
     overdue_reports = dict(
-        _grouped(ProgressReport.objects.filter(is_overdue=True)
-                 .exclude(status=ReportStatus.APPROVED), ids)
+        _grouped(ProgressReport.objects.filter(
+            is_overdue=True, status__in=[s for s in ReportStatus.values
+                                         if s != ReportStatus.APPROVED]), ids)
         .values("project_id").annotate(n=Count("id")).values_list("project_id", "n").order_by())
     overdue_cases = dict(
         _grouped(Case.objects.filter(status__in=PENDING_STATUSES, due_on__lt=today,

@@ -17,7 +17,7 @@ from diaodu.core.money import wan_to_yi
 from diaodu.core.roles import LEDGER_EDITORS, role_of
 from diaodu.core.scoping import may_see, scope_for
 from diaodu.core.views import ShellMixin
-from diaodu.investment.models import MonthlyRollup
+from diaodu.investment.models import Cadence, ReportingRound
 
 from . import selectors, services
 from .forms import SCORE_LABELS, RuleSetForm, SchemeForm
@@ -68,8 +68,10 @@ class DashboardView(ShellMixin, TemplateView):
         period = _period(self.request)
         data = selectors.dashboard(user=user, period=period)
         locked = selectors.last_locked_round(user=user)
-        years = sorted(set(scope_for(user, MonthlyRollup).values_list("year", flat=True)
-                           .order_by()) | {period.year}, reverse=True)
+        # Years of the monthly rounds (a few dozen rows), not of the rollups (millions).
+        years = sorted({d.year for d in scope_for(user, ReportingRound)
+                        .filter(cadence=Cadence.MONTHLY).dates("period_end", "year")}
+                       | {period.year}, reverse=True)
         months = {m["month"]: m for m in data.months}
         line = {
             "labels": [_("%(m)s月") % {"m": m} for m in range(1, 13)],

@@ -4,12 +4,13 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diaodu.dashboard import kpis, rules
 
 D = Decimal
+# No deadlines: the test machine is shared and often loaded; these check values, not speed.
 amounts = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False)
 percent = st.decimals(min_value=-50, max_value=300, places=1, allow_nan=False)
 
@@ -69,6 +70,7 @@ def test_evaluate_explains_in_words_worst_first():
     assert found[1].reason.startswith("年度投资完成率仅为时序进度的90%")
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=percent, a=percent, b=percent)
 def test_below_rule_levels_are_monotonic(value, a, b):
     if a == b:
@@ -83,6 +85,7 @@ def test_below_rule_levels_are_monotonic(value, a, b):
     assert severity[rule.level(value - 1)] >= severity[level]
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ytd=amounts, month=st.integers(1, 12),
        history=st.lists(st.lists(amounts, min_size=12, max_size=12), max_size=3))
 def test_forecast_is_never_below_what_is_done(ytd, month, history):
@@ -110,6 +113,7 @@ def test_linear_forecast_without_history():
     assert (forecast.method, forecast.value) == ("linear", D("1200.00"))
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(metrics=st.dictionaries(st.sampled_from(kpis.SCORE_METRICS),
                                st.one_of(st.none(), percent)),
        weights=st.lists(st.integers(0, 100), min_size=5, max_size=5))
@@ -119,6 +123,7 @@ def test_score_stays_between_0_and_100(metrics, weights):
         assert D(0) <= result <= D(100)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scores=st.dictionaries(st.integers(1, 50), st.decimals(0, 100, places=1)),
        size=st.integers(1, 10))
 def test_ranking_is_ordered_and_ties_share_a_place(scores, size):
@@ -140,6 +145,7 @@ def test_weights_must_sum_to_100():
             kpis.validate_weights(bad)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(part=st.integers(0, 1000), whole=st.integers(0, 1000))
 def test_campaign_rates_are_percentages(part, whole):
     for formula in (kpis.start_rate, kpis.production_rate, kpis.fulfilment_rate,
