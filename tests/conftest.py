@@ -2,6 +2,8 @@
 (STYLE.md: street_a_reporter, street_b_reporter, dispatcher, leader …)."""
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from diaodu.core.models import UnitKind
 from diaodu.core.roles import Role
@@ -16,6 +18,13 @@ def _audit_flush_allowed():
     from django.conf import settings
 
     settings.AUDIT_FLUSH_ALLOWED = True
+
+
+# Property tests judge correctness, not speed: no per-example deadline and no "too slow"
+# health check, so a busy CI machine cannot fail them (benchmarks in bench/ measure speed).
+hypothesis_settings.register_profile("diaodu", deadline=None,
+                                     suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("diaodu")
 
 
 @pytest.fixture(autouse=True)
