@@ -2,7 +2,6 @@
 history in one transaction (DESIGN §4)."""
 
 from datetime import date
-from itertools import pairwise
 from typing import Any
 
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from diaodu.core import audit
 from diaodu.core.errors import ConflictError, UserError
+from diaodu.core.history import changes_since
 from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.core.money import parse_wan
 from diaodu.core.roles import LEDGER_EDITORS, Role
@@ -163,33 +163,14 @@ def project_create(*, actor: User | None, **data: Any) -> Project:
     return project
 
 
-def _changes_since(project: Project, expected_version: int) -> str:
-    """Who changed what since `expected_version`, from the field history."""
-    records = list(project.history.filter(version__gte=expected_version)
-                   .select_related("history_user").order_by("version", "history_id"))
-    lines = []
-    for older, newer in pairwise(records):
-        delta = newer.diff_against(older, excluded_fields=["version", "created_at"])
-        empty = _("空")
-        fields = "、".join(
-            _("%(field)s：%(old)s → %(new)s") % {
-                "field": _label(c.field),
-                "old": c.old if c.old not in (None, "") else empty,
-                "new": c.new if c.new not in (None, "") else empty}
-            for c in delta.changes)
-        who = newer.history_user or _("系统")
-        when = timezone.localtime(newer.history_date).strftime("%Y-%m-%d %H:%M")
-        lines.append(_("%(who)s 于 %(when)s 修改了 %(fields)s")
-                     % {"who": who, "when": when, "fields": fields or _("（无字段变化）")})
-    return "；".join(lines)
-
-
 def ensure_version(project: Project, expected_version: int | None) -> None:
     if expected_version is not None and int(expected_version) != project.version:
         raise ConflictError(
             "project.version_conflict",
             _("您打开此页面后，项目已被他人修改：%(changes)s。您的修改未保存，请刷新后重新填写。")
-            % {"changes": _changes_since(project, int(expected_version)) or _("（记录不可用）")},
+            % {"changes": changes_since(project, int(expected_version),
+                                        excluded_fields=("version", "created_at"))
+               or _("（记录不可用）")},
             "version")
 
 

@@ -3,7 +3,6 @@ cpm.py and records audit in one transaction, so a refused change (a cycle, a bad
 nothing half-saved (DESIGN §4)."""
 
 from datetime import date
-from itertools import pairwise
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from diaodu.core import audit
 from diaodu.core.calendar import WorkCalendar, load_calendar
 from diaodu.core.errors import ConflictError, UserError
+from diaodu.core.history import changes_since
 from diaodu.core.models import User
 from diaodu.core.roles import LEDGER_EDITORS, Role
 from diaodu.core.scoping import scope_for
@@ -293,28 +293,15 @@ def schedules_refresh(*, today: date | None = None) -> int:
     return done
 
 
-def _changes_since(activity: Activity, expected_version: int) -> str:
-    records = list(activity.history.filter(version__gte=expected_version)
-                   .select_related("history_user").order_by("version", "history_id"))
-    lines = []
-    for older, newer in pairwise(records):
-        delta = newer.diff_against(older, excluded_fields=["version", "note"])
-        fields = "、".join(f"{_label(c.field)}：{c.old if c.old not in (None, '') else '空'} → "
-                          f"{c.new if c.new not in (None, '') else '空'}" for c in delta.changes)
-        who = newer.history_user or _("系统")
-        when = timezone.localtime(newer.history_date).strftime("%Y-%m-%d %H:%M")
-        lines.append(_("%(who)s 于 %(when)s 修改了 %(fields)s")
-                     % {"who": who, "when": when, "fields": fields or _("（无字段变化）")})
-    return "；".join(lines)
-
-
 def ensure_version(activity: Activity, expected_version: int | None) -> None:
     if expected_version is not None and int(expected_version) != activity.version:
         raise ConflictError(
             "schedule.version_conflict",
             _("您打开此页面后，节点“%(name)s”已被他人修改：%(changes)s。您的修改未保存，请刷新后重新填写。")
             % {"name": activity.name,
-               "changes": _changes_since(activity, int(expected_version)) or _("（记录不可用）")},
+               "changes": changes_since(activity, int(expected_version),
+                                        excluded_fields=("version", "note"))
+               or _("（记录不可用）")},
             "version")
 
 
