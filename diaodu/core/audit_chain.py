@@ -12,6 +12,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 GENESIS = "0" * 64
 # pg_advisory_xact_lock key that serialises writers at the chain head ("audit" in ASCII).
 CHAIN_LOCK = 0x6175646974
@@ -102,7 +104,9 @@ def _statements(connection, create: bool) -> list[str]:
         return POSTGRES_CREATE if create else POSTGRES_DROP
     if connection.vendor == "sqlite":
         return SQLITE_CREATE if create else SQLITE_DROP
-    raise NotImplementedError(f"no append-only triggers for {connection.vendor}")
+    raise ImproperlyConfigured(
+        f"The audit log's append-only triggers exist for PostgreSQL and SQLite only, "
+        f"not {connection.vendor}.")
 
 
 def create_triggers(connection) -> None:

@@ -7,6 +7,7 @@ responsible unit; unchanged rows call no service, so the same file twice changes
 from __future__ import annotations
 
 import hashlib
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -315,7 +316,7 @@ class Directory:
 
 # ---------------------------------------------------------------- planners
 
-class Planner:
+class Planner(ABC):
     """Turns parsed lines into actions for one kind and applies them through the services."""
 
     def __init__(self, actor: User | None, job: ImportJob, sheet: Sheet):
@@ -370,11 +371,13 @@ class Planner:
                        _("找不到项目“%(p)s”（或不在您的管理范围内）。") % {"p": line.key})
         return project
 
-    def plan(self, line: Line) -> None:  # pragma: no cover - every kind overrides
-        raise NotImplementedError
+    @abstractmethod
+    def plan(self, line: Line) -> None:
+        """Decide what the row would do (create / update / unchanged / error)."""
 
-    def apply(self, line: Line) -> None:  # pragma: no cover - every kind overrides
-        raise NotImplementedError
+    @abstractmethod
+    def apply(self, line: Line) -> None:
+        """Write the row through the services."""
 
     def cell_of_field(self, line: Line, field_name: str | None) -> str:
         aliases = {"planned_investment": "planned_investment", "monthly_targets": "target_12",
