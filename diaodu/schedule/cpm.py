@@ -18,7 +18,6 @@ finish no later than (FNLT), must finish on (MFO).
 """
 
 import gc
-from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from operator import add, attrgetter, mul, sub
@@ -265,9 +264,10 @@ def _solve(net: Network, start, status, target_finish) -> Result:
     out: list[list[tuple[int, int, int]]] = [[] for _ in range(n)]
     for link in zip(preds, succs, weights, strict=True):
         out[link[0]].append(link)
+    # A plain loop beats Counter here: the indices are dense, a list needs no hashing.
     indeg = [0] * n
-    for v, c in Counter(succs).items():
-        indeg[v] = c
+    for v in succs:
+        indeg[v] += 1
 
     # Kahn's algorithm and the forward pass in one sweep: a node's start is final when its
     # last predecessor has pushed into it.
