@@ -37,6 +37,13 @@ class ActivityForm(forms.Form):
                 "constraint_date")} | {"milestone_type": activity.milestone_type_id,
                                        "expected_version": activity.version}
         super().__init__(*args, **kwargs)
+        if activity is None:
+            # A new activity follows its milestone type (开工, 竣工验收 … are key nodes) unless
+            # the user says otherwise; a plain checkbox could not tell "no" from "not asked".
+            self.fields["is_key"] = forms.TypedChoiceField(
+                label=self.fields["is_key"].label, required=False, empty_value=None,
+                coerce=lambda value: value == "1",
+                choices=[("", _("按节点类型")), ("1", _("是")), ("0", _("否"))])
 
 
 class LinkForm(forms.Form):

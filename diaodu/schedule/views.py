@@ -142,8 +142,7 @@ class ActivityEditView(ProjectScheduleMixin, FormView):
             if activity is None:
                 saved = services.activity_create(
                     actor=self.request.user, project=self.project,
-                    **{k: v for k, v in data.items() if v not in (None, "")
-                       or k in ("is_key", "name")})
+                    **{k: v for k, v in data.items() if v not in (None, "") or k == "name"})
             else:
                 if data["duration"] is None:
                     data["duration"] = activity.duration

@@ -11,7 +11,7 @@ from django.utils import timezone
 from diaodu.core.models import AuditEvent
 from diaodu.projects.models import Level
 from diaodu.schedule import services
-from diaodu.schedule.models import Activity, Dependency, ScheduleTemplate
+from diaodu.schedule.models import Activity, Dependency, MilestoneType, ScheduleTemplate
 
 from ..factories import ProjectFactory
 
@@ -67,6 +67,28 @@ def test_add_activity_through_the_form(client, street_a_reporter, planned):
     assert activity.early_start is not None
     assert AuditEvent.objects.filter(action="activity.create",
                                      actor=street_a_reporter).exists()
+
+
+@pytest.mark.parametrize(("choice", "expected"), [("", True), ("0", False), ("1", True)])
+def test_new_activity_is_key_follows_its_milestone_type_unless_told(client, street_a_reporter,
+                                                                   planned, choice, expected):
+    permit = MilestoneType.objects.get(name="施工许可")
+    permit.is_key = True
+    permit.save()
+    client.force_login(street_a_reporter)
+    url = reverse("schedule:edit", args=[planned.pk])
+    assert "按节点类型" in client.get(url).content.decode()
+    response = client.post(url, {"milestone_type": permit.pk, "name": "二期施工许可",
+                                 "is_key": choice, "percent": 0})
+    assert response.status_code == 302
+    assert Activity.objects.get(project=planned, name="二期施工许可").is_key is expected
+
+
+def test_custom_activity_is_not_key_by_default(client, street_a_reporter, planned):
+    client.force_login(street_a_reporter)
+    client.post(reverse("schedule:edit", args=[planned.pk]),
+                {"name": "管线迁改", "duration": 15, "percent": 0})
+    assert Activity.objects.get(project=planned, name="管线迁改").is_key is False
 
 
 def test_bad_activity_shows_a_chinese_error_and_saves_nothing(client, street_a_reporter,
