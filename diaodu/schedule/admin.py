@@ -1,12 +1,16 @@
-"""Admin pages of the managed lists: milestone types (edited through a service) and schedule
-templates (read-only here; they ship with the migration and are applied from a project's
-schedule page)."""
+"""Admin pages of the managed lists: milestone types and schedule templates, both edited by
+dispatchers through services (a template with its activities and links in one call) and applied
+from a project's schedule page."""
 
 from django import forms
 from django.contrib import admin
+from django.forms.formsets import all_valid
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
 
 from diaodu.core.admin_base import ScopedModelAdmin, ServiceAdminMixin, ServiceForm
-from diaodu.core.roles import LEDGER_EDITORS
+from diaodu.core.roles import LEDGER_EDITORS, role_of
 
 from . import services
 from .models import MilestoneType, ScheduleTemplate, TemplateItem, TemplateLink
@@ -36,27 +40,114 @@ class MilestoneTypeAdmin(ServiceAdminMixin, ScopedModelAdmin):
     ordering = ("sort", "code")
 
 
-class TemplateItemInline(admin.TabularInline):
-    model = TemplateItem
-    fields = ("position", "milestone_type", "duration")
-    readonly_fields = fields
+class TemplateRowForm(forms.ModelForm):
+    # Positions may be swapped in one save: the service checks the whole table instead.
+    def validate_unique(self):
+        return None
+
+    def validate_constraints(self):
+        return None
+
+
+class TemplateRowFormSet(BaseInlineFormSet):
+    def validate_unique(self):
+        return None
+
+
+class TemplateInlineMixin:
+    """Template rows are edited with their template: the parent admin's roles decide."""
+
     extra = 0
-    can_delete = False
+    form = TemplateRowForm
+    formset = TemplateRowFormSet
+
+    def _may_edit(self, request) -> bool:
+        return role_of(request.user) in LEDGER_EDITORS
+
+    def has_view_permission(self, request, obj=None):
+        return True  # the parent admin has already decided who sees the template
 
     def has_add_permission(self, request, obj=None):
-        return False
+        return self._may_edit(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request)
 
 
-class TemplateLinkInline(TemplateItemInline):
+class TemplateItemInline(TemplateInlineMixin, TabularInline):
+    model = TemplateItem
+    fields = ("position", "milestone_type", "duration")
+
+
+class TemplateLinkInline(TemplateInlineMixin, TabularInline):
     model = TemplateLink
     fields = ("predecessor", "successor", "kind", "lag")
-    readonly_fields = fields
+
+
+class ScheduleTemplateForm(ServiceForm, forms.ModelForm):
+    """The template and its two inline tables are saved by one service call.
+
+    The admin validates the form and the inline formsets separately and would save them one
+    by one; the service needs them together (links refer to item positions, no cycle), so the
+    admin hands the formsets to the form (`formsets`, set in _create_formsets) and the form
+    runs the service once they are valid.
+    """
+
+    formsets: list = []
+
+    class Meta:
+        model = ScheduleTemplate
+        fields = ("code", "name", "category", "description", "active")
+
+    def validate_unique(self):
+        return None  # the service checks names and codes and says so in Chinese
+
+    def run_service(self, data):
+        if not all_valid(self.formsets):
+            return None  # the inline rows show their own errors
+        rows = {formset.model: [f.cleaned_data for f in formset.forms
+                                if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+                for formset in self.formsets}
+        return services.template_save(
+            actor=self.actor, instance=self.instance if self.instance.pk else None,
+            items=[{k: row[k] for k in ("position", "milestone_type", "duration")}
+                   for row in rows.get(TemplateItem, [])],
+            links=[{k: row[k] for k in ("predecessor", "successor", "kind", "lag")}
+                   for row in rows.get(TemplateLink, [])],
+            **{f: data[f] for f in self.Meta.fields})
 
 
 @admin.register(ScheduleTemplate)
-class ScheduleTemplateAdmin(ScopedModelAdmin):
+class ScheduleTemplateAdmin(ServiceAdminMixin, ScopedModelAdmin):
+    form = ScheduleTemplateForm
+    edit_roles = LEDGER_EDITORS
     list_display = ("name", "code", "category", "active")
     list_select_related = ("category",)
-    readonly_fields = ("code", "name", "category", "description", "active")
     inlines = (TemplateItemInline, TemplateLinkInline)
     ordering = ("code",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.formsets = []
+        request._template_form = form
+        return form
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        form = getattr(request, "_template_form", None)
+        if form is not None:
+            form.formsets = formsets
+        return formsets, inline_instances
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The formsets were never saved (the service wrote the rows); the audit record has the
+        # before and after of every row.
+        return [{"added": {}}] if add else [{"changed": {"fields": [str(_("节点和关系"))]}}]
+
+    def get_readonly_fields(self, request, obj=None):
+        if role_of(request.user) in self.edit_roles:
+            return ()
+        return ("code", "name", "category", "description", "active")
