@@ -3,6 +3,9 @@
 from django.contrib import admin
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+
+from .roles import Role, role_of
 
 
 class ShellMixin(LoginRequiredMixin):
@@ -20,3 +23,12 @@ class ShellMixin(LoginRequiredMixin):
         context.update(admin.site.each_context(self.request))
         context.setdefault("title", self.title)
         return context
+
+
+# Where each role starts its day: leaders and dispatchers on the dashboard (where the district
+# stands, who is behind), everyone else on their project list.
+HOME_PAGES = {Role.LEADER: "dashboard:index", Role.DISPATCHER: "dashboard:index"}
+
+
+def home(request):
+    return redirect(HOME_PAGES.get(role_of(request.user), "projects:list"))
