@@ -42,9 +42,7 @@ class CaseListView(ShellMixin, TemplateView):
         cases = selectors.case_list(user=self.request.user, filters=form.to_filters(),
                                     today=today)
         page = Paginator(cases, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(form=form, page=page, querystring=query.urlencode(), today=today,
+        context.update(form=form, page=page, today=today,
                        total_count=page.paginator.count,
                        may_create=role_of(self.request.user) in CASE_RAISERS)
         return context
@@ -334,9 +332,7 @@ class ApprovalListView(ShellMixin, TemplateView):
         form = forms.ApprovalFilterForm(data)
         approvals = selectors.approval_list(user=self.request.user, filters=form.to_filters())
         page = Paginator(approvals, 50).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(form=form, page=page, querystring=query.urlencode(),
+        context.update(form=form, page=page,
                        kpis=selectors.approval_kpis(approvals),
                        may_edit=role_of(self.request.user) == Role.DISPATCHER)
         return context

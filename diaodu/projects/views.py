@@ -25,10 +25,8 @@ class ProjectListView(ShellMixin, TemplateView):
         form = ProjectFilterForm(self.request.GET or None)
         projects = selectors.project_list(user=self.request.user, filters=form.to_filters())
         page = Paginator(projects, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
-            form=form, page=page, querystring=query.urlencode(),
+            form=form, page=page,
             total_count=page.paginator.count,
             total_investment_yi=wan_to_yi(sum_wan(projects, "total_investment")),
         )

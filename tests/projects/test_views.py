@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from diaodu.projects.models import Project
+from diaodu.projects.models import Level, Project
 
 from ..factories import ProjectFactory
 
@@ -124,3 +124,17 @@ def test_detail_links_to_schedule_and_cases(client, street_a_reporter, project_a
     body = client.get(reverse("projects:detail", args=[project_a.pk])).content.decode()
     assert reverse("schedule:gantt", args=[project_a.pk]) in body
     assert f'{reverse("cases:list")}?project={project_a.pk}' in body
+
+
+def test_pages_keep_the_filters(client, dispatcher, street_a):
+    ProjectFactory.create_batch(30, street=street_a, responsible_unit=street_a)
+    ProjectFactory.create_batch(3, street=street_a, responsible_unit=street_a,
+                                level=Level.PROVINCE)
+    client.force_login(dispatcher)
+    first = client.get(reverse("projects:list"), {"level": Level.DISTRICT}).content.decode()
+    assert "第 1 / 2 页" in first
+    assert f'href="?level={Level.DISTRICT}&amp;page=2"' in first
+    second = client.get(reverse("projects:list"), {"level": Level.DISTRICT, "page": 2})
+    html = second.content.decode()
+    assert "第 2 / 2 页" in html and f'href="?level={Level.DISTRICT}&amp;page=1"' in html
+    assert html.count('<tr class="border-t') == 5
