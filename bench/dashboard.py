@@ -54,6 +54,7 @@ def generate(projects: int, months: int) -> None:
     from diaodu.core.models import OrgUnit, UnitKind, User
     from diaodu.dashboard import services
     from diaodu.dashboard.models import Warning, WarningRuleSet
+    from diaodu.investment import rollups
     from diaodu.investment.models import (
         AnnualPlan,
         MonthlyRollup,
@@ -160,6 +161,7 @@ def generate(projects: int, months: int) -> None:
                       reported_count=v[5])
         for k, v in rollup.items()], batch_size=10000)
     print(f"  rollups: {MonthlyRollup.objects.count()}", flush=True)
+    print(f"  summaries: {rollups.rebuild_summaries()}", flush=True)
 
     ids = [p[0] for p in projects_]
     Activity.objects.bulk_create([
@@ -337,6 +339,11 @@ def one(db: str, projects: int, months: int, requests: int, reuse: bool = False)
         started = time.perf_counter()
         generate(projects, months)
         print(f"  generated in {time.perf_counter() - started:.0f}s", flush=True)
+    else:
+        # Data of an earlier version: the summaries as the rollups' writes would keep them.
+        from diaodu.investment import rollups
+
+        print(f"  summaries: {rollups.rebuild_summaries()}", flush=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -1,5 +1,6 @@
-"""Reads of the dashboard for users: scoped through core.scoping, from the rollups, the
-Warning and UnitRanking rows and small counts; a fixed number of queries at any scale."""
+"""Reads of the dashboard for users: scoped through core.scoping, from the monthly summaries
+(district-wide readers) or the user's own rollups, the Warning and UnitRanking rows and small
+counts; a fixed number of queries at any scale."""
 
 import calendar
 from dataclasses import dataclass, field
@@ -13,14 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from diaodu.cases.models import Approval
 from diaodu.cases.selectors import CaseFilters, case_list
 from diaodu.core.money import quantize_wan
-from diaodu.core.scoping import scope_for
+from diaodu.core.scoping import may_see, scope_for
 from diaodu.investment import kpis as inv_kpis
 from diaodu.investment.models import (
     Cadence,
     MonthlyRollup,
+    MonthlySummary,
     ProgressReport,
     ReportingRound,
     ReportStatus,
+    SummaryAxis,
 )
 from diaodu.investment.selectors import REGISTRATION_THRESHOLD
 from diaodu.projects.models import Batch, CampaignEntry, Level, Project, Stage
@@ -97,8 +100,15 @@ class Dashboard:
     rule: rules.Rule | None = None
 
 
-def _rollups(user, year: int) -> QuerySet:
-    return scope_for(user, MonthlyRollup).filter(year=year)
+def _figures(user, by: str = "unit") -> tuple[QuerySet, str]:
+    """The rows whose sums are the dashboard's investment figures, and the name of their unit
+    (by="unit") or street (by="street") column. Whoever sees the whole district reads the
+    summaries (a few hundred rows a month at any scale); everyone else reads the rollups of
+    their own unit through scope_for — the summaries mix all units, so they never see them."""
+    if may_see(user, MonthlySummary):
+        axis = SummaryAxis.STREET if by == "street" else SummaryAxis.UNIT
+        return scope_for(user, MonthlySummary).filter(axis=axis), "org"
+    return scope_for(user, MonthlyRollup), "street" if by == "street" else "unit"
 
 
 def _completion_rule() -> rules.Rule | None:
@@ -113,7 +123,8 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
     """Every figure of the district dashboard for the month; has_data False when the rollups
     hold nothing for the year (the page then says so)."""
     today = today or timezone.localdate()
-    rollups = _rollups(user, period.year)
+    figures = _figures(user)[0]
+    rollups = figures.filter(year=period.year)
     months = list(rollups.values("month").annotate(
         plan=Sum("planned_cumulative"), annual=Sum("planned_annual"), done=Sum("completed_ytd"))
         .order_by("month"))
@@ -143,7 +154,7 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
         result.by_level.sort(key=lambda g: list(labels).index(g.key) if g.key in labels else 9)
         history: dict[int, list[Decimal]] = {}
         # The seasonal share of this month needs only this month and December of each year.
-        for h in (scope_for(user, MonthlyRollup)
+        for h in (figures
                   .filter(year__lt=period.year, year__gte=period.year - 3,
                           month__in=sorted({period.month, 12}))
                   .values("year", "month").annotate(done=Sum("completed_ytd")).order_by()):
@@ -157,18 +168,17 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
 
     projects = scope_for(user, Project)
     stages = dict(Stage.choices)
+    duty = Q(actual_start__isnull=False, total_investment__gte=REGISTRATION_THRESHOLD)
+    # One pass over the projects: the 四库 funnel and the whitelist / 入库 counts by stage.
     by_stage = {r["stage"]: r for r in projects.values("stage").annotate(
-        n=Count("id"), total=Sum("total_investment")).order_by()}
+        n=Count("id"), total=Sum("total_investment"),
+        whitelist=Count("id", filter=Q(on_whitelist=True)), duty=Count("id", filter=duty),
+        registered=Count("id", filter=duty & Q(stats_registered_on__isnull=False))).order_by()}
     result.funnel = [{"stage": s, "label": stages[s], "count": by_stage.get(s, {}).get("n", 0),
                       "total": quantize_wan(by_stage.get(s, {}).get("total"))}
                      for s in Stage.values]
-    counts = projects.aggregate(
-        whitelist=Count("id", filter=Q(on_whitelist=True)),
-        duty=Count("id", filter=Q(actual_start__isnull=False,
-                                  total_investment__gte=REGISTRATION_THRESHOLD)),
-        registered=Count("id", filter=Q(actual_start__isnull=False,
-                                        total_investment__gte=REGISTRATION_THRESHOLD,
-                                        stats_registered_on__isnull=False)))
+    counts = {key: sum(r[key] for r in by_stage.values())
+              for key in ("whitelist", "duty", "registered")}
     counts["registration_rate"] = inv_kpis.registration_rate(counts["registered"], counts["duty"])
     result.projects = counts
 
@@ -218,15 +228,17 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
     return result
 
 
-def groups(*, user, period: Period, by: str, sort: str = "") -> list[Group]:
+def groups(*, user, period: Period, by: str, sort: str = "",
+           rule: rules.Rule | None = None) -> list[Group]:
     """Plan and completion per responsible unit (by=unit) or street (by=street), sorted by
-    name (default), rate or completed investment."""
-    column = "street" if by == "street" else "unit"
-    rows = (_rollups(user, period.year).filter(month=period.month)
+    name (default), rate or completed investment; `rule` = the completion rule when the
+    caller has it already."""
+    figures, column = _figures(user, by)
+    rows = (figures.filter(year=period.year, month=period.month)
             .values(column, f"{column}__short_name", f"{column}__name", f"{column}__path")
             .annotate(planned=Sum("planned_annual"), done=Sum("completed_ytd")).order_by())
     elapsed = inv_kpis.time_progress(period.end)
-    rule = _completion_rule()
+    rule = rule or _completion_rule()
     result = []
     for r in rows:
         planned, done = quantize_wan(r["planned"]), quantize_wan(r["done"])
