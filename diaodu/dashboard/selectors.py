@@ -62,6 +62,15 @@ def last_locked_round(*, user) -> ReportingRound | None:
             .order_by("-period_end").first())
 
 
+def monthly_rounds(*, user) -> tuple[ReportingRound | None, list[int]]:
+    """The latest locked monthly round and the years that have monthly rounds, in one read
+    (twelve rounds a year)."""
+    rounds = list(scope_for(user, ReportingRound).filter(cadence=Cadence.MONTHLY)
+                  .order_by("-period_end"))
+    locked = next((r for r in rounds if r.locked_at is not None), None)
+    return locked, sorted({r.period_end.year for r in rounds}, reverse=True)
+
+
 @dataclass
 class Group:
     key: object
@@ -123,19 +132,30 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
     """Every figure of the district dashboard for the month; has_data False when the rollups
     hold nothing for the year (the page then says so)."""
     today = today or timezone.localdate()
-    figures = _figures(user)[0]
-    rollups = figures.filter(year=period.year)
-    months = list(rollups.values("month").annotate(
-        plan=Sum("planned_cumulative"), annual=Sum("planned_annual"), done=Sum("completed_ytd"))
-        .order_by("month"))
-    result = Dashboard(period=period, has_data=any(m["month"] == period.month for m in months))
+    # One read for the year by month and level, and for the seasonal share of up to three
+    # earlier years, which needs only this month and December of each.
+    rows = list(_figures(user)[0].filter(
+        Q(year=period.year) | Q(year__gte=period.year - 3, year__lt=period.year,
+                                month__in=sorted({period.month, 12})))
+        .values("year", "month", "level")
+        .annotate(plan=Sum("planned_cumulative"), annual=Sum("planned_annual"),
+                  done=Sum("completed_ytd")).order_by())
+    for r in rows:
+        r["plan"], r["annual"], r["done"] = (quantize_wan(r["plan"]), quantize_wan(r["annual"]),
+                                             quantize_wan(r["done"]))
+    by_month: dict[int, dict] = {}
+    for r in (r for r in rows if r["year"] == period.year):
+        m = by_month.setdefault(r["month"], {"month": r["month"], "plan": Decimal("0.00"),
+                                             "annual": Decimal("0.00"),
+                                             "done": Decimal("0.00")})
+        for key in ("plan", "annual", "done"):
+            m[key] += r[key]
+    months = [by_month[m] for m in sorted(by_month)]
+    result = Dashboard(period=period, has_data=period.month in by_month)
     rule = result.rule = _completion_rule()
-    for m in months:
-        m["plan"], m["annual"], m["done"] = (quantize_wan(m["plan"]), quantize_wan(m["annual"]),
-                                             quantize_wan(m["done"]))
     result.months = months
     if result.has_data:
-        row = next(m for m in months if m["month"] == period.month)
+        row = by_month[period.month]
         result.planned_annual, result.planned_cumulative = row["annual"], row["plan"]
         result.completed_ytd = row["done"]
         result.completion_rate = inv_kpis.annual_completion_rate(row["done"], row["annual"])
@@ -143,23 +163,18 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
         result.pace_ratio = kpis.pace_ratio(result.completion_rate, result.time_progress)
         result.pace = rules.pace(rule, result.pace_ratio)
         labels = dict(Level.choices)
-        for lv in (rollups.filter(month=period.month).values("level")
-                   .annotate(planned=Sum("planned_annual"), done=Sum("completed_ytd"))
-                   .order_by("level")):
-            planned, done = quantize_wan(lv["planned"]), quantize_wan(lv["done"])
-            rate = inv_kpis.annual_completion_rate(done, planned)
+        for lv in sorted((r for r in rows if (r["year"], r["month"]) == (period.year,
+                                                                         period.month)),
+                         key=lambda r: r["level"]):
+            rate = inv_kpis.annual_completion_rate(lv["done"], lv["annual"])
             result.by_level.append(Group(
-                lv["level"], str(labels.get(lv["level"], lv["level"])), planned, done, rate,
+                lv["level"], str(labels.get(lv["level"], lv["level"])), lv["annual"],
+                lv["done"], rate,
                 rules.pace(rule, kpis.pace_ratio(rate, result.time_progress))))
         result.by_level.sort(key=lambda g: list(labels).index(g.key) if g.key in labels else 9)
         history: dict[int, list[Decimal]] = {}
-        # The seasonal share of this month needs only this month and December of each year.
-        for h in (figures
-                  .filter(year__lt=period.year, year__gte=period.year - 3,
-                          month__in=sorted({period.month, 12}))
-                  .values("year", "month").annotate(done=Sum("completed_ytd")).order_by()):
-            history.setdefault(h["year"], [Decimal(0)] * 12)[h["month"] - 1] = \
-                quantize_wan(h["done"])
+        for h in (r for r in rows if r["year"] < period.year):
+            history.setdefault(h["year"], [Decimal(0)] * 12)[h["month"] - 1] += h["done"]
         shares = kpis.seasonal_shares(history)
         years = tuple(sorted(y for y, v in history.items() if v[11] > 0))
         result.forecast = kpis.year_end_forecast(result.completed_ytd, period.month, shares,
@@ -266,11 +281,16 @@ def ranking(*, user, period: Period, kind: str = RankingKind.UNIT
             ) -> tuple[list[Ranked], ScoringScheme | None]:
     """The month's ranking with each unit's change of place since the month before."""
     prev = period.previous
-    rows = list(scope_for(user, UnitRanking).filter(kind=kind).filter(
-        Q(year=period.year, month=period.month) | Q(year=prev.year, month=prev.month))
-        .select_related("unit", "scheme").order_by("rank", "unit__path"))
-    before = {r.unit_id: r.rank for r in rows if (r.year, r.month) == (prev.year, prev.month)}
-    now = [r for r in rows if (r.year, r.month) == (period.year, period.month)]
+    visible = scope_for(user, UnitRanking).filter(kind=kind)
+    # Last month's places as plain pairs: a row per unit, no model instances needed.
+    before = dict(visible.filter(year=prev.year, month=prev.month)
+                  .values_list("unit_id", "rank"))
+    now = list(visible.filter(year=period.year, month=period.month)
+               .select_related("unit", "scheme")
+               .only("year", "month", "rank", "score", "top_group", "metrics", "unit__name",
+                     "unit__short_name", "unit__path", "scheme__version",
+                     "scheme__top_group_size")
+               .order_by("rank", "unit__path"))
     ranked = [Ranked(r, before[r.unit_id] - r.rank if r.unit_id in before else None)
               for r in now]
     return ranked, (now[0].scheme if now else None)

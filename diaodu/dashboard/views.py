@@ -15,9 +15,8 @@ from django.views.generic import TemplateView
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.money import wan_to_yi
 from diaodu.core.roles import LEDGER_EDITORS, role_of
-from diaodu.core.scoping import may_see, scope_for
+from diaodu.core.scoping import may_see
 from diaodu.core.views import ShellMixin
-from diaodu.investment.models import Cadence, ReportingRound
 
 from . import selectors, services
 from .forms import SCORE_LABELS, RuleSetForm, SchemeForm
@@ -67,13 +66,10 @@ class DashboardView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        locked = selectors.last_locked_round(user=user)
+        locked, years = selectors.monthly_rounds(user=user)
         period = _period(self.request, locked)
         data = selectors.dashboard(user=user, period=period)
-        # Years of the monthly rounds (a few dozen rows), not of the rollups (millions).
-        years = sorted({d.year for d in scope_for(user, ReportingRound)
-                        .filter(cadence=Cadence.MONTHLY).dates("period_end", "year")}
-                       | {period.year}, reverse=True)
+        years = sorted(set(years) | {period.year}, reverse=True)
         months = {m["month"]: m for m in data.months}
         line = {
             "labels": [_("%(m)s月") % {"m": m} for m in range(1, 13)],
