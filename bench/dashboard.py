@@ -54,6 +54,7 @@ def generate(projects: int, months: int) -> None:
     from diaodu.core.models import OrgUnit, UnitKind, User
     from diaodu.dashboard import services
     from diaodu.dashboard.models import Warning, WarningRuleSet
+    from diaodu.investment import rollups
     from diaodu.investment.models import (
         AnnualPlan,
         MonthlyRollup,
@@ -160,6 +161,7 @@ def generate(projects: int, months: int) -> None:
                       reported_count=v[5])
         for k, v in rollup.items()], batch_size=10000)
     print(f"  rollups: {MonthlyRollup.objects.count()}", flush=True)
+    print(f"  summaries: {rollups.rebuild_summaries()}", flush=True)
 
     ids = [p[0] for p in projects_]
     Activity.objects.bulk_create([
@@ -198,77 +200,196 @@ def generate(projects: int, months: int) -> None:
           flush=True)
 
 
-RAW_SQL = [
-    # Headline, by month (line), by level, by unit, by street: plans + approved reports.
-    """SELECT SUM(planned_investment) FROM investment_annualplan WHERE year = %(y)s
-       AND status = 'approved'""",
-    """SELECT SUM(r.completed_in_period) FROM investment_progressreport r
-       JOIN investment_reportinground g ON g.id = r.round_id
-       WHERE r.status = 'approved' AND g.cadence = 'monthly'
-       AND g.period_end BETWEEN %(start)s AND %(end)s""",
-    """SELECT g.period_end, SUM(r.completed_in_period) FROM investment_progressreport r
-       JOIN investment_reportinground g ON g.id = r.round_id
-       WHERE r.status = 'approved' AND g.cadence = 'monthly'
-       AND g.period_end BETWEEN %(start)s AND %(year_end)s GROUP BY g.period_end""",
-    """SELECT p.level, SUM(r.completed_in_period) FROM investment_progressreport r
+# The same figures as the page, from the raw tables: what a dashboard without rollups runs.
+# Each statement is written once for both databases; {targets} are the 12 monthly cumulative
+# plan targets (a JSON list in AnnualPlan.monthly_targets).
+APPROVED_MONTHLY = "r.status = 'approved' AND g.cadence = 'monthly'"
+RAW_SQL = {
+    # Plans and approved reports (+ corrections) of the year, by level and unit: the headline,
+    # the monthly line, the level table and the unit table.
+    "plans": """SELECT p.level, p.responsible_unit_id, SUM(a.planned_investment), {targets}
+       FROM investment_annualplan a JOIN projects_project p ON p.id = a.project_id
+       WHERE a.year = %(y)s AND a.status = 'approved' GROUP BY p.level, p.responsible_unit_id""",
+    "done": f"""SELECT g.period_end, p.level, p.responsible_unit_id, SUM(r.completed_in_period)
+       FROM investment_progressreport r JOIN investment_reportinground g ON g.id = r.round_id
+       JOIN projects_project p ON p.id = r.project_id
+       WHERE {APPROVED_MONTHLY} AND g.period_end BETWEEN %(start)s AND %(year_end)s
+       GROUP BY g.period_end, p.level, p.responsible_unit_id""",
+    "done_corrections": f"""SELECT g.period_end, p.level, p.responsible_unit_id,
+       SUM(j.delta_completed) FROM investment_reportadjustment j
+       JOIN investment_progressreport r ON r.id = j.report_id
        JOIN investment_reportinground g ON g.id = r.round_id
        JOIN projects_project p ON p.id = r.project_id
-       WHERE r.status = 'approved' AND g.period_end BETWEEN %(start)s AND %(end)s
-       GROUP BY p.level""",
-    """SELECT p.level, SUM(a.planned_investment) FROM investment_annualplan a
-       JOIN projects_project p ON p.id = a.project_id WHERE a.year = %(y)s GROUP BY p.level""",
-    """SELECT p.responsible_unit_id, SUM(r.completed_in_period) FROM investment_progressreport r
+       WHERE {APPROVED_MONTHLY} AND g.period_end BETWEEN %(start)s AND %(year_end)s
+       GROUP BY g.period_end, p.level, p.responsible_unit_id""",
+    # The three previous years by month: the forecast's seasonality.
+    "history": f"""SELECT g.period_end, SUM(r.completed_in_period)
+       FROM investment_progressreport r JOIN investment_reportinground g ON g.id = r.round_id
+       WHERE {APPROVED_MONTHLY} AND g.period_end BETWEEN %(history_start)s AND %(history_end)s
+       GROUP BY g.period_end""",
+    "history_corrections": f"""SELECT g.period_end, SUM(j.delta_completed)
+       FROM investment_reportadjustment j JOIN investment_progressreport r ON r.id = j.report_id
        JOIN investment_reportinground g ON g.id = r.round_id
-       JOIN projects_project p ON p.id = r.project_id
-       WHERE r.status = 'approved' AND g.period_end BETWEEN %(start)s AND %(end)s
-       GROUP BY p.responsible_unit_id""",
-    """SELECT p.responsible_unit_id, SUM(a.planned_investment) FROM investment_annualplan a
-       JOIN projects_project p ON p.id = a.project_id WHERE a.year = %(y)s
-       GROUP BY p.responsible_unit_id""",
-    """SELECT p.street_id, SUM(r.completed_in_period) FROM investment_progressreport r
-       JOIN investment_reportinground g ON g.id = r.round_id
-       JOIN projects_project p ON p.id = r.project_id
-       WHERE r.status = 'approved' AND g.period_end BETWEEN %(start)s AND %(end)s
-       GROUP BY p.street_id""",
-    # 四库, whitelist, registration; warnings; overdue reports and cases; approvals.
-    """SELECT stage, COUNT(*), SUM(total_investment) FROM projects_project GROUP BY stage""",
-    """SELECT SUM(CASE WHEN on_whitelist THEN 1 ELSE 0 END),
+       WHERE {APPROVED_MONTHLY} AND g.period_end BETWEEN %(history_start)s AND %(history_end)s
+       GROUP BY g.period_end""",
+    # 四库, whitelist and 入库; 三个一批; warnings and the two lists; overdue reports and
+    # cases; approvals; the ranking of this month and the last; the rounds (period, years).
+    "stages": """SELECT stage, COUNT(*), SUM(total_investment),
+       SUM(CASE WHEN on_whitelist THEN 1 ELSE 0 END),
        SUM(CASE WHEN actual_start IS NOT NULL AND total_investment >= 500 THEN 1 ELSE 0 END),
        SUM(CASE WHEN stats_registered_on IS NOT NULL AND actual_start IS NOT NULL
-           AND total_investment >= 500 THEN 1 ELSE 0 END) FROM projects_project""",
-    """SELECT level, COUNT(*) FROM dashboard_warning WHERE cleared_on IS NULL GROUP BY level""",
-    """SELECT COUNT(*) FROM investment_progressreport WHERE is_overdue
+           AND total_investment >= 500 THEN 1 ELSE 0 END) FROM projects_project GROUP BY stage""",
+    "campaign": """SELECT e.batch, COUNT(DISTINCT e.project_id),
+       COUNT(DISTINCT CASE WHEN p.actual_start IS NOT NULL THEN e.project_id END),
+       COUNT(DISTINCT CASE WHEN p.actual_completion IS NOT NULL THEN e.project_id END),
+       COUNT(DISTINCT CASE WHEN p.reached_capacity_on IS NOT NULL THEN e.project_id END),
+       COUNT(DISTINCT CASE WHEN p.fulfilled_on IS NOT NULL THEN e.project_id END)
+       FROM projects_campaignentry e JOIN projects_campaign c ON c.id = e.campaign_id
+       JOIN projects_project p ON p.id = e.project_id WHERE c.year <= %(y)s GROUP BY e.batch""",
+    "warnings": """SELECT SUM(CASE WHEN level = 'red' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN level = 'amber' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN metric = 'forecast_shortfall' THEN 1 ELSE 0 END)
+       FROM dashboard_warning WHERE cleared_on IS NULL""",
+    "red": """SELECT w.project_id, p.name, w.reason FROM dashboard_warning w
+       JOIN projects_project p ON p.id = w.project_id WHERE w.cleared_on IS NULL
+       AND w.level = 'red' ORDER BY w.since, w.project_id, w.metric LIMIT 10""",
+    "amber": """SELECT w.project_id, p.name, w.reason FROM dashboard_warning w
+       JOIN projects_project p ON p.id = w.project_id WHERE w.cleared_on IS NULL
+       AND w.level = 'amber' ORDER BY w.since, w.project_id, w.metric LIMIT 10""",
+    "overdue_reports": """SELECT COUNT(*) FROM investment_progressreport WHERE is_overdue
        AND status IN ('draft', 'submitted', 'unit_approved', 'returned')""",
-    """SELECT COUNT(*) FROM cases_case WHERE status IN ('assigned', 'in_progress', 'returned')
-       AND due_on < %(today)s""",
-    """SELECT COUNT(*), SUM(CASE WHEN on_time THEN 1 ELSE 0 END) FROM cases_approval
-       WHERE year = %(y)s AND completed_on IS NOT NULL""",
-]
-
-ROLLUP_SQL = [
-    """SELECT month, SUM(planned_cumulative), SUM(planned_annual), SUM(completed_ytd)
-       FROM investment_monthlyrollup WHERE year = %(y)s GROUP BY month""",
-    """SELECT level, SUM(planned_annual), SUM(completed_ytd) FROM investment_monthlyrollup
-       WHERE year = %(y)s AND month = %(m)s GROUP BY level""",
-    """SELECT unit_id, SUM(planned_annual), SUM(completed_ytd) FROM investment_monthlyrollup
-       WHERE year = %(y)s AND month = %(m)s GROUP BY unit_id""",
-]
+    "overdue_cases": """SELECT COUNT(*) FROM cases_case
+       WHERE status IN ('assigned', 'in_progress', 'returned') AND due_on < %(today)s""",
+    "approvals": """SELECT COUNT(*), SUM(CASE WHEN completed_on IS NOT NULL THEN 1 ELSE 0 END),
+       SUM(CASE WHEN on_time THEN 1 ELSE 0 END) FROM cases_approval WHERE year = %(y)s""",
+    "ranking": """SELECT k.year, k.month, k.unit_id, k.rank, k.score, u.name
+       FROM dashboard_unitranking k JOIN core_orgunit u ON u.id = k.unit_id
+       WHERE k.kind = 'unit' AND ((k.year = %(y)s AND k.month = %(m)s)
+       OR (k.year = %(prev_y)s AND k.month = %(prev_m)s))""",
+    "rounds": """SELECT period_end, locked_at FROM investment_reportinground
+       WHERE cadence = 'monthly'""",
+}
 
 
-def run_sql(statements, params, vendor: str) -> None:
+def raw_statements(vendor: str) -> dict[str, str]:
+    if vendor == "postgresql":
+        target = "SUM(COALESCE((a.monthly_targets->>{i})::numeric, 0))"
+    else:
+        target = "SUM(COALESCE(CAST(json_extract(a.monthly_targets, '$[{i}]') AS REAL), 0))"
+    targets = ", ".join(target.format(i=i) for i in range(12))
+    statements = {name: sql.replace("{targets}", targets) for name, sql in RAW_SQL.items()}
+    if vendor == "sqlite":
+        statements = {name: sql.replace("%(", ":").replace(")s", "")
+                      for name, sql in statements.items()}
+    return statements
+
+
+def _cent(value) -> Decimal:
+    # SQLite sums money as REAL: two places are exact again once rounded.
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def _month(value) -> int:
+    return (value if isinstance(value, date) else date.fromisoformat(str(value)[:10])).month
+
+
+def raw_figures(statements: dict[str, str], params: dict, year: int, month: int) -> dict:
+    """Run the raw statements and assemble the figures the page shows."""
     from django.db import connection
 
+    from diaodu.dashboard import kpis
+
+    rows = {}
     with connection.cursor() as cursor:
-        for sql in statements:
-            if vendor == "sqlite":
-                sql = sql.replace("%(", ":").replace(")s", "")
+        for name, sql in statements.items():
             cursor.execute(sql, params)
-            cursor.fetchall()
+            rows[name] = cursor.fetchall()
+    plan_cum, annual = [Decimal(0)] * 12, Decimal(0)
+    level_plan, unit_plan = defaultdict(Decimal), defaultdict(Decimal)
+    for level, unit, planned, *targets in rows["plans"]:
+        annual += _cent(planned)
+        level_plan[level] += _cent(planned)
+        unit_plan[unit] += _cent(planned)
+        plan_cum = [a + _cent(t) for a, t in zip(plan_cum, targets, strict=True)]
+    in_month = [Decimal(0)] * 12
+    level_done, unit_done = defaultdict(Decimal), defaultdict(Decimal)
+    for period_end, level, unit, amount in rows["done"] + rows["done_corrections"]:
+        m = _month(period_end)
+        in_month[m - 1] += _cent(amount)
+        if m <= month:
+            level_done[level] += _cent(amount)
+            unit_done[unit] += _cent(amount)
+    ytd, months = Decimal(0), {}
+    for m in range(1, 13):
+        ytd += in_month[m - 1]
+        months[m] = (plan_cum[m - 1], annual, ytd)
+    history: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 12)
+    for period_end, amount in rows["history"] + rows["history_corrections"]:
+        day = period_end if isinstance(period_end, date) else date.fromisoformat(
+            str(period_end)[:10])
+        history[day.year][day.month - 1] += _cent(amount)
+    cumulative = {}
+    for y, amounts in history.items():
+        running, total = [], Decimal(0)
+        for amount in amounts:
+            total += amount
+            running.append(total)
+        # What the page reads: this month and December of each year.
+        cumulative[y] = [running[m] if m + 1 in (month, 12) else Decimal(0) for m in range(12)]
+    years = tuple(sorted(y for y, v in cumulative.items() if v[11] > 0))
+    forecast = kpis.year_end_forecast(months[month][2], month, kpis.seasonal_shares(cumulative),
+                                      years)
+    stages = {s: (n, _cent(total)) for s, n, total, *_ in rows["stages"] if n}
+    counts = tuple(sum(int(r[k] or 0) for r in rows["stages"]) for k in (3, 4, 5))
+    # batch → (listed, done) with done = fulfilled (签约), started (开工), in production (投产).
+    done_column = {"sign": 4, "start": 1, "produce": 2}
+    campaign = {b: (r[0], r[done_column[b]]) for b, *r in rows["campaign"] if r[0]}
+    red, amber, forecast_n = (int(v or 0) for v in rows["warnings"][0])
+    approvals = tuple(int(v or 0) for v in rows["approvals"][0])
+    return {
+        "months": months,
+        "by_level": {lv: (level_plan[lv], level_done[lv]) for lv in level_plan | level_done},
+        "by_unit": {u: (unit_plan[u], unit_done[u]) for u in unit_plan | unit_done},
+        "forecast": (forecast.value, forecast.method),
+        "stages": stages, "counts": counts, "campaign": campaign,
+        "warnings": (red, amber, forecast_n),
+        "red": [r[0] for r in rows["red"]], "amber": [r[0] for r in rows["amber"]],
+        "overdue": (rows["overdue_reports"][0][0], rows["overdue_cases"][0][0]),
+        "approvals": approvals,
+        "ranking": sorted((u, rank, _cent(score)) for y, m, u, rank, score, _ in rows["ranking"]
+                          if (y, m) == (year, month)),
+    }
+
+
+def our_figures(leader, year: int, month: int) -> dict:
+    """The same figures as the dashboard page computes them (the selectors it calls)."""
+    from diaodu.dashboard import selectors
+
+    period = selectors.Period(year, month)
+    d = selectors.dashboard(user=leader, period=period)
+    ranked, _ = selectors.ranking(user=leader, period=period)
+    return {
+        "months": {m["month"]: (m["plan"], m["annual"], m["done"]) for m in d.months},
+        "by_level": {g.key: (g.planned, g.done) for g in d.by_level},
+        "by_unit": {g.key: (g.planned, g.done)
+                    for g in selectors.groups(user=leader, period=period, by="unit")},
+        "forecast": (d.forecast.value, d.forecast.method),
+        "stages": {f["stage"]: (f["count"], f["total"]) for f in d.funnel if f["count"]},
+        "counts": (d.projects["whitelist"], d.projects["duty"], d.projects["registered"]),
+        "campaign": {c["batch"]: (c["count"], c["done"]) for c in d.campaign if c["count"]},
+        "warnings": (d.warning_counts["red"], d.warning_counts["amber"],
+                     d.warning_counts["forecast"]),
+        "red": [w.project_id for w in d.red], "amber": [w.project_id for w in d.amber],
+        "overdue": (d.overdue_reports, d.overdue_cases),
+        "approvals": (d.approvals["total"], d.approvals["completed"], d.approvals["on_time"]),
+        "ranking": sorted((r.row.unit_id, r.row.rank, r.row.score) for r in ranked),
+    }
 
 
 def measure(requests: int) -> dict:
     from django.db import connection
     from django.test import Client
+    from django.utils import timezone
 
     from diaodu.core.models import User
     from diaodu.dashboard.selectors import last_locked_round
@@ -289,25 +410,28 @@ def measure(requests: int) -> dict:
         started = time.perf_counter()
         assert client.get("/dashboard/").status_code == 200
         ours.append(time.perf_counter() - started)
-    params = {"y": last.year, "m": last.month, "start": date(last.year, 1, 1),
-              "end": last, "year_end": date(last.year, 12, 31),
-              "today": date(last.year, last.month, 28)}
+    previous = (last.replace(day=1) - timedelta(days=1))
+    params = {"y": last.year, "m": last.month, "prev_y": previous.year,
+              "prev_m": previous.month, "start": date(last.year, 1, 1),
+              "year_end": date(last.year, 12, 31), "history_start": date(last.year - 3, 1, 1),
+              "history_end": date(last.year - 1, 12, 31), "today": timezone.localdate()}
     if connection.vendor == "sqlite":
-        params = {k: str(v) for k, v in params.items()}
-    run_sql(RAW_SQL, params, connection.vendor)
-    raw, rollup = [], []
+        params = {k: str(v) if isinstance(v, date) else v for k, v in params.items()}
+    statements = raw_statements(connection.vendor)
+    raw_result = raw_figures(statements, params, last.year, last.month)
+    mine = our_figures(leader, last.year, last.month)
+    # An honest comparison: both sides compute the same figures, checked here.
+    assert raw_result == mine, {k: (raw_result[k], mine[k]) for k in mine
+                                if raw_result[k] != mine[k]}
+    raw = []
     for _ in range(requests):
         started = time.perf_counter()
-        run_sql(RAW_SQL, params, connection.vendor)
+        raw_figures(statements, params, last.year, last.month)
         raw.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        run_sql(ROLLUP_SQL, params, connection.vendor)
-        rollup.append(time.perf_counter() - started)
     ms = 1000
     return {"ours_p50": statistics.median(ours) * ms, "ours_p95": percentile(ours, 95) * ms,
             "raw_p50": statistics.median(raw) * ms, "raw_p95": percentile(raw, 95) * ms,
-            "rollup_p50": statistics.median(rollup) * ms,
-            "queries": len(queries)}
+            "queries": len(queries), "figures_equal": True}
 
 
 def one(db: str, projects: int, months: int, requests: int, reuse: bool = False) -> None:
@@ -337,6 +461,11 @@ def one(db: str, projects: int, months: int, requests: int, reuse: bool = False)
         started = time.perf_counter()
         generate(projects, months)
         print(f"  generated in {time.perf_counter() - started:.0f}s", flush=True)
+    else:
+        # Data of an earlier version: the summaries as the rollups' writes would keep them.
+        from diaodu.investment import rollups
+
+        print(f"  summaries: {rollups.rebuild_summaries()}", flush=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -381,9 +510,9 @@ def main() -> None:
             continue
         r = result
         print(f"[{db}] dashboard request ({r['queries']} queries): p50={r['ours_p50']:.0f}ms "
-              f"p95={r['ours_p95']:.0f}ms · same figures in raw SQL over reports: "
-              f"p50={r['raw_p50']:.0f}ms p95={r['raw_p95']:.0f}ms · rollup SQL alone: "
-              f"p50={r['rollup_p50']:.0f}ms", flush=True)
+              f"p95={r['ours_p95']:.0f}ms · same figures in raw SQL over reports "
+              f"(checked equal): p50={r['raw_p50']:.0f}ms p95={r['raw_p95']:.0f}ms",
+              flush=True)
         ratio = r["raw_p95"] / r["ours_p95"]
         met = r["ours_p95"] <= 200 and ratio >= 0.5
         lines.append(f"BENCH dashboard_{db}: ours={r['ours_p95']:.0f}ms "

@@ -15,12 +15,13 @@ from diaodu.investment.kpis import annual_completion_rate, rate, time_progress
 from diaodu.investment.models import (
     AnnualPlan,
     Cadence,
-    MonthlyRollup,
+    MonthlySummary,
     PlanStatus,
     ProgressReport,
     ReportAdjustment,
     ReportingRound,
     ReportStatus,
+    SummaryAxis,
 )
 from diaodu.projects.models import Project, Stage
 from diaodu.schedule.models import Activity
@@ -40,8 +41,10 @@ def evaluation_period(today: date) -> tuple[int, int] | None:
 
 
 def district_shares(year: int) -> tuple[list[Decimal], tuple[int, ...]]:
-    """Seasonality of the years before `year`, from the rollups (kpis.seasonal_shares)."""
-    rows = (MonthlyRollup.objects.filter(year__lt=year, year__gte=year - 3)
+    """Seasonality of the years before `year`, from the district's summaries
+    (kpis.seasonal_shares)."""
+    rows = (MonthlySummary.objects.filter(axis=SummaryAxis.UNIT, year__lt=year,
+                                          year__gte=year - 3)
             .values("year", "month").annotate(done=Sum("completed_ytd")).order_by())
     history: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 12)
     for row in rows:

@@ -72,7 +72,13 @@ class Warning(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["project", "metric"], condition=models.Q(cleared_on__isnull=True),
             name="one_open_warning_per_metric")]
-        indexes = [models.Index(fields=["cleared_on", "level"])]
+        indexes = [
+            models.Index(fields=["cleared_on", "level"]),
+            # The dashboard's red and amber lists: the first ten open warnings of a level in
+            # list order, read from the index instead of sorting a join with every project.
+            models.Index(fields=["level", "since", "project", "metric"],
+                         condition=models.Q(cleared_on__isnull=True), name="open_warning_list"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} · {self.get_metric_display()}"

@@ -1,5 +1,6 @@
-"""Reads of the dashboard for users: scoped through core.scoping, from the rollups, the
-Warning and UnitRanking rows and small counts; a fixed number of queries at any scale."""
+"""Reads of the dashboard for users: scoped through core.scoping, from the monthly summaries
+(district-wide readers) or the user's own rollups, the Warning and UnitRanking rows and small
+counts; a fixed number of queries at any scale."""
 
 import calendar
 from dataclasses import dataclass, field
@@ -13,14 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from diaodu.cases.models import Approval
 from diaodu.cases.selectors import CaseFilters, case_list
 from diaodu.core.money import quantize_wan
-from diaodu.core.scoping import scope_for
+from diaodu.core.scoping import may_see, scope_for
 from diaodu.investment import kpis as inv_kpis
 from diaodu.investment.models import (
     Cadence,
     MonthlyRollup,
+    MonthlySummary,
     ProgressReport,
     ReportingRound,
     ReportStatus,
+    SummaryAxis,
 )
 from diaodu.investment.selectors import REGISTRATION_THRESHOLD
 from diaodu.projects.models import Batch, CampaignEntry, Level, Project, Stage
@@ -57,6 +60,15 @@ def last_locked_round(*, user) -> ReportingRound | None:
     return (scope_for(user, ReportingRound)
             .filter(cadence=Cadence.MONTHLY, locked_at__isnull=False)
             .order_by("-period_end").first())
+
+
+def monthly_rounds(*, user) -> tuple[ReportingRound | None, list[int]]:
+    """The latest locked monthly round and the years that have monthly rounds, in one read
+    (twelve rounds a year)."""
+    rounds = list(scope_for(user, ReportingRound).filter(cadence=Cadence.MONTHLY)
+                  .order_by("-period_end"))
+    locked = next((r for r in rounds if r.locked_at is not None), None)
+    return locked, sorted({r.period_end.year for r in rounds}, reverse=True)
 
 
 @dataclass
@@ -97,8 +109,15 @@ class Dashboard:
     rule: rules.Rule | None = None
 
 
-def _rollups(user, year: int) -> QuerySet:
-    return scope_for(user, MonthlyRollup).filter(year=year)
+def _figures(user, by: str = "unit") -> tuple[QuerySet, str]:
+    """The rows whose sums are the dashboard's investment figures, and the name of their unit
+    (by="unit") or street (by="street") column. Whoever sees the whole district reads the
+    summaries (a few hundred rows a month at any scale); everyone else reads the rollups of
+    their own unit through scope_for — the summaries mix all units, so they never see them."""
+    if may_see(user, MonthlySummary):
+        axis = SummaryAxis.STREET if by == "street" else SummaryAxis.UNIT
+        return scope_for(user, MonthlySummary).filter(axis=axis), "org"
+    return scope_for(user, MonthlyRollup), "street" if by == "street" else "unit"
 
 
 def _completion_rule() -> rules.Rule | None:
@@ -113,18 +132,30 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
     """Every figure of the district dashboard for the month; has_data False when the rollups
     hold nothing for the year (the page then says so)."""
     today = today or timezone.localdate()
-    rollups = _rollups(user, period.year)
-    months = list(rollups.values("month").annotate(
-        plan=Sum("planned_cumulative"), annual=Sum("planned_annual"), done=Sum("completed_ytd"))
-        .order_by("month"))
-    result = Dashboard(period=period, has_data=any(m["month"] == period.month for m in months))
+    # One read for the year by month and level, and for the seasonal share of up to three
+    # earlier years, which needs only this month and December of each.
+    rows = list(_figures(user)[0].filter(
+        Q(year=period.year) | Q(year__gte=period.year - 3, year__lt=period.year,
+                                month__in=sorted({period.month, 12})))
+        .values("year", "month", "level")
+        .annotate(plan=Sum("planned_cumulative"), annual=Sum("planned_annual"),
+                  done=Sum("completed_ytd")).order_by())
+    for r in rows:
+        r["plan"], r["annual"], r["done"] = (quantize_wan(r["plan"]), quantize_wan(r["annual"]),
+                                             quantize_wan(r["done"]))
+    by_month: dict[int, dict] = {}
+    for r in (r for r in rows if r["year"] == period.year):
+        m = by_month.setdefault(r["month"], {"month": r["month"], "plan": Decimal("0.00"),
+                                             "annual": Decimal("0.00"),
+                                             "done": Decimal("0.00")})
+        for key in ("plan", "annual", "done"):
+            m[key] += r[key]
+    months = [by_month[m] for m in sorted(by_month)]
+    result = Dashboard(period=period, has_data=period.month in by_month)
     rule = result.rule = _completion_rule()
-    for m in months:
-        m["plan"], m["annual"], m["done"] = (quantize_wan(m["plan"]), quantize_wan(m["annual"]),
-                                             quantize_wan(m["done"]))
     result.months = months
     if result.has_data:
-        row = next(m for m in months if m["month"] == period.month)
+        row = by_month[period.month]
         result.planned_annual, result.planned_cumulative = row["annual"], row["plan"]
         result.completed_ytd = row["done"]
         result.completion_rate = inv_kpis.annual_completion_rate(row["done"], row["annual"])
@@ -132,23 +163,18 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
         result.pace_ratio = kpis.pace_ratio(result.completion_rate, result.time_progress)
         result.pace = rules.pace(rule, result.pace_ratio)
         labels = dict(Level.choices)
-        for lv in (rollups.filter(month=period.month).values("level")
-                   .annotate(planned=Sum("planned_annual"), done=Sum("completed_ytd"))
-                   .order_by("level")):
-            planned, done = quantize_wan(lv["planned"]), quantize_wan(lv["done"])
-            rate = inv_kpis.annual_completion_rate(done, planned)
+        for lv in sorted((r for r in rows if (r["year"], r["month"]) == (period.year,
+                                                                         period.month)),
+                         key=lambda r: r["level"]):
+            rate = inv_kpis.annual_completion_rate(lv["done"], lv["annual"])
             result.by_level.append(Group(
-                lv["level"], str(labels.get(lv["level"], lv["level"])), planned, done, rate,
+                lv["level"], str(labels.get(lv["level"], lv["level"])), lv["annual"],
+                lv["done"], rate,
                 rules.pace(rule, kpis.pace_ratio(rate, result.time_progress))))
         result.by_level.sort(key=lambda g: list(labels).index(g.key) if g.key in labels else 9)
         history: dict[int, list[Decimal]] = {}
-        # The seasonal share of this month needs only this month and December of each year.
-        for h in (scope_for(user, MonthlyRollup)
-                  .filter(year__lt=period.year, year__gte=period.year - 3,
-                          month__in=sorted({period.month, 12}))
-                  .values("year", "month").annotate(done=Sum("completed_ytd")).order_by()):
-            history.setdefault(h["year"], [Decimal(0)] * 12)[h["month"] - 1] = \
-                quantize_wan(h["done"])
+        for h in (r for r in rows if r["year"] < period.year):
+            history.setdefault(h["year"], [Decimal(0)] * 12)[h["month"] - 1] += h["done"]
         shares = kpis.seasonal_shares(history)
         years = tuple(sorted(y for y, v in history.items() if v[11] > 0))
         result.forecast = kpis.year_end_forecast(result.completed_ytd, period.month, shares,
@@ -157,18 +183,17 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
 
     projects = scope_for(user, Project)
     stages = dict(Stage.choices)
+    duty = Q(actual_start__isnull=False, total_investment__gte=REGISTRATION_THRESHOLD)
+    # One pass over the projects: the 四库 funnel and the whitelist / 入库 counts by stage.
     by_stage = {r["stage"]: r for r in projects.values("stage").annotate(
-        n=Count("id"), total=Sum("total_investment")).order_by()}
+        n=Count("id"), total=Sum("total_investment"),
+        whitelist=Count("id", filter=Q(on_whitelist=True)), duty=Count("id", filter=duty),
+        registered=Count("id", filter=duty & Q(stats_registered_on__isnull=False))).order_by()}
     result.funnel = [{"stage": s, "label": stages[s], "count": by_stage.get(s, {}).get("n", 0),
                       "total": quantize_wan(by_stage.get(s, {}).get("total"))}
                      for s in Stage.values]
-    counts = projects.aggregate(
-        whitelist=Count("id", filter=Q(on_whitelist=True)),
-        duty=Count("id", filter=Q(actual_start__isnull=False,
-                                  total_investment__gte=REGISTRATION_THRESHOLD)),
-        registered=Count("id", filter=Q(actual_start__isnull=False,
-                                        total_investment__gte=REGISTRATION_THRESHOLD,
-                                        stats_registered_on__isnull=False)))
+    counts = {key: sum(r[key] for r in by_stage.values())
+              for key in ("whitelist", "duty", "registered")}
     counts["registration_rate"] = inv_kpis.registration_rate(counts["registered"], counts["duty"])
     result.projects = counts
 
@@ -218,15 +243,17 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
     return result
 
 
-def groups(*, user, period: Period, by: str, sort: str = "") -> list[Group]:
+def groups(*, user, period: Period, by: str, sort: str = "",
+           rule: rules.Rule | None = None) -> list[Group]:
     """Plan and completion per responsible unit (by=unit) or street (by=street), sorted by
-    name (default), rate or completed investment."""
-    column = "street" if by == "street" else "unit"
-    rows = (_rollups(user, period.year).filter(month=period.month)
+    name (default), rate or completed investment; `rule` = the completion rule when the
+    caller has it already."""
+    figures, column = _figures(user, by)
+    rows = (figures.filter(year=period.year, month=period.month)
             .values(column, f"{column}__short_name", f"{column}__name", f"{column}__path")
             .annotate(planned=Sum("planned_annual"), done=Sum("completed_ytd")).order_by())
     elapsed = inv_kpis.time_progress(period.end)
-    rule = _completion_rule()
+    rule = rule or _completion_rule()
     result = []
     for r in rows:
         planned, done = quantize_wan(r["planned"]), quantize_wan(r["done"])
@@ -254,11 +281,16 @@ def ranking(*, user, period: Period, kind: str = RankingKind.UNIT
             ) -> tuple[list[Ranked], ScoringScheme | None]:
     """The month's ranking with each unit's change of place since the month before."""
     prev = period.previous
-    rows = list(scope_for(user, UnitRanking).filter(kind=kind).filter(
-        Q(year=period.year, month=period.month) | Q(year=prev.year, month=prev.month))
-        .select_related("unit", "scheme").order_by("rank", "unit__path"))
-    before = {r.unit_id: r.rank for r in rows if (r.year, r.month) == (prev.year, prev.month)}
-    now = [r for r in rows if (r.year, r.month) == (period.year, period.month)]
+    visible = scope_for(user, UnitRanking).filter(kind=kind)
+    # Last month's places as plain pairs: a row per unit, no model instances needed.
+    before = dict(visible.filter(year=prev.year, month=prev.month)
+                  .values_list("unit_id", "rank"))
+    now = list(visible.filter(year=period.year, month=period.month)
+               .select_related("unit", "scheme")
+               .only("year", "month", "rank", "score", "top_group", "metrics", "unit__name",
+                     "unit__short_name", "unit__path", "scheme__version",
+                     "scheme__top_group_size")
+               .order_by("rank", "unit__path"))
     ranked = [Ranked(r, before[r.unit_id] - r.rank if r.unit_id in before else None)
               for r in now]
     return ranked, (now[0].scheme if now else None)

@@ -15,9 +15,8 @@ from django.views.generic import TemplateView
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.money import wan_to_yi
 from diaodu.core.roles import LEDGER_EDITORS, role_of
-from diaodu.core.scoping import may_see, scope_for
+from diaodu.core.scoping import may_see
 from diaodu.core.views import ShellMixin
-from diaodu.investment.models import Cadence, ReportingRound
 
 from . import selectors, services
 from .forms import SCORE_LABELS, RuleSetForm, SchemeForm
@@ -33,8 +32,9 @@ from .models import (
 RAG_COLOURS = {"ahead": "#2563eb", "normal": "#16a34a", "behind": "#d97706", "red": "#dc2626"}
 
 
-def _period(request) -> selectors.Period:
-    """The month asked for, else the last locked round's month, else last month."""
+def _period(request, locked=False) -> selectors.Period:
+    """The month asked for, else the last locked round's month, else last month. `locked`:
+    the last locked round when the caller has read it already (None = there is none)."""
     try:
         year = int(request.GET.get("year") or 0)
         month = int(request.GET.get("month") or 0)
@@ -43,7 +43,8 @@ def _period(request) -> selectors.Period:
             return selectors.Period(year, month)
     except ValueError:
         pass
-    locked = selectors.last_locked_round(user=request.user)
+    if locked is False:
+        locked = selectors.last_locked_round(user=request.user)
     if locked:
         return selectors.Period(locked.period_end.year, locked.period_end.month)
     today = timezone.localdate()
@@ -65,13 +66,10 @@ class DashboardView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        period = _period(self.request)
+        locked, years = selectors.monthly_rounds(user=user)
+        period = _period(self.request, locked)
         data = selectors.dashboard(user=user, period=period)
-        locked = selectors.last_locked_round(user=user)
-        # Years of the monthly rounds (a few dozen rows), not of the rollups (millions).
-        years = sorted({d.year for d in scope_for(user, ReportingRound)
-                        .filter(cadence=Cadence.MONTHLY).dates("period_end", "year")}
-                       | {period.year}, reverse=True)
+        years = sorted(set(years) | {period.year}, reverse=True)
         months = {m["month"]: m for m in data.months}
         line = {
             "labels": [_("%(m)s月") % {"m": m} for m in range(1, 13)],
@@ -108,9 +106,10 @@ class DashboardView(ShellMixin, TemplateView):
             forecast_yi=wan_to_yi(data.forecast.value) if data.forecast else None,
             line_json=json.dumps(line), gauge_json=json.dumps(gauge),
             gauge_options=json.dumps(gauge_options), funnel_json=json.dumps(funnel),
-            groups=selectors.groups(user=user, period=period, by="unit"), by="unit", sort="",
+            groups=selectors.groups(user=user, period=period, by="unit", rule=data.rule),
+            by="unit", sort="",
             ranking=ranking, scheme=scheme, kind=RankingKind.UNIT,
-            score_labels=SCORE_LABELS, colours=RAG_COLOURS,
+            colours=RAG_COLOURS,
         )
         return context
 
@@ -145,7 +144,7 @@ class RankingPartView(ShellMixin, TemplateView):
         ranking, scheme = (selectors.ranking(user=self.request.user, period=period, kind=kind)
                            if _can_rank(self.request.user) else ([], None))
         context.update(period=period, kind=kind, ranking=ranking, scheme=scheme,
-                       can_rank=_can_rank(self.request.user), score_labels=SCORE_LABELS)
+                       can_rank=_can_rank(self.request.user))
         return context
 
 

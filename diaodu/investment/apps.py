@@ -9,7 +9,7 @@ class InvestmentConfig(AppConfig):
 
     def ready(self) -> None:
         from diaodu.core import scoping
-        from diaodu.core.roles import LEDGER_EDITORS, Role
+        from diaodu.core.roles import LEDGER_EDITORS, PROJECT_REACH, Reach, Role
 
         from . import models
 
@@ -30,3 +30,6 @@ class InvestmentConfig(AppConfig):
         scoping.register(models.DispatchSettings, scoping.ScopeRule(readers=LEDGER_EDITORS))
         scoping.register(models.MonthlyRollup, scoping.ScopeRule(
             unit_paths=("unit", "street")))
+        # The summaries mix every unit's figures: only roles that see the whole district.
+        scoping.register(models.MonthlySummary, scoping.ScopeRule(readers=frozenset(
+            role for role, reach in PROJECT_REACH.items() if reach == Reach.ALL)))

@@ -323,3 +323,44 @@ class MonthlyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d} {self.unit} {self.level}"
+
+
+class SummaryAxis(models.TextChoices):
+    UNIT = "unit", _("责任单位")
+    STREET = "street", _("属地街道")
+
+
+class MonthlySummary(models.Model):
+    """MonthlyRollup summed per month and level over one organisation axis: axis "unit" sums
+    the streets and categories of a responsible unit, axis "street" the units and categories
+    of a street (org empty = projects without a street). A few hundred rows a month whatever
+    the number of projects, so district-wide figures come from here; kept by rollups.refresh
+    in the same transaction as the rollup rows it sums, and only district-wide readers may
+    see it (core.scoping)."""
+
+    year = models.PositiveIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"))
+    axis = models.CharField(_("汇总维度"), max_length=8, choices=SummaryAxis.choices)
+    org = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT,
+                            null=True, related_name="+")
+    level = models.CharField(_("级别"), max_length=16)
+    planned_cumulative = models.DecimalField(_("计划累计（万元）"), default=ZERO, **MONEY)
+    planned_annual = models.DecimalField(_("年度计划（万元）"), default=ZERO, **MONEY)
+    completed_in_month = models.DecimalField(_("当月完成（万元）"), default=ZERO, **MONEY)
+    completed_ytd = models.DecimalField(_("年度累计完成（万元）"), default=ZERO, **MONEY)
+    project_count = models.PositiveIntegerField(_("计划项目数"), default=0)
+    reported_count = models.PositiveIntegerField(_("已审定填报数"), default=0)
+
+    class Meta:
+        verbose_name = _("月度分级汇总")
+        verbose_name_plural = _("月度分级汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month", "axis", "org", "level"],
+                                    name="summary_key_unique"),
+            models.UniqueConstraint(fields=["year", "month", "axis", "level"],
+                                    condition=models.Q(org__isnull=True),
+                                    name="summary_key_unique_no_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.axis} {self.org_id} {self.level}"

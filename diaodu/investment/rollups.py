@@ -1,13 +1,16 @@
 """MonthlyRollup maintenance. A bucket is (unit, street, level, category) for one year; it is
 recomputed from its source rows inside the caller's transaction, so the incremental result is
-by construction what a rebuild gives — and a test checks that every write path calls it."""
+by construction what a rebuild gives — and a test checks that every write path calls it.
+
+MonthlySummary rows (per unit and per street, per level) are recomputed from the bucket's
+rollup rows in the same step, so they can never lag the rollups they sum."""
 
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from diaodu.projects.models import Project
 
@@ -16,10 +19,12 @@ from .models import (
     AnnualPlan,
     Cadence,
     MonthlyRollup,
+    MonthlySummary,
     PlanStatus,
     ProgressReport,
     ReportAdjustment,
     ReportStatus,
+    SummaryAxis,
 )
 
 ROLLUP_VALUES = ("planned_cumulative", "planned_annual", "completed_in_month", "completed_ytd",
@@ -43,9 +48,9 @@ class Bucket:
                                       level=self.level, category_id=self.category_id)
 
 
-def refresh(bucket: Bucket, year: int) -> None:
+def refresh(bucket: Bucket, year: int, *, summarise: bool = True) -> None:
     """Recompute the 12 months of `bucket` in `year` from plans, approved monthly reports and
-    corrections."""
+    corrections, then (if anything changed) the summaries of its unit and street."""
     projects = bucket.projects()
     plans = list(AnnualPlan.objects.filter(project__in=projects, year=year,
                                            status=PlanStatus.APPROVED))
@@ -73,7 +78,8 @@ def refresh(bucket: Bucket, year: int) -> None:
            "level": bucket.level, "category_id": bucket.category_id}
     existing = {row.month: row for row in MonthlyRollup.objects.filter(**key)}
     if not plans and not completed:
-        MonthlyRollup.objects.filter(**key).delete()
+        if MonthlyRollup.objects.filter(**key).delete()[0] and summarise:
+            refresh_summaries(bucket, year)
         return
     annual = sum((p.planned_investment for p in plans), ZERO)
     ytd = ZERO
@@ -98,6 +104,63 @@ def refresh(bucket: Bucket, year: int) -> None:
     # Only the months that differ are written: an approval in May touches May–December.
     MonthlyRollup.objects.bulk_create(new_rows)
     MonthlyRollup.objects.bulk_update(changed, list(ROLLUP_VALUES))
+    if summarise and (new_rows or changed):
+        refresh_summaries(bucket, year)
+
+
+def _summed(rows) -> dict:
+    """Aggregate rows → model values; Sum() over DecimalField drifts on SQLite, the values
+    have two places at most."""
+    return {name: (Decimal(str(rows[name] or 0)).quantize(Decimal("0.01"))
+                   if name not in ("project_count", "reported_count") else rows[name] or 0)
+            for name in ROLLUP_VALUES}
+
+
+_SUMS = {name: Sum(name) for name in ROLLUP_VALUES}
+_AXES = ((SummaryAxis.UNIT, "unit_id"), (SummaryAxis.STREET, "street_id"))
+
+
+def refresh_summaries(bucket: Bucket, year: int) -> None:
+    """Recompute the summary rows of the bucket's unit and of its street for `year` (one level)
+    from the rollup rows; months left without rollups lose their summary row."""
+    wanted: dict[tuple, dict] = {}
+    for axis, column in _AXES:
+        org_id = getattr(bucket, column)
+        for row in (MonthlyRollup.objects.filter(year=year, level=bucket.level,
+                                                 **{column: org_id})
+                    .values("month").annotate(**_SUMS).order_by()):
+            wanted[(axis, org_id, row["month"])] = _summed(row)
+    existing = {(row.axis, row.org_id, row.month): row for row in MonthlySummary.objects.filter(
+        Q(axis=SummaryAxis.UNIT, org_id=bucket.unit_id)
+        | Q(axis=SummaryAxis.STREET, org_id=bucket.street_id), year=year, level=bucket.level)}
+    new_rows, changed = [], []
+    for (axis, org_id, month), values in wanted.items():
+        row = existing.pop((axis, org_id, month), None)
+        if row is None:
+            new_rows.append(MonthlySummary(year=year, month=month, axis=axis, org_id=org_id,
+                                           level=bucket.level, **values))
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            changed.append(row)
+    if existing:
+        MonthlySummary.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
+    MonthlySummary.objects.bulk_create(new_rows)
+    MonthlySummary.objects.bulk_update(changed, list(ROLLUP_VALUES))
+
+
+def rebuild_summaries() -> int:
+    """Recompute every summary row from the rollups. Returns the number of rows."""
+    with transaction.atomic():
+        MonthlySummary.objects.all().delete()
+        rows = []
+        for axis, column in _AXES:
+            rows += [MonthlySummary(year=r["year"], month=r["month"], axis=axis,
+                                    org_id=r[column], level=r["level"], **_summed(r))
+                     for r in MonthlyRollup.objects.values("year", "month", column, "level")
+                     .annotate(**_SUMS).order_by()]
+        MonthlySummary.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 def refresh_project(project: Project, year: int) -> None:
@@ -131,5 +194,6 @@ def rebuild() -> int:
         for project in Project.objects.filter(reports__isnull=False).distinct():
             pairs |= {(Bucket.of(project), y) for y in years_of(project)}
         for bucket, year in pairs:
-            refresh(bucket, year)
+            refresh(bucket, year, summarise=False)
+        rebuild_summaries()
     return MonthlyRollup.objects.count()

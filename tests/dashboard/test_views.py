@@ -59,7 +59,7 @@ def test_reporter_sees_own_street_only(client, street_a_reporter, evaluated):
 def test_dashboard_query_count_is_pinned(client, leader, evaluated, django_assert_num_queries):
     client.force_login(leader)
     client.get(reverse("dashboard:index"))
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(18):
         client.get(reverse("dashboard:index"))
 
 
@@ -73,7 +73,7 @@ def test_query_count_does_not_grow_with_projects(client, leader, evaluated, stre
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     client.force_login(leader)
     client.get(reverse("dashboard:index"))
-    with django_assert_num_queries(24) as before:
+    with django_assert_num_queries(19) as before:
         client.get(reverse("dashboard:index"))
     for i in range(5):
         ProjectFactory(name=f"新增{i}", responsible_unit=street_a, street=street_a)

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from diaodu.investment import rollups, services
-from diaodu.investment.models import MonthlyRollup
+from diaodu.investment.models import MonthlyRollup, MonthlySummary
 from diaodu.projects import services as project_services
 
 from ..factories import CategoryFactory
@@ -19,6 +19,11 @@ FIELDS = ("year", "month", "unit_id", "street_id", "level", "category_id", "plan
 
 def snapshot():
     return sorted(MonthlyRollup.objects.values_list(*FIELDS))
+
+
+def summary_snapshot():
+    return sorted(MonthlySummary.objects.values_list(
+        "year", "month", "axis", "org_id", "level", *FIELDS[6:]))
 
 
 def test_incremental_equals_rebuilt(dispatcher, building_a, building_b, street_a_reporter,
@@ -44,9 +49,11 @@ def test_incremental_equals_rebuilt(dispatcher, building_a, building_b, street_a
     project_services.project_update(actor=dispatcher, project=building_a,
                                     expected_version=building_a.version, street=street_b,
                                     category=CategoryFactory(code="road", name="道路交通"))
-    incremental = snapshot()
+    incremental, summaries = snapshot(), summary_snapshot()
     assert rollups.rebuild() == len(incremental)
     assert snapshot() == incremental
+    # The unit and street summaries kept on every write equal the rebuilt ones.
+    assert summaries and summary_snapshot() == summaries
     february = MonthlyRollup.objects.filter(year=2022, month=2)
     assert sum(r.completed_ytd for r in february) == Decimal("350.45")
     assert {r.street_id for r in february} == {street_b.pk}

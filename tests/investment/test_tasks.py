@@ -42,4 +42,5 @@ def test_rebuild_command(dispatcher, building_a, capsys):
                                        planned_investment="120")
     services.annual_plan_approve(actor=dispatcher, plan=plan)
     call_command("rebuild_rollups")
-    assert "12 rollup rows" in capsys.readouterr().out
+    # 12 months × (the unit's row + the street's row) of one level.
+    assert "12 rollup rows, 24 summary rows" in capsys.readouterr().out
