@@ -2,7 +2,8 @@
 proposed), its mapping confirmed, then run: as a dry run (everything executed through the
 domain services inside a transaction that is rolled back) or as the commit (the same, kept
 only when every row passed — all or nothing). Rows upsert by project code, else by name and
-responsible unit; unchanged rows call no service, so the same file twice changes nothing."""
+responsible unit; unchanged rows call no service, so the same file twice changes nothing.
+Project rows are written a batch at a time through the bulk services (docs/ledgers.md)."""
 
 from __future__ import annotations
 
