@@ -314,8 +314,17 @@ def rss_child(n: int, path: str) -> None:
     parsed = time.perf_counter() - t0
     bulk_projects(n)
     seconds, _size = export_ours(user)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"RSS {n} {peak:.0f} {parsed:.1f} {seconds:.1f}")
+    print(f"RSS {n} {peak_rss_mib():.0f} {parsed:.1f} {seconds:.1f}")
+
+
+def peak_rss_mib() -> float:
+    """This process's peak RSS. Linux keeps ru_maxrss across exec, so a child started from a
+    big parent would report the parent's peak: VmHWM belongs to the new process alone."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(next(x for x in status.splitlines() if x.startswith("VmHWM:")).split()[1]) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def verdict(ok: bool) -> str:
