@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # ---------------------------------------------------------------- field catalogue
 
@@ -118,6 +119,7 @@ _BRACKETS = re.compile(r"\(([^()]*)\)")
 _UNIT_WORDS = (("亿元", Decimal(10000)), ("万元", Decimal(1)), ("元", Decimal("0.0001")))
 
 
+@lru_cache(maxsize=16384, typed=True)  # ledgers repeat the same units, levels and marks
 def norm(text: object) -> str:
     """NFKC (full-width → half-width), no whitespace or line breaks, unified brackets."""
     if text is None:
@@ -354,21 +356,31 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?%?$")
 def classify(row: list[object], name_index: int | None) -> str:
     """What a data-area row is: blank, a section heading (一、省重点项目), a subtotal, the
     grand total, or data."""
-    texts = [norm(_text(v)) for v in row]
-    filled = [t for t in texts if t]
-    if not filled:
+    # Cells are normalised only as far as the decision needs them (a data row: its first
+    # few cells), since every row of a big ledger passes here.
+    texts: dict[int, str] = {}
+
+    def text(i: int) -> str:
+        if i not in texts:
+            texts[i] = norm(_text(row[i]))
+        return texts[i]
+
+    width = len(row)
+    if not any(text(i) for i in range(width)):
         return BLANK
-    head = texts[: max(3, (name_index or 0) + 1)]
-    for t in head:
+    for i in range(min(width, max(3, (name_index or 0) + 1))):
+        t = text(i)
         plain = _BRACKETS.sub("", t)
         if (plain.endswith(("合计", "总计")) and len(plain) <= 8
                 and not plain.startswith("小")) or plain.startswith(("合计:", "总计:")):
             return TOTAL
         if "小计" in t and len(t) <= 12:
             return SUBTOTAL
-    name = texts[name_index] if name_index is not None and name_index < len(texts) else ""
-    first = name or next((t for t in filled if not _NUMBER.match(t)), "")
-    if _SECTION.match(first) and (len(filled) <= 3 or not name or _SECTION.match(name)):
+    name = text(name_index) if name_index is not None and name_index < width else ""
+    first = name or next((t for t in map(text, range(width)) if t and not _NUMBER.match(t)),
+                         "")
+    if _SECTION.match(first) and (not name or _SECTION.match(name)
+                                  or sum(1 for i in range(width) if text(i)) <= 3):
         return SECTION
     return DATA
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from defusedxml import ElementTree as SafeET
@@ -38,11 +40,18 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+HEAD_ROWS = 40  # rows kept for finding the header (it is looked for in the first 15)
+
+
 @dataclass
 class Table:
-    """The first non-empty sheet of a workbook (or the CSV) as rows of plain values."""
+    """The first non-empty sheet of a workbook (or the CSV). Only its first HEAD_ROWS rows are
+    held; `iter_rows` reads the rows again, one at a time, so a 50,000-row ledger is never
+    held as Python lists."""
 
-    rows: list[list[object]]
+    head: list[list[object]]
+    height: int = 0
+    rows_from: Callable[[], Iterator[list[object]]] = field(default=lambda: iter(()))
     sheet: str = ""
     fmt: str = ""
     # (row, column) cells covered by a merged range other than its top-left cell.
@@ -50,6 +59,10 @@ class Table:
     # (row, column) of formula cells that have no cached value.
     uncached: set[tuple[int, int]] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+
+    def iter_rows(self, start: int = 0) -> Iterator[list[object]]:
+        """Rows from `start` (0-based), each as long as the widest row."""
+        return itertools.islice(self.rows_from(), start, None)
 
 
 def _refuse(code: str, message: str) -> UserError:
@@ -74,11 +87,11 @@ def read_table(data: bytes, filename: str) -> Table:
         if ext in ("xlsx", "xls", "ods", "xlsm"):
             table.notes.append(_("文件扩展名为 .%(ext)s，但内容是 CSV 文本，已按 CSV 读取。")
                                % {"ext": ext})
-    if len(table.rows) > max_rows():
+    if table.height > max_rows():
         raise _refuse("import.too_many_rows", _(
             "文件有 %(n)s 行，超过上限 %(max)s 行，请拆分后导入。")
-                      % {"n": len(table.rows), "max": max_rows()})
-    if not any(any(v not in (None, "") for v in row) for row in table.rows):
+                      % {"n": table.height, "max": max_rows()})
+    if not table.height:
         raise _refuse("import.empty_workbook", _("工作簿中没有任何数据（所有工作表都是空的）。"))
     return table
 
@@ -141,18 +154,26 @@ def _read_calamine(data: bytes, fmt: str) -> Table:
             raise _refuse("import.too_many_rows", _(
                 "工作表“%(s)s”有 %(n)s 行，超过上限 %(max)s 行。")
                           % {"s": name, "n": sheet.total_height, "max": max_rows()})
-        rows = sheet.to_python(skip_empty_area=False)
-        if any(any(v not in (None, "") for v in row) for row in rows):
-            if rows and len(rows[0]) > MAX_COLUMNS:
-                raise _refuse("import.too_many_columns", _("工作表列数超过 %(n)s 列。")
-                              % {"n": MAX_COLUMNS})
-            merged = set()
-            for rng in sheet.merged_cell_ranges or []:
-                (r0, c0), (r1, c1) = rng
-                merged.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
-                              if (r, c) != (r0, c0))
-            return Table(rows=[list(r) for r in rows], sheet=name, fmt=fmt, merged=merged)
-    return Table(rows=[], fmt=fmt)
+        if sheet.end is None or not any(any(v not in (None, "") for v in row)
+                                        for row in sheet.iter_rows()):
+            continue
+        if sheet.end[1] + 1 > MAX_COLUMNS:
+            raise _refuse("import.too_many_columns", _("工作表列数超过 %(n)s 列。")
+                          % {"n": MAX_COLUMNS})
+        merged = set()
+        for rng in sheet.merged_cell_ranges or []:
+            (r0, c0), (r1, c1) = rng
+            merged.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
+                          if (r, c) != (r0, c0))
+
+        def rows(sheet=sheet) -> Iterator[list[object]]:
+            # iter_rows starts at row 0 but at the first used column: pad to column A.
+            pad = [""] * sheet.start[1]
+            return (pad + row if pad else row for row in sheet.iter_rows())
+
+        return Table(head=list(itertools.islice(rows(), HEAD_ROWS)), height=sheet.end[0] + 1,
+                     rows_from=rows, sheet=name, fmt=fmt, merged=merged)
+    return Table(head=[], fmt=fmt)
 
 
 _CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
@@ -164,10 +185,23 @@ def _uncached_formulas(archive: zipfile.ZipFile, sheet: str) -> set[tuple[int, i
     part = _sheet_part(archive, sheet)
     if part is None:
         return set()
-    xml = archive.read(part)
+    found: set[tuple[int, int]] = set()
+    with archive.open(part) as stream:  # in chunks cut after a cell: the sheet XML of a big
+        carry = b""                      # ledger is tens of MB
+        while chunk := stream.read(1024 * 1024):
+            carry += chunk
+            cut = max(carry.rfind(b"</c>") + 4, carry.rfind(b"/>") + 2)
+            if cut <= 3:
+                continue
+            _scan_cells(carry[:cut], found)
+            carry = carry[cut:]
+        _scan_cells(carry, found)
+    return found
+
+
+def _scan_cells(xml: bytes, found: set[tuple[int, int]]) -> None:
     if b"<f" not in xml:
-        return set()
-    found = set()
+        return
     for m in _CELL.finditer(xml):
         body = m.group(3) or b""
         if b"<f" in body and b"<v" not in body and b"<is>" not in body:
@@ -175,7 +209,6 @@ def _uncached_formulas(archive: zipfile.ZipFile, sheet: str) -> set[tuple[int, i
             for ch in m.group(1):
                 col = col * 26 + ch - 64
             found.add((int(m.group(2)) - 1, col - 1))
-    return found
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
@@ -214,14 +247,22 @@ def _read_csv(data: bytes) -> Table:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = [[cell if cell != "" else None for cell in row]
-            for row in csv.reader(io.StringIO(text), dialect)]
-    if len(rows) > max_rows():
-        raise _refuse("import.too_many_rows", _(
-            "文件有 %(n)s 行，超过上限 %(max)s 行，请拆分后导入。")
-                      % {"n": len(rows), "max": max_rows()})
-    width = max((len(r) for r in rows), default=0)
+    # A first pass counts rows and finds the widest, holding nothing; rows are read again,
+    # padded, when they are used.
+    height = width = 0
+    filled = False
+    for row in csv.reader(io.StringIO(text), dialect):
+        height += 1
+        width = max(width, len(row))
+        filled = filled or any(row)
     if width > MAX_COLUMNS:
         raise _refuse("import.too_many_columns",
                       _("工作表列数超过 %(n)s 列。") % {"n": MAX_COLUMNS})
-    return Table(rows=[r + [None] * (width - len(r)) for r in rows], fmt="csv", merged=None)
+
+    def rows() -> Iterator[list[object]]:
+        for row in csv.reader(io.StringIO(text), dialect):
+            yield [cell if cell != "" else None for cell in row] + [None] * (width - len(row))
+
+    return Table(head=list(itertools.islice(rows(), HEAD_ROWS)), height=height if filled else 0,
+                 rows_from=rows,
+                 fmt="csv", merged=None)

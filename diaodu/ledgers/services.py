@@ -2,10 +2,12 @@
 proposed), its mapping confirmed, then run: as a dry run (everything executed through the
 domain services inside a transaction that is rolled back) or as the commit (the same, kept
 only when every row passed — all or nothing). Rows upsert by project code, else by name and
-responsible unit; unchanged rows call no service, so the same file twice changes nothing."""
+responsible unit; unchanged rows call no service, so the same file twice changes nothing.
+Project rows are written a batch at a time through the bulk services (docs/ledgers.md)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -43,7 +45,9 @@ KINDS_FOR_ROLE = {
     Role.REPORTER: (ImportKind.REPORTS,),
     Role.UNIT_HEAD: (ImportKind.REPORTS,),
 }
-ROWS_KEPT = 3000  # rows beyond this are counted in the summary but not listed
+# Created and updated rows beyond this are counted in the summary but not listed; every
+# refused row is listed.
+ROWS_KEPT = 1000
 
 CELL_MESSAGES = {
     "money.invalid": gettext_lazy("不是有效金额：%(value)s"),
@@ -74,7 +78,7 @@ def _ensure_may_import(actor: User | None, kind: str) -> None:
 # ---------------------------------------------------------------- job creation and mapping
 
 def _header_of(kind: str, table: Table, profile: dict[str, str] | None) -> m.Header:
-    header = m.detect_header(kind, table.rows, merged=table.merged, profile=profile)
+    header = m.detect_header(kind, table.head, merged=table.merged, profile=profile)
     if header is None:
         raise UserError("import.header_not_found",
                         _("没有找到表头：前 15 行中没有“项目名称”或“项目代码”列。"
@@ -82,7 +86,8 @@ def _header_of(kind: str, table: Table, profile: dict[str, str] | None) -> m.Hea
                         % {"k": ImportKind(kind).label}, "file")
     fields = m.mapping_of(header.columns)
     name_col = fields.get("name", fields.get("code"))
-    if not any(m.classify(row, name_col) == m.DATA for row in table.rows[header.data_start:]):
+    if not any(m.classify(row, name_col) == m.DATA
+               for row in table.iter_rows(header.data_start)):
         raise UserError("import.no_rows", _("表头下面没有数据行（只有表头）。"), "file")
     return header
 
@@ -227,7 +232,16 @@ class Sheet:
                       if m.spec_of(self.kind, k).kind == m.MONEY]
         running = {k: Decimal(0) for k in money_keys}
         since_sub = {k: Decimal(0) for k in money_keys}
-        for offset, row in enumerate(self.table.rows[self.start:]):
+        uncached = self.table.uncached
+        columns = []  # (key, index, spec, parser) looked up once, not per cell
+        for key, index in self.fields.items():
+            spec = m.spec_of(self.kind, key)
+            if spec.kind == m.MONEY:
+                parse = functools.partial(m.parse_money, factor=self.factors.get(index))
+            else:
+                parse = m.PARSERS[spec.kind]
+            columns.append((key, index, spec, parse))
+        for offset, row in enumerate(self.table.iter_rows(self.start)):
             excel_row = self.start + offset + 1
             what = m.classify(row, name_col)
             if what in (m.BLANK, m.SECTION):
@@ -238,18 +252,17 @@ class Sheet:
                 self._check_total(excel_row, row, running if what == m.TOTAL else since_sub)
                 since_sub = {k: Decimal(0) for k in money_keys}
                 continue
-            raw = {k: row[i] if i < len(row) else None for k, i in self.fields.items()}
+            width = len(row)
+            raw = {k: row[i] if i < width else None for k, i in self.fields.items()}
             line = Line(row=excel_row, raw=raw)
-            for key, index in self.fields.items():
-                if (excel_row - 1, index) in self.table.uncached:
+            for key, index, spec, parse in columns:
+                if uncached and (excel_row - 1, index) in uncached:
                     line.error(f"{m.column_letter(index)}{excel_row}", "import.formula_uncached",
                                _("该单元格是公式但没有计算结果（文件未在 Excel 中保存过），"
                                  "请在 Excel 中打开并保存后再导入，或填写数值。"))
                     continue
-                spec = m.spec_of(self.kind, key)
                 try:
-                    line.values[key] = m.parse_cell(self.kind, key, raw[key],
-                                                    self.factors.get(index))
+                    line.values[key] = parse(raw[key])
                 except m.CellError as problem:
                     template = CELL_MESSAGES.get(problem.code)
                     message = template % problem.params if template else problem.message
@@ -316,11 +329,20 @@ class Directory:
 
 # ---------------------------------------------------------------- planners
 
+class Pending(Exception):
+    """A row names a project an earlier row of the unwritten batch creates or changes: write
+    the batch, then plan the row again (so it sees what the earlier row did)."""
+
+
 class Planner(ABC):
-    """Turns parsed lines into actions for one kind and applies them through the services."""
+    """Turns parsed lines into actions for one kind and applies them through the services,
+    `batch` rows at a time (1: each row is written before the next is planned)."""
+
+    batch = 1
 
     def __init__(self, actor: User | None, job: ImportJob, sheet: Sheet):
         self.actor, self.job, self.sheet = actor, job, sheet
+        self.pending: set[tuple] = set()
         self.dir = Directory()
         self.projects = scope_for(actor, Project) if actor is not None else Project.objects
         self.by_code: dict[str, Project] = {}
@@ -335,15 +357,28 @@ class Planner(ABC):
         self.by_name[(_key(project.name), project.responsible_unit_id)] = project
 
     def find(self, line: Line, *, unit: OrgUnit | None) -> Project | None:
+        found = self._find(line, unit=unit)
+        if self.pending and found is not None and ("pk", found.pk) in self.pending:
+            raise Pending
+        return found
+
+    def _find(self, line: Line, *, unit: OrgUnit | None) -> Project | None:
         code = line.values.get("code")
         if code:
-            found = self.by_code.get(project_services.normalize_code(code))
+            code = project_services.normalize_code(code)
+            if ("code", code) in self.pending:
+                raise Pending
+            found = self.by_code.get(code)
             if found:
                 return found
         name = line.values.get("name")
         if name and unit is not None:
+            if ("name", _key(name), unit.pk) in self.pending:
+                raise Pending
             return self.by_name.get((_key(name), unit.pk))
         if name and unit is None:
+            if any(k[:2] == ("name", _key(name)) for k in self.pending):
+                raise Pending
             same = [p for (n, _u), p in self.by_name.items() if n == _key(name)]
             if len(same) == 1:
                 return same[0]
@@ -379,6 +414,18 @@ class Planner(ABC):
     def apply(self, line: Line) -> None:
         """Write the row through the services."""
 
+    def refuse(self, line: Line, problem: UserError) -> None:
+        line.error(self.cell_of_field(line, problem.field), problem.code, problem.message)
+
+    def apply_many(self, lines: list[Line]) -> None:
+        """Write planned rows; a refused row gets its error (the run then rolls back)."""
+        for line in lines:
+            try:
+                self.apply(line)
+            except UserError as problem:
+                self.refuse(line, problem)
+        self.pending.clear()
+
     def cell_of_field(self, line: Line, field_name: str | None) -> str:
         aliases = {"planned_investment": "planned_investment", "monthly_targets": "target_12",
                    "received_on": "received_on", "kind": "approval_kind"}
@@ -410,6 +457,19 @@ PROJECT_FIELDS = ("code", "name", "level", "category", "owner_name", "responsibl
 
 
 class ProjectPlanner(Planner):
+    """Projects are written a thousand rows at a time through the bulk services
+    (project_create_many / project_update_many); a stage change goes through
+    project_change_stage row by row, as on the project page."""
+
+    batch = project_services.BULK_BATCH
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.labels = {f.name: str(f.verbose_name) for f in Project._meta.fields}
+        # The runner turns this off once the rows it lists are full: a new project's diff
+        # (every value) is then not built at all.
+        self.want_diffs = True
+
     def plan(self, line: Line) -> None:
         v = line.values
         changes: dict[str, Any] = {}
@@ -456,8 +516,12 @@ class ProjectPlanner(Planner):
                 return
             line.action = "create"
             line.values = {**changes, **({"stage": stage} if stage else {})}
-            line.diff = {str(Project._meta.get_field(k).verbose_name): ["", _show(val, k)]
-                         for k, val in line.values.items() if val not in (None, "")}
+            if self.want_diffs:
+                line.diff = {self.labels[k]: ["", _show(val, k)]
+                             for k, val in line.values.items() if val not in (None, "")}
+            if changes.get("code"):
+                self.pending.add(("code", changes["code"]))
+            self.pending.add(("name", _key(v.get("name")), getattr(unit, "pk", None)))
             return
         diff, delta = {}, {}
         for key, new in changes.items():
@@ -466,16 +530,45 @@ class ProjectPlanner(Planner):
                 continue
             if old != new and not (old in (None, "") and new in (None, "")):
                 delta[key] = new
-                label = str(Project._meta.get_field(key).verbose_name)
-                diff[label] = [_show(old, key), _show(new, key)]
+                diff[self.labels[key]] = [_show(old, key), _show(new, key)]
         if stage and stage != project.stage:
             diff[str(_("阶段"))] = [str(project.get_stage_display()), str(Stage(stage).label)]
         line.values = {"project": project, "changes": delta,
                        "stage": stage if stage and stage != project.stage else None}
         line.action = "update" if diff else "unchanged"
         line.diff = diff
+        if diff:
+            self.pending.add(("pk", project.pk))
+
+    def apply_many(self, lines: list[Line]) -> None:
+        creates = [line for line in lines if line.action == "create"]
+        updates = [line for line in lines if line.action == "update"
+                   and not line.values["stage"]]
+        if creates:
+            rows = [{k: v for k, v in line.values.items() if k != "level" or v is not None}
+                    for line in creates]
+            try:
+                for project in project_services.project_create_many(actor=self.actor,
+                                                                    rows=rows):
+                    self._remember(project)
+            except project_services.RowErrors as refused:
+                for index, problem in refused.errors.items():
+                    self.refuse(creates[index], problem)
+        if updates:
+            items = [(line.values["project"], line.values["project"].version,
+                      line.values["changes"]) for line in updates]
+            try:
+                for project in project_services.project_update_many(actor=self.actor,
+                                                                    items=items):
+                    self._remember(project)
+            except project_services.RowErrors as refused:
+                for index, problem in refused.errors.items():
+                    self.refuse(updates[index], problem)
+        super().apply_many([line for line in lines
+                            if line.action == "update" and line.values["stage"]])
 
     def apply(self, line: Line) -> None:
+        """One row through the per-row services (a stage change)."""
         if line.action == "create":
             values = dict(line.values)
             if values.get("level") is None:
@@ -722,35 +815,55 @@ def import_job_run(*, actor: User | None, job: ImportJob, commit: bool,
         job.progress = 0
         job.save(update_fields=["status", "progress"])
     sheet = Sheet(job)
-    # Rows are parsed as they are written (a 50,000-row file is never held twice); the
-    # progress counts sheet rows, section and total rows included.
-    total = max(len(sheet.table.rows) - sheet.start, 1)
+    # Rows are parsed as they are read and written a batch at a time: the file is streamed,
+    # and only the batch's rows, every error row and the first ROWS_KEPT changes are held.
+    # The progress counts sheet rows, section and total rows included.
+    total = max(sheet.table.height - sheet.start, 1)
     seen = 0
     counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
     kept: list[dict[str, Any]] = []
     step = max(total // 50, 1)
     started = timezone.now()
+    batch: list[Line] = []
+
+    def settle(lines: list[Line]) -> None:
+        for line in lines:
+            counts[line.action or "error"] += 1
+            if line.action == "error" or (line.action != "unchanged"
+                                          and counts["create"] + counts["update"] <= ROWS_KEPT):
+                kept.append(line.as_json())
+
+    def flush() -> None:
+        planner.apply_many(batch)
+        settle(batch)
+        batch.clear()
+
     with transaction.atomic():
         planner = PLANNERS[job.kind](actor, job, sheet)
         for line in sheet.lines():
             seen += 1
-            n = line.row - sheet.start
             if not line.errors:
-                planner.plan(line)
-            if not line.errors and line.action in ("create", "update"):
+                planner.want_diffs = counts["create"] + counts["update"] + len(batch) < ROWS_KEPT
+                parsed = dict(line.values)
                 try:
-                    planner.apply(line)
-                except UserError as problem:
-                    line.error(planner.cell_of_field(line, problem.field), problem.code,
-                               problem.message)
-            counts[line.action or "error"] += 1
-            if line.action != "unchanged" and len(kept) < ROWS_KEPT:
-                kept.append(line.as_json())
+                    planner.plan(line)
+                except Pending:  # an earlier row of the batch creates or changes it
+                    flush()
+                    line.values = parsed
+                    planner.plan(line)
+            if not line.errors and line.action in ("create", "update"):
+                batch.append(line)
+                if len(batch) >= planner.batch:
+                    flush()
+            else:
+                settle([line])
             if seen % step == 0:
-                percent = 5 + int(90 * min(n, total) / total)
+                percent = 5 + int(90 * min(line.row - sheet.start, total) / total)
                 _progress(job, percent)
                 if on_progress:
                     on_progress(percent)
+        flush()
+        kept.sort(key=lambda row: row["row"])
         refused = counts["error"] > 0
         if not commit or refused:
             transaction.set_rollback(True)

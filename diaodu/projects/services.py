@@ -1,19 +1,23 @@
 """Writes to the project ledger. Every function validates, writes, and records audit and field
 history in one transaction (DESIGN §4)."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_update_with_history
 
-from diaodu.core import audit
+from diaodu.core import audit, bulk
 from diaodu.core.errors import ConflictError, UserError
 from diaodu.core.history import changes_since
 from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.core.money import parse_wan
 from diaodu.core.roles import LEDGER_EDITORS, Role
+from diaodu.core.scoping import scope_for
 from diaodu.investment import rollups
 
 from . import rules
@@ -55,8 +59,14 @@ def _resolve(model, value, *, field: str, message: str):
         raise UserError(f"project.{field}_unknown", message % {"value": value}, field) from None
 
 
-def _clean(data: dict[str, Any], *, instance: Project | None) -> dict[str, Any]:
-    """Validate and normalise the given fields; raise UserError on the first bad one."""
+def _code_owner(code: str) -> Project | None:
+    return Project.objects.filter(code=code).first()
+
+
+def _clean(data: dict[str, Any], *, instance: Project | None,
+           code_owner: Callable[[str], Project | None] = _code_owner) -> dict[str, Any]:
+    """Validate and normalise the given fields; raise UserError on the first bad one.
+    `code_owner` finds the project holding a code (the bulk services pass a preloaded one)."""
     unknown = set(data) - set(EDITABLE_FIELDS) - {"stage"}
     if unknown:
         raise UserError("project.field_unknown",
@@ -76,25 +86,24 @@ def _clean(data: dict[str, Any], *, instance: Project | None) -> dict[str, Any]:
                 problem = code_problem(value)
                 if problem:
                     raise UserError("project.code_invalid", problem, "code")
-                clash = Project.objects.filter(code=value)
-                if instance is not None:
-                    clash = clash.exclude(pk=instance.pk)
-                if clash.exists():
+                owner = code_owner(value)
+                if owner is not None and owner is not instance and (
+                        instance is None or owner.pk is None or owner.pk != instance.pk):
                     raise UserError("project.code_duplicate",
                                     _("项目代码 %(code)s 已被项目“%(name)s”使用。")
-                                    % {"code": value, "name": clash.first().name}, "code")
+                                    % {"code": value, "name": owner.name}, "code")
         if field == "level" and value not in Level.values:
             raise UserError("project.level_invalid", _("级别应为省重点、市重点或区重点。"),
                             "level")
         if field == "category":
             value = _resolve(Category, value, field="category",
-                             message=_("项目类别不存在：%(value)s"))
+                             message=gettext_lazy("项目类别不存在：%(value)s"))
             if value is None or not value.active:
                 raise UserError("project.category_required", _("请选择有效的项目类别。"),
                                 "category")
         if field == "responsible_unit":
             value = _resolve(OrgUnit, value, field="responsible_unit",
-                             message=_("责任单位不存在：%(value)s"))
+                             message=gettext_lazy("责任单位不存在：%(value)s"))
             if value is None:
                 raise UserError("project.responsible_unit_required", _("请选择责任单位。"),
                                 "responsible_unit")
@@ -104,17 +113,18 @@ def _clean(data: dict[str, Any], *, instance: Project | None) -> dict[str, Any]:
                                 "responsible_unit")
         if field == "street":
             value = _resolve(OrgUnit, value, field="street",
-                             message=_("属地街道不存在：%(value)s"))
+                             message=gettext_lazy("属地街道不存在：%(value)s"))
             if value is not None and value.kind != UnitKind.STREET:
                 raise UserError("project.street_invalid",
                                 _("属地街道应为街道办事处：%(unit)s") % {"unit": value}, "street")
         if field == "leader":
-            value = _resolve(User, value, field="leader", message=_("包联领导不存在：%(value)s"))
+            value = _resolve(User, value, field="leader",
+                             message=gettext_lazy("包联领导不存在：%(value)s"))
             if value is not None and value.role != Role.LEADER:
                 raise UserError("project.leader_invalid",
                                 _("包联领导应为区领导账号：%(user)s") % {"user": value}, "leader")
         if field == "total_investment":
-            value = parse_wan(value, field=field, label=_("总投资"))
+            value = parse_wan(value, field=field, label=gettext_lazy("总投资"))
         if field in DATE_FIELDS and value is not None and value != "" \
                 and not isinstance(value, date):
             try:
@@ -146,17 +156,23 @@ def _snapshot(project: Project) -> dict[str, Any]:
     return {f: getattr(project, f) for f in (*EDITABLE_FIELDS, "stage")}
 
 
-def project_create(*, actor: User | None, **data: Any) -> Project:
-    """Add a project to the ledger."""
-    ensure_ledger_editor(actor)
+def _new_project(data: dict[str, Any], *,
+                 code_owner: Callable[[str], Project | None] = _code_owner) -> Project:
+    """A validated, unsaved project (project_create and project_create_many)."""
     for required in ("name", "level", "category", "responsible_unit", "total_investment"):
         if data.get(required) in (None, ""):
             raise UserError(f"project.{required}_required",
                             _("请填写%(label)s。") % {"label": _label(required)}, required)
+    project = Project(**_clean(data, instance=None, code_owner=code_owner))
+    _check_whole(project)
+    return project
+
+
+def project_create(*, actor: User | None, **data: Any) -> Project:
+    """Add a project to the ledger."""
+    ensure_ledger_editor(actor)
     with transaction.atomic():
-        cleaned = _clean(data, instance=None)
-        project = Project(**cleaned)
-        _check_whole(project)
+        project = _new_project(data)
         project._history_user = actor
         project.save()
         audit.record(actor, "project.create", project, _snapshot(project))
@@ -174,6 +190,18 @@ def ensure_version(project: Project, expected_version: int | None) -> None:
             "version")
 
 
+def _edit(project: Project, changes: dict[str, Any], *,
+          code_owner: Callable[[str], Project | None] = _code_owner) -> dict[str, list[Any]]:
+    """Validate `changes` and apply them to the (locked) `project` in memory: the audit diff
+    (project_update and project_update_many)."""
+    cleaned = _clean(changes, instance=project, code_owner=code_owner)
+    before = _snapshot(project)
+    for field, value in cleaned.items():
+        setattr(project, field, value)
+    _check_whole(project)
+    return audit.diff(before, _snapshot(project))
+
+
 def project_update(*, actor: User | None, project: Project, expected_version: int | None,
                    **changes: Any) -> Project:
     """Edit ledger fields. A stale `expected_version` is refused, naming what changed."""
@@ -184,13 +212,8 @@ def project_update(*, actor: User | None, project: Project, expected_version: in
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         ensure_version(project, expected_version)
-        cleaned = _clean(changes, instance=project)
-        before = _snapshot(project)
         old_bucket = rollups.Bucket.of(project)
-        for field, value in cleaned.items():
-            setattr(project, field, value)
-        _check_whole(project)
-        delta = audit.diff(before, _snapshot(project))
+        delta = _edit(project, changes)
         if not delta:
             return project
         project.version += 1
@@ -312,3 +335,122 @@ def project_register_stats(*, actor: User | None, project: Project, registered_o
         audit.record(actor, "project.register_stats", project,
                      {"stats_registered_on": [before, registered_on]})
     return project
+
+
+# ---------------------------------------------------------------- many rows at once (imports)
+
+BULK_BATCH = 1000
+
+
+class RowErrors(UserError):
+    """Rows a bulk service refused, by their index in the input; nothing was written."""
+
+    def __init__(self, errors: dict[int, UserError]):
+        first = next(iter(errors.values()))
+        super().__init__(first.code, first.message, first.field)
+        self.errors = errors
+
+
+def _code_owners(codes: set[str]) -> dict[str, Project]:
+    """The projects already holding `codes`, in one query per thousand."""
+    codes, owners = sorted(c for c in codes if c), {}
+    for start in range(0, len(codes), BULK_BATCH):
+        for project in Project.objects.filter(code__in=codes[start:start + BULK_BATCH]):
+            owners[project.code] = project
+    return owners
+
+
+def project_create_many(*, actor: User | None, rows: list[dict[str, Any]]) -> list[Project]:
+    """project_create for many rows: the same validation row by row (codes checked against
+    the database and the earlier rows), then one bulk insert with bulk field history and a
+    batch of chained audit events. Any refused row: RowErrors, nothing written."""
+    ensure_ledger_editor(actor)
+    owners = _code_owners({normalize_code(r["code"]) for r in rows if r.get("code")})
+    projects: list[Project] = []
+    errors: dict[int, UserError] = {}
+    for index, data in enumerate(rows):
+        try:
+            project = _new_project(data, code_owner=owners.get)
+        except UserError as problem:
+            errors[index] = problem
+            continue
+        if project.code:
+            owners[project.code] = project
+        projects.append(project)
+    if errors:
+        raise RowErrors(errors)
+    with transaction.atomic():
+        bulk.insert(projects, returning_pk=True)
+        # The rows simple-history's post_save would write one by one (its own
+        # bulk_create_with_history goes through the slower bulk_create).
+        history, now = Project.history.model, timezone.now()
+        tracked = [f.attname for f in history.tracked_fields]
+        user_id = getattr(actor, "pk", None)
+        bulk.insert_rows(
+            history, ["history_date", "history_user_id", "history_change_reason",
+                      "history_type", *tracked],
+            [(now, user_id, None, "+", *(getattr(p, name) for name in tracked))
+             for p in projects])
+        audit.record_many(actor, [("project.create", p, _snapshot(p)) for p in projects])
+    return projects
+
+
+def project_update_many(*, actor: User | None,
+                        items: list[tuple[Project, int | None, dict[str, Any]]]
+                        ) -> list[Project]:
+    """project_update for many (project, expected_version, changes): the projects are locked
+    in one query within the actor's scope (another unit's project is refused as not found),
+    each is version-checked and validated like project_update, the changed ones written with
+    one bulk update, bulk field history and a batch of chained audit events. Unchanged
+    projects write nothing. Any refused row: RowErrors, nothing written."""
+    ensure_ledger_editor(actor)
+    with transaction.atomic():
+        scoped = scope_for(actor, Project) if actor is not None else Project.objects.all()
+        locked = scoped.select_for_update(of=("self",)).in_bulk(
+            [project.pk for project, _v, _c in items])
+        owners = _code_owners({normalize_code(c["code"]) for _p, _v, c in items
+                               if c.get("code")})
+        changed: list[tuple[Project, dict[str, list[Any]], rollups.Bucket]] = []
+        errors: dict[int, UserError] = {}
+        fields = {"version", "updated_at"}
+        now = timezone.now()
+        for index, (given, expected_version, changes) in enumerate(items):
+            project = locked.get(given.pk)
+            try:
+                if project is None:
+                    raise UserError("project.not_found",
+                                    _("找不到项目“%(p)s”（或不在您的管理范围内）。")
+                                    % {"p": given}, "name")
+                if "stage" in changes:
+                    raise UserError("project.stage_via_update",
+                                    _("阶段请通过“变更阶段”调整。"), "stage")
+                ensure_version(project, expected_version)
+                old_code, old_bucket = project.code, rollups.Bucket.of(project)
+                delta = _edit(project, changes, code_owner=owners.get)
+            except UserError as problem:
+                errors[index] = problem
+                continue
+            if not delta:
+                continue
+            if project.code != old_code:  # the old code is free for the rows after this one
+                if old_code and getattr(owners.get(old_code), "pk", None) == project.pk:
+                    del owners[old_code]
+                if project.code:
+                    owners[project.code] = project
+            project.version += 1
+            project.updated_at = now
+            fields.update(delta)
+            changed.append((project, delta, old_bucket))
+        if errors:
+            raise RowErrors(errors)
+        projects = [project for project, _d, _b in changed]
+        if projects:
+            bulk_update_with_history(
+                projects, Project, [Project._meta.get_field(f).name for f in sorted(fields)],
+                batch_size=BULK_BATCH, default_user=actor, default_change_reason=None,
+                default_date=now)
+            audit.record_many(actor, [("project.update", project, delta)
+                                      for project, delta, _b in changed])
+            for project, _d, old_bucket in changed:
+                rollups.project_moved(project, old_bucket)
+    return projects

@@ -1,0 +1,68 @@
+"""Plain multi-row INSERTs for the bulk services (ledger import, audit batches).
+
+`QuerySet.bulk_create` compiles a placeholder and parameter list value by value, which costs
+more than the database's own work for wide rows; rows of plain field values need none of
+that. Values still go through each field's `pre_save` (auto_now) and `get_db_prep_save`
+(decimals, dates, JSON), exactly as bulk_create would send them. No signals are sent, as
+with bulk_create: callers write field history and audit rows themselves.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
+
+# Fields whose database value is the Python value itself when it is None or of the given
+# type: get_db_prep_save would only return it unchanged, at a cost per value.
+PLAIN = {"CharField": str, "TextField": str, "IntegerField": int, "PositiveIntegerField": int,
+         "BigIntegerField": int, "PositiveBigIntegerField": int, "SmallIntegerField": int,
+         "PositiveSmallIntegerField": int, "BooleanField": bool, "ForeignKey": int}
+
+
+def insert(objs: Sequence[models.Model], *, returning_pk: bool = False) -> None:
+    """INSERT `objs` (one model, unsaved, primary keys from the database). With
+    `returning_pk` each object gets its new primary key."""
+    if not objs:
+        return
+    opts = type(objs[0])._meta
+    fields = [f for f in opts.concrete_fields if f is not opts.pk]
+    rows = [[f.pre_save(obj, True) for f in fields] for obj in objs]
+    pks = insert_rows(type(objs[0]), [f.attname for f in fields], rows,
+                      returning_pk=returning_pk)
+    connection = connections[DEFAULT_DB_ALIAS]
+    for index, obj in enumerate(objs):
+        if returning_pk:
+            obj.pk = pks[index]
+        obj._state.adding, obj._state.db = False, connection.alias
+
+
+def insert_rows(model: type[models.Model], attnames: list[str], rows: Sequence[Sequence[Any]],
+                *, returning_pk: bool = False) -> list[Any]:
+    """INSERT rows of values for the fields `attnames` of `model`; the new primary keys in row
+    order when `returning_pk` (RETURNING: PostgreSQL, SQLite ≥ 3.35, the order Django's
+    bulk_create relies on too)."""
+    if not rows:
+        return []
+    connection = connections[DEFAULT_DB_ALIAS]  # the real one: the proxy costs per value
+    opts = model._meta
+    fields = [opts.get_field(name) for name in attnames]
+    plains = [PLAIN.get(f.get_internal_type()) for f in fields]
+    quote = connection.ops.quote_name
+    head = (f"INSERT INTO {quote(opts.db_table)} "
+            f"({', '.join(quote(f.column) for f in fields)}) VALUES ")
+    placeholders = f"({', '.join(['%s'] * len(fields))})"
+    tail = f" RETURNING {quote(opts.pk.column)}" if returning_pk else ""
+    # The backend's limit (SQLite's variable limit); PostgreSQL's is 65,535 parameters.
+    size = max(min(connection.ops.bulk_batch_size(fields, rows), 65535 // len(fields)), 1)
+    pks: list[Any] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start:start + size]
+            params = [value if value is None or type(value) is plain
+                      else f.get_db_prep_save(value, connection)
+                      for row in chunk
+                      for f, plain, value in zip(fields, plains, row, strict=True)]
+            cursor.execute(head + ", ".join([placeholders] * len(chunk)) + tail, params)
+            if returning_pk:
+                pks.extend(pk for (pk,) in cursor.fetchall())
+    return pks
