@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     # Sign-in lockout (django-axes); its own admin pages stay off (roles, not Django perms).
     "axes",
     "csp",
+    # Two-factor sign-in (TOTP) for dispatchers and administrators (core/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -73,8 +76,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "diaodu.core.security.SessionPolicyMiddleware",
+    "diaodu.core.security.TwoFactorMiddleware",
     "diaodu.core.security.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "diaodu.core.middleware.RequestContextMiddleware",
@@ -151,6 +156,10 @@ AXES_VERBOSE = False
 # Locking by IP too would lock a whole office behind one NAT address; the account (username)
 # is the thing guessed, and rotating user agents or cookies does not reset it.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# TOTP (django-otp): the name authenticator apps show; each wrong code doubles the wait before
+# the next attempt on that device (1, 2, 4 … seconds), cleared only by a right code.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "中原区重点项目调度平台")
+OTP_TOTP_THROTTLE_FACTOR = int(os.environ.get("OTP_TOTP_THROTTLE_FACTOR", "1"))
 LOGIN_URL = reverse_lazy("admin:login")
 LOGIN_REDIRECT_URL = reverse_lazy("projects:list")
 
@@ -238,6 +247,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Audit retention: events older than this move to encrypted archive files (`diaodu
+# audit_archive`, run daily from cron). At least 183 days — 网络安全法 第二十一条 keeps network
+# logs for no less than six months; a system check refuses less.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", DATA_DIR / "audit-archive"))
 
 # API tokens (/api/v1/): the longest validity a user may choose.
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "90"))

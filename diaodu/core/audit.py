@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from . import audit_chain
 from .context import NO_REQUEST, current_request
-from .models import AuditEvent, User
+from .models import AuditCheckpoint, AuditEvent, User
 
 
 def _plain(value: Any) -> Any:
@@ -33,7 +33,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def _lock_chain_head() -> None:
+def lock_chain_head() -> None:
     """Serialise writers at the head of the chain until the transaction ends. SQLite needs
     nothing: its IMMEDIATE transactions already admit one writer at a time."""
     if connection.vendor == "postgresql":
@@ -64,8 +64,10 @@ def record(
         request_id=info.request_id,
     )
     with transaction.atomic():
-        _lock_chain_head()
+        lock_chain_head()
         head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        if head is None:  # an empty log continues from the last archive's checkpoint, if any
+            head = AuditCheckpoint.objects.order_by("-seq").values_list("seq", "hash").first()
         event.seq = head[0] + 1 if head else 1
         event.prev_hash = head[1] if head else audit_chain.GENESIS
         event.hash = audit_chain.digest({f: getattr(event, f) for f in audit_chain.FIELDS

@@ -50,9 +50,10 @@ def _write_record(out: BinaryIO, fernet: Fernet, data: bytes) -> None:
     out.write(token)
 
 
-def _records(handle: BinaryIO, fernet: Fernet) -> Iterator[bytes]:
-    if handle.read(len(MAGIC)) != MAGIC:
-        raise BackupError("not a Diaodu backup file")
+def _records(handle: BinaryIO, fernet: Fernet, magic: bytes = MAGIC) -> Iterator[bytes]:
+    if handle.read(len(magic)) != magic:
+        raise BackupError("not a Diaodu backup file" if magic == MAGIC else
+                          "not a Diaodu audit archive")
     while True:
         size = handle.read(4)
         if not size:
@@ -75,11 +76,9 @@ def _counts(alias: str) -> dict[str, int]:
 
 
 def _chain(alias: str) -> tuple[int, str, list[str]]:
-    from .models import AuditEvent
+    from .audit_archive import verify_log
 
-    rows = (AuditEvent.objects.using(alias).order_by("seq")
-            .values(*audit_chain.FIELDS).iterator(chunk_size=2000))
-    return audit_chain.verify(rows)
+    return verify_log(alias)  # from the latest archive checkpoint
 
 
 def _image_chunks(alias: str, workdir: Path) -> Iterable[bytes]:
@@ -227,9 +226,14 @@ def _check_restored(settings_dict: dict, header: dict) -> dict:
         for label, table in tables.items():
             cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
             counts[label] = cursor.fetchone()[0]
+        cursor.execute(f"SELECT seq, hash FROM {audit_chain.CHECKPOINTS} ORDER BY seq DESC "
+                       "LIMIT 1")
+        after_seq, after_hash = cursor.fetchone() or (0, audit_chain.GENESIS)
         cursor.execute(f"SELECT {', '.join(audit_chain.FIELDS)} FROM {audit_chain.TABLE} "
-                       "ORDER BY seq")
-        count, head, problems = audit_chain.verify(_event_values(r) for r in cursor.fetchall())
+                       f"WHERE seq > {int(after_seq)} ORDER BY seq")
+        count, head, problems = audit_chain.verify(
+            (_event_values(r) for r in cursor.fetchall()), after_seq=after_seq,
+            after_hash=after_hash)
     finally:
         raw.close()
     mismatched = {k: (v, counts.get(k)) for k, v in header["counts"].items()

@@ -1,0 +1,19 @@
+"""System checks run at start-up (runserver, migrate, check, every management command)."""
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+
+@register("diaodu")
+def audit_retention(app_configs, **kwargs):
+    from .audit_archive import MIN_RETENTION_DAYS
+
+    days = getattr(settings, "AUDIT_RETENTION_DAYS", None)
+    if not isinstance(days, int) or days < MIN_RETENTION_DAYS:
+        return [Error(
+            f"AUDIT_RETENTION_DAYS is {days!r}: audit events must be kept at least "
+            f"{MIN_RETENTION_DAYS} days (网络安全法 第二十一条: network logs for no less than "
+            "six months).",
+            hint=f"Set AUDIT_RETENTION_DAYS to {MIN_RETENTION_DAYS} or more.",
+            id="diaodu.E001")]
+    return []
