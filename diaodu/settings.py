@@ -238,6 +238,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Cache: Redis when REDIS_URL is set (redis://host:6379/0). Needed as soon as more than one
+# process runs — several gunicorn processes or machines, or a task worker: the import progress
+# is written by the worker and read by the web processes, the unread-case badge is cleared by
+# whichever process changes a case. Without it each process keeps its own (demo, tests).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": "diaodu"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Background and scheduled work (django.tasks): jobs are rows in the database; run workers
 # with `diaodu db_worker` on any number of machines (PostgreSQL: SELECT … FOR UPDATE SKIP
 # LOCKED). Daily jobs re-enqueue themselves; `diaodu schedule_daily` starts the chain.

@@ -1,7 +1,7 @@
 """System checks run at start-up (runserver, migrate, check, every management command)."""
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register("diaodu")
@@ -16,4 +16,16 @@ def audit_retention(app_configs, **kwargs):
             "six months).",
             hint=f"Set AUDIT_RETENTION_DAYS to {MIN_RETENTION_DAYS} or more.",
             id="diaodu.E001")]
+    return []
+
+
+@register(Tags.caches, deploy=True)
+def shared_cache(app_configs, **kwargs):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith("LocMemCache"):
+        return [Warning(
+            "The cache is local to each process: with several app processes or a task worker, "
+            "import progress and unread-case badges go stale.",
+            hint="Set REDIS_URL (redis://host:6379/0) to share one Redis cache.",
+            id="diaodu.W001")]
     return []
