@@ -8,7 +8,7 @@ from hypothesis import settings as hypothesis_settings
 from diaodu.core.models import UnitKind
 from diaodu.core.roles import Role
 
-from .factories import ProjectFactory, UserFactory, unit
+from .factories import ProjectFactory, UserFactory, complete_two_factor, unit
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -34,18 +34,12 @@ def _force_login_is_a_full_sign_in(monkeypatch):
     TOTP code — as django-otp's own login() records it in the session. The two-factor tests
     sign in through the real pages instead (tests/core/test_two_factor.py)."""
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     sign_in = Client.force_login
 
     def force_login(self, user, backend=None):
         sign_in(self, user, backend)
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is not None:
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
+        complete_two_factor(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
 

@@ -48,6 +48,19 @@ class UserFactory(factory.django.DjangoModelFactory):
             TOTPDevice.objects.create(user=obj, name="TOTP", key=TEST_TOTP_KEY, confirmed=True)
 
 
+def complete_two_factor(client, user) -> None:
+    """Mark a test client's signed-in session as having passed the TOTP step (what django-otp's
+    login() records), for an account with an authenticator."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Category
@@ -69,4 +82,4 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
 
 __all__ = ["TEST_PASSWORD", "TEST_TOTP_KEY", "CategoryFactory", "ProjectFactory", "UnitKind",
-           "UserFactory", "unit"]
+           "UserFactory", "complete_two_factor", "unit"]
