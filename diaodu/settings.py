@@ -26,6 +26,11 @@ def env_bool(name: str, default: bool) -> bool:
 DEBUG = env_bool("DEBUG", False)
 # The default key is only for the demo and tests; production sets SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "diaodu-insecure-demo-key-set-SECRET_KEY-in-production")
+# Rotation: the previous key(s), comma-separated, still accepted for signatures made with them
+# (sessions, CSRF) until they expire; drop them after SESSION_ABSOLUTE_HOURS.
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+]
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]

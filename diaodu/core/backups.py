@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.apps import apps
 from django.db import connections
 from django.utils import timezone
@@ -34,23 +34,26 @@ class BackupError(Exception):
     pass
 
 
-def fernet_from_env() -> Fernet:
-    key = os.environ.get(KEY_ENV, "").strip()
-    if not key:
+def fernet_from_env() -> MultiFernet:
+    """The key(s) in DIAODU_BACKUP_KEY: "new,old,…" — new files are written with the first,
+    files written with any of them can be read (key rotation, docs/operations.md)."""
+    keys = [k.strip() for k in os.environ.get(KEY_ENV, "").split(",") if k.strip()]
+    if not keys:
         raise BackupError(f"set {KEY_ENV} (make one with `diaodu backup --generate-key`)")
     try:
-        return Fernet(key.encode())
+        return MultiFernet([Fernet(key.encode()) for key in keys])
     except (ValueError, TypeError):
-        raise BackupError(f"{KEY_ENV} is not a valid key (32 url-safe base64 bytes)") from None
+        raise BackupError(f"{KEY_ENV} is not a valid key (32 url-safe base64 bytes; several "
+                          "separated by commas)") from None
 
 
-def _write_record(out: BinaryIO, fernet: Fernet, data: bytes) -> None:
+def _write_record(out: BinaryIO, fernet: MultiFernet, data: bytes) -> None:
     token = fernet.encrypt(data)
     out.write(struct.pack(">I", len(token)))
     out.write(token)
 
 
-def _records(handle: BinaryIO, fernet: Fernet, magic: bytes = MAGIC) -> Iterator[bytes]:
+def _records(handle: BinaryIO, fernet: MultiFernet, magic: bytes = MAGIC) -> Iterator[bytes]:
     if handle.read(len(magic)) != magic:
         raise BackupError("not a Diaodu backup file" if magic == MAGIC else
                           "not a Diaodu audit archive")

@@ -83,3 +83,18 @@ def test_forms_refuse_posts_without_csrf_token(street_a_reporter, url, data):
     client = Client(enforce_csrf_checks=True)
     client.force_login(street_a_reporter)
     assert client.post(url, data).status_code == 403
+
+
+@pytest.mark.django_db
+def test_secret_key_rotation_keeps_sessions_through_the_fallback(settings, street_a_reporter):
+    """docs/operations.md, key rotation: the old key moves to SECRET_KEY_FALLBACKS; a session
+    used meanwhile is re-signed with the new key, one left idle ends when the fallback goes."""
+    old = settings.SECRET_KEY
+    active, idle = Client(), Client()
+    active.force_login(street_a_reporter)
+    idle.force_login(street_a_reporter)
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "n" * 60, [old]
+    assert active.get("/projects/").status_code == 200
+    settings.SECRET_KEY_FALLBACKS = []
+    assert active.get("/projects/").status_code == 200
+    assert idle.get("/projects/").status_code == 302
