@@ -37,7 +37,7 @@ def main() -> None:
     from diaodu.core.roles import Role
     from diaodu.schedule import services
     from diaodu.schedule.models import Activity, Dependency
-    from tests.factories import ProjectFactory, UserFactory, unit
+    from tests.factories import ProjectFactory, UserFactory, complete_two_factor, unit
 
     district = unit("410102", "中原区", UnitKind.DISTRICT)
     drc = unit("410102-FGW", "区发改委", UnitKind.DEPARTMENT, district)
@@ -61,6 +61,7 @@ def main() -> None:
 
     client = Client()
     client.force_login(user)
+    complete_two_factor(client, user)  # the dispatcher signs in with the second factor
     url = reverse("schedule:gantt", args=[project.pk])
     baseline = project.baselines.get().pk
     client.get(url)

@@ -26,6 +26,11 @@ def env_bool(name: str, default: bool) -> bool:
 DEBUG = env_bool("DEBUG", False)
 # The default key is only for the demo and tests; production sets SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "diaodu-insecure-demo-key-set-SECRET_KEY-in-production")
+# Rotation: the previous key(s), comma-separated, still accepted for signatures made with them
+# (sessions, CSRF) until they expire; drop them after SESSION_ABSOLUTE_HOURS.
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+]
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]
@@ -62,6 +67,9 @@ INSTALLED_APPS = [
     # Sign-in lockout (django-axes); its own admin pages stay off (roles, not Django perms).
     "axes",
     "csp",
+    # Two-factor sign-in (TOTP) for dispatchers and administrators (core/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -73,8 +81,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "diaodu.core.security.SessionPolicyMiddleware",
+    "diaodu.core.security.TwoFactorMiddleware",
     "diaodu.core.security.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "diaodu.core.middleware.RequestContextMiddleware",
@@ -151,6 +161,10 @@ AXES_VERBOSE = False
 # Locking by IP too would lock a whole office behind one NAT address; the account (username)
 # is the thing guessed, and rotating user agents or cookies does not reset it.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# TOTP (django-otp): the name authenticator apps show; each wrong code doubles the wait before
+# the next attempt on that device (1, 2, 4 … seconds), cleared only by a right code.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "中原区重点项目调度平台")
+OTP_TOTP_THROTTLE_FACTOR = int(os.environ.get("OTP_TOTP_THROTTLE_FACTOR", "1"))
 LOGIN_URL = reverse_lazy("admin:login")
 LOGIN_REDIRECT_URL = reverse_lazy("projects:list")
 
@@ -229,6 +243,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Cache: Redis when REDIS_URL is set (redis://host:6379/0). Needed as soon as more than one
+# process runs — several gunicorn processes or machines, or a task worker: the import progress
+# is written by the worker and read by the web processes, the unread-case badge is cleared by
+# whichever process changes a case. Without it each process keeps its own (demo, tests).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": "diaodu"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Background and scheduled work (django.tasks): jobs are rows in the database; run workers
 # with `diaodu db_worker` on any number of machines (PostgreSQL: SELECT … FOR UPDATE SKIP
 # LOCKED). Daily jobs re-enqueue themselves; `diaodu schedule_daily` starts the chain.
@@ -238,6 +263,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Audit retention: events older than this move to encrypted archive files (`diaodu
+# audit_archive`, run daily from cron). At least 183 days — 网络安全法 第二十一条 keeps network
+# logs for no less than six months; a system check refuses less.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", DATA_DIR / "audit-archive"))
 
 # API tokens (/api/v1/): the longest validity a user may choose.
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "90"))

@@ -15,5 +15,6 @@ urlpatterns = [
     path("dashboard/", include("diaodu.dashboard.urls")),
     path("api/v1/", api.urls),
     path("account/tokens/", include("diaodu.api.urls")),
+    path("account/two-factor/", include("diaodu.core.two_factor_views")),
     path("admin/", admin.site.urls),
 ]

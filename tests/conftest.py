@@ -8,7 +8,7 @@ from hypothesis import settings as hypothesis_settings
 from diaodu.core.models import UnitKind
 from diaodu.core.roles import Role
 
-from .factories import ProjectFactory, UserFactory, unit
+from .factories import ProjectFactory, UserFactory, complete_two_factor, unit
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -38,6 +38,23 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_a_full_sign_in(monkeypatch):
+    """`client.force_login(user)` stands for a finished sign-in: the password and, for an
+    account with an authenticator (dispatchers and administrators: tests/factories.py), the
+    TOTP code — as django-otp's own login() records it in the session. The two-factor tests
+    sign in through the real pages instead (tests/core/test_two_factor.py)."""
+    from django.test import Client
+
+    sign_in = Client.force_login
+
+    def force_login(self, user, backend=None):
+        sign_in(self, user, backend)
+        complete_two_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

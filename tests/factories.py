@@ -10,6 +10,8 @@ from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.projects.models import Category, Level, Project, Stage
 
 TEST_PASSWORD = "Test-password-2026"
+# The authenticator secret of every test account that has one (20 bytes, hex).
+TEST_TOTP_KEY = b"diaodu-test-totp-key".hex()
 
 
 def unit(code: str, name: str, kind: str, parent: OrgUnit | None = None) -> OrgUnit:
@@ -34,6 +36,30 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        """Dispatchers and administrators have enrolled an authenticator, as they must before
+        using the system; UserFactory(totp=False) gives one who has not, totp=True anyone."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from diaodu.core.two_factor import required_for
+
+        if create and (required_for(obj) if extracted is None else extracted):
+            TOTPDevice.objects.create(user=obj, name="TOTP", key=TEST_TOTP_KEY, confirmed=True)
+
+
+def complete_two_factor(client, user) -> None:
+    """Mark a test client's signed-in session as having passed the TOTP step (what django-otp's
+    login() records), for an account with an authenticator."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
 
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -55,5 +81,5 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     total_investment = Decimal("1000.00")
 
 
-__all__ = ["TEST_PASSWORD", "CategoryFactory", "ProjectFactory", "UnitKind", "UserFactory",
-           "unit"]
+__all__ = ["TEST_PASSWORD", "TEST_TOTP_KEY", "CategoryFactory", "ProjectFactory", "UnitKind",
+           "UserFactory", "complete_two_factor", "unit"]

@@ -183,3 +183,13 @@ MATRIX.update({
 
 # The audit log's CSV export: the auditor only (三员分立), like the log itself.
 MATRIX["admin:core_auditevent_export"] = (None, admin_listing_for({"auditor"}))
+
+
+# Two-factor pages (each user's own authenticator). Signed in with both factors (the matrix's
+# force_login), the enrol page shows the QR code or the enrolled state to everyone, and the
+# code page sends on to the next page. What an unverified session may open:
+# tests/core/test_two_factor.py.
+MATRIX.update({
+    "two_factor:setup": (None, listing),
+    "two_factor:verify": (None, lambda role, which: REDIRECT),
+})

@@ -20,7 +20,7 @@ def _our_url_names(resolver=None, namespace=""):
 def _is_ours(name: str) -> bool:
     return name.startswith(("projects:", "investment:", "cases:", "schedule:", "dashboard:",
                             "home",
-                            "ledgers:", "tokens:", "api:openapi")) or any(
+                            "ledgers:", "tokens:", "api:openapi", "two_factor:")) or any(
         name.startswith(f"admin:{app}_") and name.endswith(("_changelist", "_change",
                                                             "_history"))
         for app in ("projects_project",)) or name in MATRIX

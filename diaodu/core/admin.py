@@ -3,15 +3,20 @@ import io
 import json
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, services
+from . import audit, services, two_factor
 from .admin_base import ScopedModelAdmin, ServiceAdminMixin, ServiceForm
+from .errors import UserError
 from .models import AuditEvent, CalendarDay, CalendarYear, OrgUnit, User
 from .roles import ACCOUNT_ADMINS, CALENDAR_EDITORS, ROLE_ADMINS, role_of
 
@@ -63,12 +68,42 @@ class UserChangeForm(ServiceForm, forms.ModelForm):
 class UserAdmin(ServiceAdminMixin, ScopedModelAdmin):
     add_roles = ACCOUNT_ADMINS
     edit_roles = ACCOUNT_ADMINS | ROLE_ADMINS
-    list_display = ("username", "display_name", "unit", "role", "is_active", "last_login")
+    list_display = ("username", "display_name", "unit", "role", "is_active", "has_two_factor",
+                    "last_login")
     list_filter = ("role", "is_active")
     search_fields = ("username", "display_name", "phone")
     list_select_related = ("unit",)
     ordering = ("username",)
     autocomplete_fields = ("unit",)
+    actions = ["reset_two_factor"]
+
+    def get_queryset(self, request):
+        enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(two_factor_enrolled=Exists(enrolled))
+
+    @admin.display(description=_("双因素"), boolean=True, ordering="two_factor_enrolled")
+    def has_two_factor(self, obj):
+        return obj.two_factor_enrolled
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        if role_of(request.user) not in ROLE_ADMINS:  # 三员分立: the security administrator
+            actions.pop("reset_two_factor", None)
+        return actions
+
+    @admin.action(description=_("重置双因素验证器（手机丢失或更换）"))
+    def reset_two_factor(self, request, queryset):
+        done = []
+        for user in queryset:
+            try:
+                two_factor.otp_device_reset(actor=request.user, user=user)
+            except UserError as exc:
+                messages.error(request, f"{user.username}: {exc.message}")
+            else:
+                done.append(user.username)
+        if done:
+            messages.success(request, gettext("已重置验证器：%(names)s。下次登录时需重新绑定。")
+                             % {"names": "、".join(done)})
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = UserChangeForm if obj else UserAddForm

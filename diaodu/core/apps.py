@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("组织与账号")
 
     def ready(self) -> None:
-        from . import scoping, security, signals  # noqa: F401  (sign-in events, session stamps)
+        from . import checks, scoping, security, signals  # noqa: F401  (checks, sign-in events)
 
         security.connect_lockout_signal()
         from .models import AuditEvent, CalendarDay, CalendarYear, OrgUnit, User

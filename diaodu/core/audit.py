@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from . import audit_chain, bulk
 from .context import NO_REQUEST, current_request
-from .models import AuditEvent, User
+from .models import AuditCheckpoint, AuditEvent, User
 
 
 def _plain(value: Any) -> Any:
@@ -33,7 +33,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def _lock_chain_head() -> None:
+def lock_chain_head() -> None:
     """Serialise writers at the head of the chain until the transaction ends. SQLite needs
     nothing: its IMMEDIATE transactions already admit one writer at a time."""
     if connection.vendor == "postgresql":
@@ -62,6 +62,8 @@ def _event(actor: User | None, action: str, obj: models.Model | None,
 def _chain(events: list[AuditEvent]) -> None:
     """Give `events` their places at the head of the chain. Call under the chain-head lock."""
     head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    if head is None:  # an empty log continues from the last archive's checkpoint, if any
+        head = AuditCheckpoint.objects.order_by("-seq").values_list("seq", "hash").first()
     seq, previous = head if head else (0, audit_chain.GENESIS)
     for event in events:
         seq += 1
@@ -79,7 +81,7 @@ def record(
     """Append one event. `obj` None for events about no row (a failed sign-in, a query)."""
     event = _event(actor, action, obj, changes, current_request.get() or NO_REQUEST)
     with transaction.atomic():
-        _lock_chain_head()
+        lock_chain_head()
         _chain([event])
         event.save(force_insert=True)
     return event
@@ -99,7 +101,7 @@ def record_many(actor: User | None,
     if not events:
         return events
     with transaction.atomic():
-        _lock_chain_head()
+        lock_chain_head()
         _chain(events)
         for start in range(0, len(events), BATCH):
             bulk.insert(events[start:start + BATCH])

@@ -49,10 +49,11 @@ FIELDS = ("seq", "at", "actor_id", "actor_name", "unit_id", "action", "object_ty
           "object_id", "object_repr", "changes", "ip", "request_id", "prev_hash", "hash")
 
 
-def verify(rows) -> tuple[int, str, list[str]]:
-    """Walk the rows in `seq` order: (count, head hash, problems)."""
+def verify(rows, *, after_seq: int = 0, after_hash: str = GENESIS) -> tuple[int, str, list[str]]:
+    """Walk the rows in `seq` order: (count, head hash, problems). `after_seq`/`after_hash`:
+    the checkpoint the rows continue from (the start of the chain by default)."""
     problems: list[str] = []
-    expected_seq, previous = 1, GENESIS
+    expected_seq, previous = after_seq + 1, after_hash
     count = 0
     for row in rows:
         count += 1
@@ -70,21 +71,38 @@ def verify(rows) -> tuple[int, str, list[str]]:
 
 
 # ---------------------------------------------------------------- triggers
+# UPDATE is always refused. DELETE is refused except for events at or below the latest
+# checkpoint (archived to a file by `diaodu audit_archive`); the checkpoints are append-only.
 
 MESSAGE = "core_auditevent is append-only"
+CHECKPOINTS = "core_auditcheckpoint"
+ARCHIVED = f"(SELECT COALESCE(MAX(seq), 0) FROM {CHECKPOINTS})"
 
-SQLITE_CREATE = [
-    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE} "
-    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
-    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE} "
-    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
-]
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {TABLE}_no_update;",
                f"DROP TRIGGER IF EXISTS {TABLE}_no_delete;"]
+SQLITE_CREATE = [
+    *SQLITE_DROP,
+    f"CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE} "
+    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
+    f"CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE} WHEN OLD.seq > {ARCHIVED} "
+    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
+]
+SQLITE_CHECKPOINT_DROP = [f"DROP TRIGGER IF EXISTS {CHECKPOINTS}_no_update;",
+                          f"DROP TRIGGER IF EXISTS {CHECKPOINTS}_no_delete;"]
+SQLITE_CHECKPOINT_CREATE = [
+    *SQLITE_CHECKPOINT_DROP,
+    f"CREATE TRIGGER {CHECKPOINTS}_no_update BEFORE UPDATE ON {CHECKPOINTS} "
+    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
+    f"CREATE TRIGGER {CHECKPOINTS}_no_delete BEFORE DELETE ON {CHECKPOINTS} "
+    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
+]
 
 POSTGRES_CREATE = [
     f"""CREATE OR REPLACE FUNCTION {TABLE}_append_only() RETURNS trigger AS $$
 BEGIN
+    IF TG_OP = 'DELETE' AND OLD.seq <= {ARCHIVED} THEN
+        RETURN OLD;
+    END IF;
     RAISE EXCEPTION '{MESSAGE}';
 END;
 $$ LANGUAGE plpgsql;""",
@@ -97,16 +115,38 @@ $$ LANGUAGE plpgsql;""",
 ]
 POSTGRES_DROP = [f"DROP TRIGGER IF EXISTS {TABLE}_no_change ON {TABLE};",
                  f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE};"]
+POSTGRES_CHECKPOINT_CREATE = [
+    f"""CREATE OR REPLACE FUNCTION {CHECKPOINTS}_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '{MESSAGE}';
+END;
+$$ LANGUAGE plpgsql;""",
+    f"DROP TRIGGER IF EXISTS {CHECKPOINTS}_no_change ON {CHECKPOINTS};",
+    f"CREATE TRIGGER {CHECKPOINTS}_no_change BEFORE UPDATE OR DELETE ON {CHECKPOINTS} "
+    f"FOR EACH ROW EXECUTE FUNCTION {CHECKPOINTS}_append_only();",
+    f"DROP TRIGGER IF EXISTS {CHECKPOINTS}_no_truncate ON {CHECKPOINTS};",
+    f"CREATE TRIGGER {CHECKPOINTS}_no_truncate BEFORE TRUNCATE ON {CHECKPOINTS} "
+    f"FOR EACH STATEMENT EXECUTE FUNCTION {CHECKPOINTS}_append_only();",
+]
+POSTGRES_CHECKPOINT_DROP = [f"DROP TRIGGER IF EXISTS {CHECKPOINTS}_no_change ON {CHECKPOINTS};",
+                            f"DROP TRIGGER IF EXISTS {CHECKPOINTS}_no_truncate ON {CHECKPOINTS};"]
 
 
 def _statements(connection, create: bool) -> list[str]:
     if connection.vendor == "postgresql":
-        return POSTGRES_CREATE if create else POSTGRES_DROP
-    if connection.vendor == "sqlite":
-        return SQLITE_CREATE if create else SQLITE_DROP
-    raise ImproperlyConfigured(
-        f"The audit log's append-only triggers exist for PostgreSQL and SQLite only, "
-        f"not {connection.vendor}.")
+        events = POSTGRES_CREATE if create else POSTGRES_DROP
+        checkpoints = POSTGRES_CHECKPOINT_CREATE if create else POSTGRES_CHECKPOINT_DROP
+    elif connection.vendor == "sqlite":
+        events = SQLITE_CREATE if create else SQLITE_DROP
+        checkpoints = SQLITE_CHECKPOINT_CREATE if create else SQLITE_CHECKPOINT_DROP
+    else:
+        raise ImproperlyConfigured(
+            f"The audit log's append-only triggers exist for PostgreSQL and SQLite only, "
+            f"not {connection.vendor}.")
+    # Migration 0003 runs before the checkpoint table exists (0005 adds it and its triggers).
+    if CHECKPOINTS not in connection.introspection.table_names():
+        return events
+    return events + checkpoints
 
 
 def create_triggers(connection) -> None:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.apps import apps
 from django.db import connections
 from django.utils import timezone
@@ -34,25 +34,29 @@ class BackupError(Exception):
     pass
 
 
-def fernet_from_env() -> Fernet:
-    key = os.environ.get(KEY_ENV, "").strip()
-    if not key:
+def fernet_from_env() -> MultiFernet:
+    """The key(s) in DIAODU_BACKUP_KEY: "new,old,…" — new files are written with the first,
+    files written with any of them can be read (key rotation, docs/operations.md)."""
+    keys = [k.strip() for k in os.environ.get(KEY_ENV, "").split(",") if k.strip()]
+    if not keys:
         raise BackupError(f"set {KEY_ENV} (make one with `diaodu backup --generate-key`)")
     try:
-        return Fernet(key.encode())
+        return MultiFernet([Fernet(key.encode()) for key in keys])
     except (ValueError, TypeError):
-        raise BackupError(f"{KEY_ENV} is not a valid key (32 url-safe base64 bytes)") from None
+        raise BackupError(f"{KEY_ENV} is not a valid key (32 url-safe base64 bytes; several "
+                          "separated by commas)") from None
 
 
-def _write_record(out: BinaryIO, fernet: Fernet, data: bytes) -> None:
+def _write_record(out: BinaryIO, fernet: MultiFernet, data: bytes) -> None:
     token = fernet.encrypt(data)
     out.write(struct.pack(">I", len(token)))
     out.write(token)
 
 
-def _records(handle: BinaryIO, fernet: Fernet) -> Iterator[bytes]:
-    if handle.read(len(MAGIC)) != MAGIC:
-        raise BackupError("not a Diaodu backup file")
+def _records(handle: BinaryIO, fernet: MultiFernet, magic: bytes = MAGIC) -> Iterator[bytes]:
+    if handle.read(len(magic)) != magic:
+        raise BackupError("not a Diaodu backup file" if magic == MAGIC else
+                          "not a Diaodu audit archive")
     while True:
         size = handle.read(4)
         if not size:
@@ -75,11 +79,9 @@ def _counts(alias: str) -> dict[str, int]:
 
 
 def _chain(alias: str) -> tuple[int, str, list[str]]:
-    from .models import AuditEvent
+    from .audit_archive import verify_log
 
-    rows = (AuditEvent.objects.using(alias).order_by("seq")
-            .values(*audit_chain.FIELDS).iterator(chunk_size=2000))
-    return audit_chain.verify(rows)
+    return verify_log(alias)  # from the latest archive checkpoint
 
 
 def _image_chunks(alias: str, workdir: Path) -> Iterable[bytes]:
@@ -227,9 +229,14 @@ def _check_restored(settings_dict: dict, header: dict) -> dict:
         for label, table in tables.items():
             cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
             counts[label] = cursor.fetchone()[0]
+        cursor.execute(f"SELECT seq, hash FROM {audit_chain.CHECKPOINTS} ORDER BY seq DESC "
+                       "LIMIT 1")
+        after_seq, after_hash = cursor.fetchone() or (0, audit_chain.GENESIS)
         cursor.execute(f"SELECT {', '.join(audit_chain.FIELDS)} FROM {audit_chain.TABLE} "
-                       "ORDER BY seq")
-        count, head, problems = audit_chain.verify(_event_values(r) for r in cursor.fetchall())
+                       f"WHERE seq > {int(after_seq)} ORDER BY seq")
+        count, head, problems = audit_chain.verify(
+            (_event_values(r) for r in cursor.fetchall()), after_seq=after_seq,
+            after_hash=after_hash)
     finally:
         raw.close()
     mismatched = {k: (v, counts.get(k)) for k, v in header["counts"].items()

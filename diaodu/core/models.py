@@ -103,6 +103,30 @@ class AuditEvent(models.Model):
         raise PermissionError("AuditEvent is append-only")
 
 
+class AuditCheckpoint(models.Model):
+    """Where the live audit log begins after older events were archived (`diaodu
+    audit_archive`): the last archived event's `seq` and `hash`, and the archive file's digest.
+    The events up to `seq` may be deleted (the triggers allow exactly those); verification
+    starts from the latest checkpoint. Append-only like the log itself."""
+
+    seq = models.PositiveBigIntegerField(_("归档至序号"), unique=True)
+    hash = models.CharField(_("归档末条摘要"), max_length=64)
+    first_seq = models.PositiveBigIntegerField(_("归档起始序号"))
+    event_count = models.PositiveIntegerField(_("归档条数"))
+    archived_before = models.DateTimeField(_("归档截止时间"))
+    file_name = models.CharField(_("归档文件"), max_length=200)
+    file_sha256 = models.CharField(_("归档文件摘要"), max_length=64)
+    created_at = models.DateTimeField(_("归档时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("审计归档点")
+        verbose_name_plural = _("审计归档点")
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"{self.first_seq}–{self.seq} {self.file_name}"
+
+
 class CalendarDay(models.Model):
     """A day that differs from the Monday–Friday rule: a holiday on a weekday or a 调休 workday
     on a weekend. Seeded from chinesecalendar; administrators enter each year's State Council

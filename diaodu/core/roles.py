@@ -58,3 +58,6 @@ def role_of(user) -> str:
 # 督办 (cases): who may task units, verify and close cases, and who keeps the approval register.
 CASE_SUPERVISORS = frozenset({Role.DISPATCHER, Role.LEADER})
 APPROVAL_EDITORS = frozenset({Role.DISPATCHER})
+# Who must sign in with a second factor (TOTP): those who change the ledger and every
+# administrator. Others may enrol a device by choice; once enrolled, it is always asked for.
+TWO_FACTOR_ROLES = frozenset({Role.DISPATCHER, Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})

@@ -1,11 +1,12 @@
-"""Sign-in policy (等保2.0 level 3): session idle and absolute timeouts, forced password
-changes, and the lockout answer (django-axes counts the failures)."""
+"""Sign-in policy (等保2.0 level 3): session idle and absolute timeouts, the second factor,
+forced password changes, and the lockout answer (django-axes counts the failures)."""
 
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -13,11 +14,15 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, two_factor
 
 AUTH_AT, SEEN_AT = "diaodu_auth_at", "diaodu_seen_at"
+# Set at sign-in: this session must pass the second factor (role, or a device enrolled by
+# choice) — so a page view costs no device query for the many users who need none.
+OTP_ASKED = "diaodu_otp_asked"
 # Refresh the idle clock at most this often, so a page view does not always write the session.
 SEEN_RESOLUTION = 60
 
@@ -27,12 +32,17 @@ def _stamp_session(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         now = int(time.time())
         request.session[AUTH_AT] = request.session[SEEN_AT] = now
+        request.session[OTP_ASKED] = two_factor.asked_at_sign_in(user)
+
+
+def _otp_page(path: str) -> bool:
+    return path.startswith(("/static/", "/i18n/", "/account/two-factor/")) or path in (
+        reverse("admin:login"), reverse("admin:logout"))
 
 
 def _exempt(path: str) -> bool:
-    return path.startswith(("/static/", "/i18n/", "/api/")) or path in (
-        reverse("admin:login"), reverse("admin:logout"), reverse("admin:password_change"),
-        reverse("admin:password_change_done"))
+    return _otp_page(path) or path.startswith("/api/") or path in (
+        reverse("admin:password_change"), reverse("admin:password_change_done"))
 
 
 class SessionPolicyMiddleware:
@@ -58,6 +68,30 @@ class SessionPolicyMiddleware:
                     return redirect(f"{reverse('admin:login')}?next={request.path}")
             elif now - seen_at > SEEN_RESOLUTION:
                 request.session[SEEN_AT] = now
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """A session whose user must give a TOTP code (dispatchers, administrators, anyone who
+    enrolled) reaches only the two-factor pages and sign-out until the code is accepted; the
+    API sees such a session as no session at all (401). Runs after django-otp's OTPMiddleware,
+    which knows whether the session was verified with a device that still exists."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not _otp_page(request.path):
+            session = request.session
+            if OTP_ASKED not in session:  # a session from before two-factor sign-in existed
+                session[OTP_ASKED] = two_factor.asked_at_sign_in(user)
+            if session[OTP_ASKED] and not user.is_verified():
+                if request.path.startswith("/api/"):
+                    request.user = AnonymousUser()
+                else:
+                    query = urlencode({"next": request.get_full_path()})
+                    return redirect(f"{reverse('two_factor:verify')}?{query}")
         return self.get_response(request)
 
 

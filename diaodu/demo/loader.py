@@ -11,6 +11,7 @@ from django.db import transaction
 
 from diaodu.cases.services import task_force_create
 from diaodu.core import services as core_services
+from diaodu.core import two_factor
 from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.projects import services
 from diaodu.projects.models import Campaign, Level, Stage
@@ -194,6 +195,7 @@ SECTIONS: list[str] = ["diaodu.demo.investment", "diaodu.demo.schedule", "diaodu
 def load_demo() -> bool:
     """Load whatever part of the demo is not there yet. Returns True when it loaded something."""
     loaded = _load_ledger()
+    loaded |= _two_factor_devices()
     for section in SECTIONS:
         with transaction.atomic():
             loaded |= import_module(section).load()
@@ -219,6 +221,18 @@ def _load_ledger() -> bool:
             members=[users["taskforce"]], projects=[p for p, tf in named if tf],
             duties="围绕项目立项审批、规划选址、土地预审、环评手续办理等问题逐项解决。")
     return True
+
+
+def _two_factor_devices() -> bool:
+    """The demo accounts whose role needs a second factor get an authenticator with the
+    published demo secret (two_factor.DEMO_KEY): the demo stays usable without a phone
+    (`diaodu otp_code USER`), and production refuses that secret at sign-in."""
+    enrolled = False
+    for user in User.objects.filter(username__in=[a[0] for a in data.ACCOUNTS]):
+        if two_factor.required_for(user) and two_factor.device_of(user) is None:
+            two_factor.otp_device_enrol(actor=None, user=user, key=two_factor.DEMO_KEY)
+            enrolled = True
+    return enrolled
 
 
 def account_table() -> list[tuple[str, str, str, str]]:

@@ -62,6 +62,20 @@ def test_wrong_key_is_refused(tmp_path, key, target, monkeypatch, project_a):
         call_command("restore", str(file), "--target", target)
 
 
+def test_rotated_key_still_reads_older_backups(tmp_path, key, monkeypatch, project_a):
+    old = tmp_path / "old.backup"
+    call_command("backup", str(old))
+    new_key = Fernet.generate_key().decode()
+    monkeypatch.setenv(backups.KEY_ENV, f"{new_key},{key}")  # new first, old kept for reading
+    new = tmp_path / "new.backup"
+    call_command("backup", str(new))
+    assert backups.read_header(old)["vendor"] == backups.read_header(new)["vendor"]
+    monkeypatch.setenv(backups.KEY_ENV, new_key)  # the new file needs only the new key
+    assert backups.read_header(new)
+    with pytest.raises(backups.BackupError, match="wrong key"):
+        backups.read_header(old)
+
+
 def test_altered_file_is_refused(tmp_path, key, target, project_a):
     file = tmp_path / "diaodu.backup"
     call_command("backup", str(file))

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def _manage(tmp_path, *args, **env):
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     environment.update(DIAODU_PROFILE="production", ALLOWED_HOSTS="diaodu.example.gov.cn",
-                       DIAODU_DATA_DIR=str(tmp_path), **env)
+                       DIAODU_DATA_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/0")
+    environment.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=120)
 
@@ -28,6 +29,12 @@ def test_production_profile_passes_check_deploy(tmp_path):
                      SECRET_KEY=secrets.token_urlsafe(64))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_profile_without_redis_warns_of_per_process_caches(tmp_path):
+    result = _manage(tmp_path, "check", "--deploy", SECRET_KEY=secrets.token_urlsafe(64),
+                     REDIS_URL="")
+    assert "diaodu.W001" in result.stderr + result.stdout and "REDIS_URL" in result.stderr
 
 
 def test_production_profile_refuses_the_demo_secret_key(tmp_path):
@@ -76,3 +83,18 @@ def test_forms_refuse_posts_without_csrf_token(street_a_reporter, url, data):
     client = Client(enforce_csrf_checks=True)
     client.force_login(street_a_reporter)
     assert client.post(url, data).status_code == 403
+
+
+@pytest.mark.django_db
+def test_secret_key_rotation_keeps_sessions_through_the_fallback(settings, street_a_reporter):
+    """docs/operations.md, key rotation: the old key moves to SECRET_KEY_FALLBACKS; a session
+    used meanwhile is re-signed with the new key, one left idle ends when the fallback goes."""
+    old = settings.SECRET_KEY
+    active, idle = Client(), Client()
+    active.force_login(street_a_reporter)
+    idle.force_login(street_a_reporter)
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "n" * 60, [old]
+    assert active.get("/projects/").status_code == 200
+    settings.SECRET_KEY_FALLBACKS = []
+    assert active.get("/projects/").status_code == 200
+    assert idle.get("/projects/").status_code == 302

@@ -152,6 +152,9 @@ def test_bulk_update_checks_versions_and_permission(dispatcher, street_a_reporte
 
 def test_bulk_create_queries_do_not_grow_with_rows(dispatcher, categories, street_a,
                                                    street_b):
+    # An empty audit log first looks for an archive checkpoint to continue from: one more
+    # query the first time only. Start from a log with an event in it.
+    audit.record(dispatcher, "test.start", None)
     counts = []
     for n, prefix in ((5, "2203-410102-04-01-1111"), (50, "2203-410102-04-01-22")):
         with CaptureQueriesContext(connection) as queries:

@@ -121,7 +121,7 @@ def test_plan_ledger_round_trips(dispatcher, ledger):
 def test_export_pages(client, dispatcher, ledger, django_assert_num_queries):
     client.force_login(dispatcher)
     client.get(reverse("ledgers:exports"))  # the unread badge is cached from here on
-    with django_assert_num_queries(4):  # the shell: session, user, permissions ×2
+    with django_assert_num_queries(5):  # the shell: session, user, 2FA device, permissions ×2
         page = client.get(reverse("ledgers:exports"))
     assert page.status_code == 200 and "重点项目台账" in page.text
     download = client.get(reverse("ledgers:export", args=["projects"]) + "?year=2022&month=3")

@@ -7,8 +7,10 @@ from itertools import pairwise
 
 import pytest
 
+from diaodu.core.two_factor import current_code
+
 from ..browser.test_reporter_browser import ARTIFACTS, page, screenshot  # noqa: F401
-from ..factories import TEST_PASSWORD
+from ..factories import TEST_PASSWORD, TEST_TOTP_KEY
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +45,9 @@ def test_gantt_and_board_in_a_browser(live_server, dispatcher, scheduled, page):
     page.fill("#id_username", dispatcher.username)
     page.fill("#id_password", TEST_PASSWORD)
     page.locator("form button[type=submit], form input[type=submit]").first.click()
+    # A dispatcher signs in with the second factor: the code of the test authenticator.
+    page.fill("#id_code", current_code(TEST_TOTP_KEY))
+    page.locator("#otp-form button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/schedule/{scheduled.pk}/")
     expect(page.locator("#gantt svg")).to_be_visible()
     assert page.locator("#gantt svg .forecast.critical").count() >= 3

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from diaodu.core import two_factor
 from diaodu.demo import data
 from diaodu.demo.loader import account_table, load_demo
 
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         self.stdout.write(_("演示账号（密码均为 %(pw)s）：") % {"pw": data.DEMO_PASSWORD})
         for username, role, unit, display in account_table():
             self.stdout.write(f"  {username:<18} {role:<8} {unit:<12} {display}")
+        self.stdout.write(
+            _("调度员和三员账号（dispatcher、sysadmin、secadmin、auditor）登录时还需6位验证码："
+              "运行 uv run diaodu otp_code 用户名 获取，或在验证器应用中添加公开的演示密钥 "
+              "%(key)s。") % {"key": two_factor.base32(two_factor.DEMO_KEY)})
         if no_serve:
             return
         self.stdout.write(_("访问地址：http://%(addr)s/") % {"addr": addrport})
