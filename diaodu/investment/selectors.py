@@ -16,6 +16,7 @@ from diaodu.projects.models import Level, Project
 
 from . import kpis
 from .models import (
+    AnnualPlan,
     MonthlyRollup,
     ProgressReport,
     RegistrationPlan,
@@ -52,6 +53,26 @@ def report_get(*, user, pk) -> ProgressReport:
                 .prefetch_related("adjustments")
                 .get(pk=pk))
     except (ProgressReport.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def plan_list(*, user, year: int | None = None, project: int | None = None,
+              status: str = "") -> QuerySet[AnnualPlan]:
+    """Annual plans of the projects `user` may see, newest year first."""
+    qs = scope_for(user, AnnualPlan).select_related("project")
+    if year:
+        qs = qs.filter(year=year)
+    if project:
+        qs = qs.filter(project_id=project)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-year", "project_id", "id")
+
+
+def plan_get(*, user, pk) -> AnnualPlan:
+    try:
+        return scope_for(user, AnnualPlan).select_related("project").get(pk=pk)
+    except (AnnualPlan.DoesNotExist, ValueError, TypeError):
         raise NotFound from None
 
 
