@@ -44,14 +44,16 @@ def report_list(*, user, round_id: int | None = None, status: str = "",
     return qs.order_by("-round__period_end", "project__responsible_unit__path", "project_id")
 
 
-def report_get(*, user, pk) -> ProgressReport:
+def report_get(*, user, pk, adjustments: bool = True) -> ProgressReport:
+    """One report `user` may see; `adjustments=False` for callers that do not show the
+    corrections (the API: one query fewer per read, two per submit)."""
+    qs = scope_for(user, ProgressReport).select_related(
+        "round", "project", "project__responsible_unit", "project__street", "submitted_by",
+        "reviewed_by", "unit_approved_by")
+    if adjustments:
+        qs = qs.prefetch_related("adjustments")
     try:
-        return (scope_for(user, ProgressReport)
-                .select_related("round", "project", "project__responsible_unit",
-                                "project__street", "submitted_by", "reviewed_by",
-                                "unit_approved_by")
-                .prefetch_related("adjustments")
-                .get(pk=pk))
+        return qs.get(pk=pk)
     except (ProgressReport.DoesNotExist, ValueError, TypeError):
         raise NotFound from None
 

@@ -210,3 +210,29 @@ def test_bad_approval_is_refused(dispatcher, project_a, body, field):
         "item": "项目备案", "kind": "filing", "received_on": "2022-03-01", **body})
     assert status == 400 and answer["field"] == field, answer
     assert not Approval.objects.exists()
+
+
+# ---------------------------------------------------------------- query counts
+
+def test_report_read_and_submit_query_counts(street_a_reporter, project_a,
+                                             django_assert_num_queries):
+    """Pinned: a read is the token and the report; a save+submit adds the service's
+    transaction (lock, YTD, checks, update, history, audit chain) and one read back."""
+    from diaodu.api import services as token_services
+    from tests.test_permission_matrix import _report_of
+
+    report = _report_of(project_a)
+    key = token_services.api_token_create(actor=street_a_reporter, name="计数", days=1)[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    client.get(f"{V}/reports/{report.pk}")  # the token's last use is written once
+    with django_assert_num_queries(2):
+        assert client.get(f"{V}/reports/{report.pk}").status_code == 200
+    body = {"expected_version": report.version, "completed_in_period": "10.00",
+            "cumulative_completed": "10.00", "physical_progress": "基础施工", "submit": True}
+    from django.db import connection
+
+    # PostgreSQL takes the audit chain's head lock with one more statement.
+    with django_assert_num_queries(17 if connection.vendor == "postgresql" else 16):
+        response = client.put(f"{V}/reports/{report.pk}", json.dumps(body),
+                              content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
