@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DB = "diaodu_api_bench"
 URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
 PORT = 8140
+IDLE_REUSE = 1.5  # seconds a keep-alive connection is reused after (gunicorn keepalive: 2)
 
 
 def sh(*args):
@@ -152,9 +153,12 @@ async def _request(reader, writer, method: str, path: str, headers: bytes, body:
     return int(status_line.split()[1]), data, close
 
 
-def run_async(units, clients: int, seconds: float):
+def run_async(units, clients: int, seconds: float, think: float = 0):
     """`clients` users as asyncio tasks, each acting for one unit in turn, until `seconds`
-    pass: half project pages, 30% report reads, 20% save+submit of a report of their own."""
+    pass: half project pages, 30% report reads, 20% save+submit of a report of their own.
+    `think` > 0: a user waits uniformly 0.5–1.5 × think seconds between requests (as people
+    read a page before the next click; locust's `between`); 0: back to back (a stress test
+    with `clients` programs, not people)."""
     latencies, errors = [], []
 
     async def user(n: int, deadline: float):
@@ -163,7 +167,9 @@ def run_async(units, clients: int, seconds: float):
         headers = (f"Host: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
                    "Content-Type: application/json\r\n").encode()
         rng = random.Random(n)
-        conn = None
+        conn, idle_since = None, 0.0
+        if think:
+            await asyncio.sleep(rng.uniform(0, think))  # users arrive spread out
         while time.perf_counter() < deadline:
             roll = rng.random()
             if roll < 0.5:
@@ -179,6 +185,11 @@ def run_async(units, clients: int, seconds: float):
                                    "cumulative_completed": "5123.45",
                                    "physical_progress": "主体施工", "submit": True}).encode()
             started = time.perf_counter()
+            if conn is not None and started - idle_since > IDLE_REUSE:
+                # gunicorn closes a keep-alive connection idle for 2 s; like a browser, do
+                # not send on one the server may be closing.
+                conn[1].close()
+                conn = None
             try:
                 if conn is None:
                     conn = await asyncio.open_connection("127.0.0.1", PORT)
@@ -197,6 +208,9 @@ def run_async(units, clients: int, seconds: float):
                 if conn is not None:
                     conn[1].close()
                 conn = None
+            idle_since = time.perf_counter()
+            if think:
+                await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
         if conn is not None:
             conn[1].close()
 
@@ -334,6 +348,8 @@ def main() -> int:
     parser.add_argument("--imports", type=int, default=10)
     parser.add_argument("--import-rows", type=int, default=200)
     parser.add_argument("--port", type=int, default=PORT)
+    parser.add_argument("--think", type=float, default=0,
+                        help="mean seconds a user reads before the next request (0: none)")
     args = parser.parse_args()
     globals()["PORT"] = args.port
 
@@ -349,7 +365,7 @@ def main() -> int:
         importer = threading.Thread(target=run_imports, args=(files, args.seconds * 0.8,
                                                               imports))
         importer.start()
-        lat, err, took = run_async(units, args.clients, args.seconds)
+        lat, err, took = run_async(units, args.clients, args.seconds, args.think)
         importer.join()
         load_after = os.getloadavg()
         # Fault: kill one worker a third of the way into a second, shorter run.
@@ -392,7 +408,8 @@ def main() -> int:
     print("note: loopback on a shared 2-core machine; timings vary from run to run")
     print(f"load average (1/5/15 min) before {'/'.join(f'{x:.2f}' for x in load_before)}, "
           f"after {'/'.join(f'{x:.2f}' for x in load_after)}")
-    print(f"load:  {args.clients} users, {len(lat)} ok requests in {took:.1f}s = {rate:.0f}/s, "
+    print(f"load:  {args.clients} users (think {args.think:g} s), {len(lat)} ok requests in "
+          f"{took:.1f}s = {rate:.0f}/s, "
           f"p50 {pct(lat, 50) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
           f"errors {len(err)}")
     print(f"imports: {len(imports)} of {args.imports} x {args.import_rows} rows, "
@@ -407,7 +424,8 @@ def main() -> int:
         print("  error:", error)
     load_met = not err and not import_failed and len(imports) == args.imports and p99 <= 1.0
     fault_met = bool(killed) and torn == 0 and chain == "intact" and after_status == 200
-    print(f"BENCH api_load: ours={rate:.0f}/s p95={p95:.2f}s p99={p99:.2f}s errors={len(err)} "
+    print(f"BENCH api_load[think={args.think:g}s]: ours={rate:.0f}/s p95={p95:.2f}s "
+          f"p99={p99:.2f}s errors={len(err)} "
           f"imports={len(imports) - len(import_failed)}/{args.imports} "
           f"goal errors=0 and p99<=1s: {'met' if load_met else 'missed'}")
     print(f"BENCH api_fault_worker_killed: half_written={torn} chain={chain.split()[0]} "
