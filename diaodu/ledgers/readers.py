@@ -164,10 +164,14 @@ def _read_calamine(data: bytes, fmt: str) -> Table:
                 raise _refuse("import.too_many_columns", _("工作表列数超过 %(n)s 列。")
                               % {"n": MAX_COLUMNS})
             merged = set()
+            height, width = len(rows), max((len(r) for r in rows), default=0)
             for rng in _calamine(lambda sheet=sheet: sheet.merged_cell_ranges) or []:
                 (r0, c0), (r1, c1) = rng
-                merged.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
-                              if (r, c) != (r0, c0))
+                # Clipped to the cells that hold data: a range declared over the whole sheet
+                # (A1:XFD1048576) would otherwise be 17 billion cells (MemoryError after a
+                # minute; found while fuzzing the reader).
+                merged.update((r, c) for r in range(r0, min(r1, height - 1) + 1)
+                              for c in range(c0, min(c1, width - 1) + 1) if (r, c) != (r0, c0))
             return Table(rows=[list(r) for r in rows], sheet=name, fmt=fmt, merged=merged)
     return Table(rows=[], fmt=fmt)
 

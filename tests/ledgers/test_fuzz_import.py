@@ -2,7 +2,9 @@
 and the inputs the fuzzer found, replayed. Each of those once escaped as a raw exception
 (BadZipFile on a damaged local header, calamine's WorksheetNotFound for a sheet part the
 archive lacks, NotImplementedError for an unknown zip version, csv.Error on a stray carriage
-return); the property is a table or a UserError with a Chinese message, nothing else."""
+return; found while reading its cases: a merged range declared over the whole sheet, 17
+billion cells, MemoryError after a minute); the property is a table or a UserError with a
+Chinese message, nothing else."""
 
 import os
 import re
@@ -29,6 +31,11 @@ def test_inputs_the_fuzzer_found_are_refused_in_chinese_or_read(path):
         assert error.field == "file"
     else:
         assert table.rows
+
+
+def test_merged_range_over_the_whole_sheet_is_clipped_to_the_data():
+    table = readers.read_table((FOUND / "merged_whole_sheet.xlsx").read_bytes(), "台账.xlsx")
+    assert len(table.merged) < 10
 
 
 def test_bounded_fuzz_run(tmp_path):
