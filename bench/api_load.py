@@ -397,6 +397,9 @@ def main() -> int:
     from django.core.management import call_command
 
     torn = half_written()
+    from diaodu.projects.models import Project
+
+    imported = Project.objects.filter(name__startswith="压测导入").count()
     try:
         call_command("audit_verify", verbosity=0)
         chain = "intact"
@@ -413,7 +416,7 @@ def main() -> int:
           f"p50 {pct(lat, 50) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
           f"errors {len(err)}")
     print(f"imports: {len(imports)} of {args.imports} x {args.import_rows} rows, "
-          f"{len(import_failed)} failed, "
+          f"{len(import_failed)} failed, {imported} projects stored, "
           f"{' '.join(f'{t:.1f}s' for t in import_times)}")
     for problem in import_failed[:3]:
         print("  import error:", problem)
@@ -422,7 +425,8 @@ def main() -> int:
           f"{after_status}; half-written reports {torn}; audit chain {chain}")
     for error in sorted(set(map(str, err + f_err)))[:5]:
         print("  error:", error)
-    load_met = not err and not import_failed and len(imports) == args.imports and p99 <= 1.0
+    load_met = (not err and not import_failed and len(imports) == args.imports
+                and imported == args.imports * args.import_rows and p99 <= 1.0)
     fault_met = bool(killed) and torn == 0 and chain == "intact" and after_status == 200
     print(f"BENCH api_load[think={args.think:g}s]: ours={rate:.0f}/s p95={p95:.2f}s "
           f"p99={p99:.2f}s errors={len(err)} "
