@@ -2,7 +2,8 @@
 and the inputs the fuzzer found, replayed. Each of those once escaped as a raw exception
 (BadZipFile on a damaged local header, calamine's WorksheetNotFound for a sheet part the
 archive lacks, NotImplementedError for an unknown zip version, csv.Error on a stray carriage
-return; found while reading its cases: a merged range declared over the whole sheet, 17
+return, decimal.InvalidOperation for an amount of 3E+99999 in a cell; found while reading
+its cases: a merged range declared over the whole sheet, 17
 billion cells, MemoryError after a minute); the property is a table or a UserError with a
 Chinese message, nothing else."""
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from diaodu.core.errors import UserError
-from diaodu.ledgers import readers
+from diaodu.ledgers import mapping, readers
 
 ROOT = Path(__file__).resolve().parents[2]
 FOUND = Path(__file__).with_name("fuzz_found")
@@ -31,6 +32,14 @@ def test_inputs_the_fuzzer_found_are_refused_in_chinese_or_read(path):
         assert error.field == "file"
     else:
         assert table.rows
+
+
+@pytest.mark.parametrize("value", ["3E+99999", "1" * 40, "9" * 29 + ".5"])
+def test_amount_beyond_decimal_precision_is_an_invalid_cell(value):
+    # Found by the fuzzer (a long run): quantize raised decimal.InvalidOperation.
+    with pytest.raises(mapping.CellError) as problem:
+        mapping.parse_money(value)
+    assert problem.value.code == "money.invalid" and "不是有效金额" in problem.value.message
 
 
 def test_merged_range_over_the_whole_sheet_is_clipped_to_the_data():
