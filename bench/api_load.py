@@ -1,23 +1,27 @@
-"""API load and fault run on loopback: many clients with API tokens browse projects and
-reports and save+submit their unit's reports through /api/v1/ (gunicorn, PostgreSQL), for a
-bounded time. Prints throughput, p95/p99 latency and errors; then the fault run kills one
-gunicorn worker mid-traffic and checks that nothing was half-written (every submitted report
-has exactly one audit event, the audit chain verifies) and that the server recovered.
+"""API load and fault run on loopback: many users with API tokens browse projects and
+reports and save+submit their unit's reports through /api/v1/ (gunicorn, PostgreSQL) while
+`--imports` ledger imports (`diaodu import`, a few hundred projects each, all-or-nothing) run
+beside them, for a bounded time. Prints throughput, p50/p95/p99 latency, errors, the imports'
+times and the load average; then the fault run kills one gunicorn worker mid-traffic and
+checks that nothing was half-written (every submitted report has exactly one audit event, the
+audit chain verifies) and that the server recovered.
 
-    uv run python bench/api_load.py [--clients 200] [--seconds 60] [--projects 2000]
+    uv run python bench/api_load.py [--clients 200] [--seconds 60] [--imports 10]
 
-Needs PostgreSQL on 127.0.0.1:5432 (trust auth); uses and recreates `diaodu_bench_api`.
+The users are asyncio tasks on keep-alive connections (one thread: the client takes as little
+of the shared CPU as it can). Needs PostgreSQL on 127.0.0.1:5432 (trust auth); uses and
+recreates `diaodu_api_bench`; serves on 127.0.0.1:8140 (--port).
 Goals (issue 9): 0 errors and p99 ≤ 1 s under load; after a killed worker 0 half-written
 reports, an intact audit chain and successful requests again.
 """
 
 import argparse
+import asyncio
 import http.client
 import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,17 +32,10 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DB = "diaodu_bench_api"
+DB = "diaodu_api_bench"
 URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-PORT = free_port()
+PORT = 8140
+IDLE_REUSE = 1.5  # seconds a keep-alive connection is reused after (gunicorn keepalive: 2)
 
 
 def sh(*args):
@@ -86,7 +83,144 @@ def setup(projects: int, units: int = 40) -> list[tuple[str, list[tuple[int, int
     for pk, unit_id, version in round_.reports.values_list(
             "pk", "project__responsible_unit", "version"):
         jobs[unit_id].append((pk, version))
+    User.objects.create(username="importer", unit=district, role="dispatcher")
     return [(tokens[unit_id], reports) for unit_id, reports in jobs.items()]
+
+
+IMPORT_HEADER = ["序号", "项目代码", "项目名称", "级别", "类别", "责任单位", "属地",
+                 "总投资（万元）", "建设内容及规模", "计划开工时间"]
+
+
+def ledger_files(count: int, rows: int, units: int, folder: Path) -> list[Path]:
+    """`count` 重点项目台账 xlsx files of `rows` new projects each."""
+    import xlsxwriter
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k in range(count):
+        path = folder / f"台账{k}.xlsx"
+        book = xlsxwriter.Workbook(str(path))
+        sheet = book.add_worksheet("台账")
+        sheet.write_row(0, 0, ["中原区重点项目台账（压测）"])
+        sheet.write_row(1, 0, IMPORT_HEADER)
+        for i in range(rows):
+            sheet.write_row(2 + i, 0, [i + 1, None, f"压测导入{k}-{i}", "区重点", "压测",
+                                       f"单位{(k * rows + i) % units}", None,
+                                       f"{1000 + i}.50", "压测", "2022-03-01"])
+        book.close()
+        paths.append(path)
+    return paths
+
+
+def run_imports(paths: list[Path], seconds: float, results: list) -> None:
+    """Start one import every seconds/len(paths) seconds (each a `diaodu import` process that
+    commits all its rows or none); record (seconds, exit code) for each."""
+    def one(path: Path):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "manage.py", "import", str(path), "--kind", "projects",
+             "--as", "importer", "-v", "0"],
+            cwd=ROOT, env={**os.environ, "DATABASE_URL": URL}, capture_output=True, text=True)
+        results.append((time.perf_counter() - started, done.returncode,
+                        done.stderr.strip()[-300:]))
+
+    threads = []
+    for n, path in enumerate(paths):
+        thread = threading.Thread(target=one, args=(path,))
+        thread.start()
+        threads.append(thread)
+        if n < len(paths) - 1:
+            time.sleep(seconds / len(paths))
+    for thread in threads:
+        thread.join()
+
+
+async def _request(reader, writer, method: str, path: str, headers: bytes, body: bytes):
+    writer.write(f"{method} {path} HTTP/1.1\r\n".encode() + headers
+                 + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    await writer.drain()
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionResetError("closed by the server")
+    length, close = 0, False
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _sep, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+        elif name.lower() == "connection" and "close" in value.lower():
+            close = True
+    data = await reader.readexactly(length) if length else b""
+    return int(status_line.split()[1]), data, close
+
+
+def run_async(units, clients: int, seconds: float, think: float = 0):
+    """`clients` users as asyncio tasks, each acting for one unit in turn, until `seconds`
+    pass: half project pages, 30% report reads, 20% save+submit of a report of their own.
+    `think` > 0: a user waits uniformly 0.5–1.5 × think seconds between requests (as people
+    read a page before the next click; locust's `between`); 0: back to back (a stress test
+    with `clients` programs, not people)."""
+    latencies, errors = [], []
+
+    async def user(n: int, deadline: float):
+        token, reports = units[n % len(units)]
+        readable = [pk for pk, _version in reports] or [1]
+        headers = (f"Host: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+                   "Content-Type: application/json\r\n").encode()
+        rng = random.Random(n)
+        conn, idle_since = None, 0.0
+        if think:
+            await asyncio.sleep(rng.uniform(0, think))  # users arrive spread out
+        while time.perf_counter() < deadline:
+            roll = rng.random()
+            if roll < 0.5:
+                method, path, body, good = "GET", f"/api/v1/projects?page={rng.randint(1, 3)}", \
+                    b"", (200,)
+            elif roll < 0.8 or not reports:
+                method, path, body, good = "GET", f"/api/v1/reports/{rng.choice(readable)}", \
+                    b"", (200, 404)
+            else:
+                pk, version = reports.pop()
+                method, path, good = "PUT", f"/api/v1/reports/{pk}", (200,)
+                body = json.dumps({"expected_version": version, "completed_in_period": "123.45",
+                                   "cumulative_completed": "5123.45",
+                                   "physical_progress": "主体施工", "submit": True}).encode()
+            started = time.perf_counter()
+            if conn is not None and started - idle_since > IDLE_REUSE:
+                # gunicorn closes a keep-alive connection idle for 2 s; like a browser, do
+                # not send on one the server may be closing.
+                conn[1].close()
+                conn = None
+            try:
+                if conn is None:
+                    conn = await asyncio.open_connection("127.0.0.1", PORT)
+                status, _data, close = await asyncio.wait_for(
+                    _request(*conn, method, path, headers, body), 30)
+                if close:
+                    conn[1].close()
+                    conn = None
+                if status in good:
+                    latencies.append(time.perf_counter() - started)
+                else:
+                    errors.append(f"HTTP {status} {method} {path.split('?')[0]}")
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) \
+                    as error:
+                errors.append(type(error).__name__)
+                if conn is not None:
+                    conn[1].close()
+                conn = None
+            idle_since = time.perf_counter()
+            if think:
+                await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+        if conn is not None:
+            conn[1].close()
+
+    async def all_users():
+        deadline = time.perf_counter() + seconds
+        await asyncio.gather(*(user(n, deadline) for n in range(clients)))
+
+    started = time.perf_counter()
+    asyncio.run(all_users())
+    return latencies, errors, time.perf_counter() - started
 
 
 class Client:
@@ -211,12 +345,29 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--projects", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--imports", type=int, default=10)
+    parser.add_argument("--import-rows", type=int, default=200)
+    parser.add_argument("--port", type=int, default=PORT)
+    parser.add_argument("--think", type=float, default=0,
+                        help="mean seconds a user reads before the next request (0: none)")
     args = parser.parse_args()
+    globals()["PORT"] = args.port
 
     units = setup(args.projects)
+    import tempfile
+
+    files = ledger_files(args.imports, args.import_rows, len(units),
+                         Path(tempfile.mkdtemp(prefix="api_load_")))
     server = start_server(args.workers)
+    imports: list = []
     try:
-        lat, err, took = run(units, args.clients, args.seconds)
+        load_before = os.getloadavg()
+        importer = threading.Thread(target=run_imports, args=(files, args.seconds * 0.8,
+                                                              imports))
+        importer.start()
+        lat, err, took = run_async(units, args.clients, args.seconds, args.think)
+        importer.join()
+        load_after = os.getloadavg()
         # Fault: kill one worker a third of the way into a second, shorter run.
         fault_seconds = max(args.seconds / 3, 10)
         killed: list[int] = []
@@ -246,24 +397,40 @@ def main() -> int:
     from django.core.management import call_command
 
     torn = half_written()
+    from diaodu.projects.models import Project
+
+    imported = Project.objects.filter(name__startswith="压测导入").count()
     try:
         call_command("audit_verify", verbosity=0)
         chain = "intact"
     except Exception as exc:  # reported in the line below
         chain = f"BROKEN ({exc})"
     rate, p95, p99 = len(lat) / took, pct(lat, 95), pct(lat, 99)
+    import_times = sorted(t for t, _code, _err in imports)
+    import_failed = [e for _t, code, e in imports if code != 0]
     print("note: loopback on a shared 2-core machine; timings vary from run to run")
-    print(f"load:  {args.clients} clients, {len(lat)} ok requests in {took:.1f}s = {rate:.0f}/s, "
+    print(f"load average (1/5/15 min) before {'/'.join(f'{x:.2f}' for x in load_before)}, "
+          f"after {'/'.join(f'{x:.2f}' for x in load_after)}")
+    print(f"load:  {args.clients} users (think {args.think:g} s), {len(lat)} ok requests in "
+          f"{took:.1f}s = {rate:.0f}/s, "
           f"p50 {pct(lat, 50) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
           f"errors {len(err)}")
+    print(f"imports: {len(imports)} of {args.imports} x {args.import_rows} rows, "
+          f"{len(import_failed)} failed, {imported} projects stored, "
+          f"{' '.join(f'{t:.1f}s' for t in import_times)}")
+    for problem in import_failed[:3]:
+        print("  import error:", problem)
     print(f"fault: worker {killed[0] if killed else '-'} killed; {len(f_lat)} ok, "
           f"{len(f_err)} failed requests (in flight on the killed worker); after: HTTP "
           f"{after_status}; half-written reports {torn}; audit chain {chain}")
     for error in sorted(set(map(str, err + f_err)))[:5]:
         print("  error:", error)
-    load_met = not err and p99 <= 1.0
+    load_met = (not err and not import_failed and len(imports) == args.imports
+                and imported == args.imports * args.import_rows and p99 <= 1.0)
     fault_met = bool(killed) and torn == 0 and chain == "intact" and after_status == 200
-    print(f"BENCH api_load: ours={rate:.0f}/s p95={p95:.2f}s p99={p99:.2f}s errors={len(err)} "
+    print(f"BENCH api_load[think={args.think:g}s]: ours={rate:.0f}/s p95={p95:.2f}s "
+          f"p99={p99:.2f}s errors={len(err)} "
+          f"imports={len(imports) - len(import_failed)}/{args.imports} "
           f"goal errors=0 and p99<=1s: {'met' if load_met else 'missed'}")
     print(f"BENCH api_fault_worker_killed: half_written={torn} chain={chain.split()[0]} "
           f"recovered={after_status == 200} goal half_written=0 and chain intact and recovered: "

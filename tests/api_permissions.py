@@ -50,8 +50,47 @@ def return_(role: str, which: str) -> int:
     return NOT_FOUND
 
 
+def create_for(roles: set[str]):
+    """POST of a new object about the caller's own project: the project must be visible
+    (else 404), then the service decides on the role (403)."""
+    def expect(role: str, which: str) -> int:
+        if not visible(role, which):
+            return NOT_FOUND
+        return CREATED if role in roles else FORBIDDEN
+    return expect
+
+
+def schedule_write(ok: int):
+    # The dispatcher and the project's own street (reporter, head) edit a schedule.
+    def expect(role: str, which: str) -> int:
+        if not visible(role, which):
+            return NOT_FOUND
+        return ok if role == "dispatcher" or role in SEE_OWN else FORBIDDEN
+    return expect
+
+
+def case_assign(role: str, which: str) -> int:
+    # Supervisors assign anywhere, the unit head within their unit; others may not.
+    if not visible(role, which):
+        return NOT_FOUND
+    return OK if role in {"dispatcher", "leader", "street_a_head"} else FORBIDDEN
+
+
+def case_unit_step(role: str, which: str) -> int:
+    # Reply and resolve belong to the case's own units; to anyone else the case is not there.
+    return OK if role in SEE_OWN and which == "own" else NOT_FOUND
+
+
+def case_supervise(role: str, which: str) -> int:
+    # The case is only assigned, so a supervisor's verify/close is refused as input (400).
+    if not visible(role, which):
+        return NOT_FOUND
+    return BAD if role in {"dispatcher", "leader"} else FORBIDDEN
+
+
 P = "/api/v1"
-# "METHOD path": (target: None | "project" | "report" | "round" | "case", body, expectation)
+# "METHOD path": (target: None | "project" | "report" | "round" | "case" | "activity" | "plan" |
+# "approval", body, expectation)
 API_MATRIX = {
     f"GET {P}/projects": (None, None, everyone),
     f"POST {P}/projects": (None, "project_new",
@@ -72,6 +111,29 @@ API_MATRIX = {
     f"GET {P}/kpis": (None, None, everyone),
     f"GET {P}/cases": (None, None, everyone),
     f"GET {P}/cases/{{case_id}}": ("case", None, read),
+    f"POST {P}/projects/{{project_id}}/activities": ("project", "activity_new",
+                                                      schedule_write(CREATED)),
+    f"PATCH {P}/projects/{{project_id}}/activities/{{activity_id}}": (
+        "activity", "activity_patch", schedule_write(OK)),
+    f"POST {P}/projects/{{project_id}}/activities/{{activity_id}}/progress": (
+        "activity", "activity_progress", schedule_write(OK)),
+    f"POST {P}/cases": (None, "case_new", create_for({"dispatcher", "leader",
+                                                       "street_a_reporter", "street_a_head"})),
+    f"POST {P}/cases/{{case_id}}/assign": ("case", "case_assign", case_assign),
+    f"POST {P}/cases/{{case_id}}/reply": ("case", "case_reply", case_unit_step),
+    f"POST {P}/cases/{{case_id}}/resolve": ("case", "case_resolve", case_unit_step),
+    f"POST {P}/cases/{{case_id}}/verify": ("case", "case_verify", case_supervise),
+    f"POST {P}/cases/{{case_id}}/close": ("case", "case_close", case_supervise),
+    f"GET {P}/plans": (None, None, everyone),
+    f"GET {P}/plans/{{plan_id}}": ("plan", None, read),
+    f"POST {P}/plans": (None, "plan_new", create_for({"dispatcher"})),
+    f"POST {P}/plans/{{plan_id}}/approve": ("plan", None, ledger_write),
+    f"POST {P}/plans/{{plan_id}}/adjust": ("plan", "plan_adjust", ledger_write),
+    f"GET {P}/approvals": (None, None, everyone),
+    f"GET {P}/approvals/{{approval_id}}": ("approval", None, read),
+    f"POST {P}/approvals": (None, "approval_new", create_for({"dispatcher"})),
+    f"POST {P}/approvals/{{approval_id}}/complete": ("approval", "approval_complete",
+                                                     ledger_write),
 }
 
 assert NO_PROJECTS  # the three administrators and the lone task-force member see nothing

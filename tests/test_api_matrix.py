@@ -31,6 +31,53 @@ CASES = [(role, op, which) for op, (target, _b, _e) in sorted(API_MATRIX.items()
          for which in (("own", "other") if target else ("own",)) for role in ROLES]
 
 
+def _plan_of(project):
+    from diaodu.investment import services
+    from diaodu.investment.models import AnnualPlan
+
+    return AnnualPlan.objects.filter(project=project).first() or services.annual_plan_create(
+        actor=None, project=project, year=2022, planned_investment="1200.00")
+
+
+def _activity_of(project):
+    from datetime import date
+
+    from diaodu.schedule import services
+    from diaodu.schedule.models import Activity
+
+    return Activity.objects.filter(project=project).first() or services.activity_create(
+        actor=None, project=project, name="主体施工", duration=20,
+        planned_start=date(2022, 3, 1), today=date(2022, 3, 1))
+
+
+def _approval_of(project):
+    from datetime import date
+
+    from diaodu.cases import services
+    from diaodu.cases.models import Approval
+
+    return Approval.objects.filter(project=project).first() or services.approval_create(
+        actor=None, item="可行性研究报告审批", project=project, kind="approval",
+        received_on=date(2022, 3, 1), today=date(2022, 3, 1))
+
+
+def _target(target, project):
+    """The object of a row's path: ids for every placeholder the path may name."""
+    ids = {"project_id": project.pk, "report_id": 0, "round_id": 0, "case_id": 0,
+           "plan_id": 0, "activity_id": 0, "approval_id": 0}
+    report = _report_of(project)
+    ids.update(report_id=report.pk, round_id=report.round_id)
+    if target == "case":
+        ids["case_id"] = _case_of(project).pk
+    elif target == "plan":
+        ids["plan_id"] = _plan_of(project).pk
+    elif target == "activity":
+        ids["activity_id"] = _activity_of(project).pk
+    elif target == "approval":
+        ids["approval_id"] = _approval_of(project).pk
+    return ids
+
+
 def _body(kind, project, report):
     if kind == "project_new":
         return {"name": "接口新建项目", "level": "district", "category": project.category_id,
@@ -44,6 +91,39 @@ def _body(kind, project, report):
         return {"expected_version": report.version}
     if kind == "return":
         return {"expected_version": report.version, "reason": "数据有误"}
+    return _more_body(kind, project)
+
+
+def _more_body(kind, project):
+    if kind == "activity_new":
+        return {"name": "竣工验收", "duration": 10}
+    if kind == "activity_patch":
+        return {"expected_version": _activity_of(project).version, "duration": 15}
+    if kind == "activity_progress":
+        return {"expected_version": _activity_of(project).version, "percent": 40}
+    if kind == "case_new":
+        return {"title": "施工用地协调", "project": project.pk}
+    if kind == "case_assign":
+        return {"expected_version": _case_of(project).version,
+                "lead_unit": project.responsible_unit_id}
+    if kind == "case_reply":
+        return {"text": "已协调自然资源部门"}
+    if kind == "case_resolve":
+        return {"expected_version": _case_of(project).version, "text": "用地手续已办结"}
+    if kind == "case_verify":
+        return {"expected_version": _case_of(project).version, "passed": True}
+    if kind == "case_close":
+        return {"expected_version": _case_of(project).version}
+    if kind == "plan_new":
+        return {"project": project.pk, "year": 2023, "planned_investment": "800.00"}
+    if kind == "plan_adjust":
+        return {"expected_version": _plan_of(project).version, "planned_investment": "900.00",
+                "reason": "资金调整"}
+    if kind == "approval_new":
+        return {"item": "项目核准", "kind": "ratification", "received_on": "2022-03-02",
+                "project": project.pk}
+    if kind == "approval_complete":
+        return {"completed_on": "2022-03-10", "result": "approved"}
     return None
 
 
@@ -54,8 +134,7 @@ def test_api_matrix(client, request, role, op, which, project_a, project_b):
     project = project_a if which == "own" else project_b
     report = _report_of(project)
     method, path = op.split(" ", 1)
-    url = path.format(project_id=project.pk, report_id=report.pk, round_id=report.round_id,
-                      case_id=_case_of(project).pk if target == "case" else 0)
+    url = path.format(**_target(target, project))
     if path.endswith("/kpis"):
         url += "?year=2022&month=3"
     client.force_login(user)

@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from diaodu.core.errors import UserError
 
 # Service refusals that mean "your role may not do this" rather than "fix your input".
-FORBIDDEN_CODES = frozenset({"permission.denied"})
+FORBIDDEN_CODES = frozenset({"permission.denied", "schedule.permission_denied"})
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict:

@@ -1,11 +1,11 @@
 """The API object: /api/v1/, its routers, authentication and error shape."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import DataError
+from django.db import DataError, IntegrityError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
-from . import cases, errors, investment, projects, schedule
+from . import approvals, cases, errors, investment, plans, projects, schedule
 from .auth import RoleSessionAuth, TokenAuth
 from .errors import error_body
 
@@ -32,7 +32,17 @@ def data_error(request, exc):
                                status=400)
 
 
+@api.exception_handler(IntegrityError)
+def integrity_error(request, exc):
+    # Two requests raced past a service's uniqueness check (e.g. the same plan year twice):
+    # the loser's transaction rolled back; it is a conflict to retry, not a server error.
+    body = error_body("conflict", _("保存冲突：数据已被他人同时修改，请刷新后重试。"))
+    return api.create_response(request, body, status=409)
+
+
 api.add_router("", projects.router)
 api.add_router("", investment.router)
 api.add_router("", schedule.router)
 api.add_router("", cases.router)
+api.add_router("", plans.router)
+api.add_router("", approvals.router)

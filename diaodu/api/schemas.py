@@ -13,6 +13,8 @@ ShortText = Annotated[str, StringConstraints(max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=5000)]
 Version = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Pk = Annotated[int, Field(ge=1, le=9_223_372_036_854_775_807)]
+# Dates the working calendar covers (2000–2060); outside it no deadline can be computed.
+Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2060, 12, 31))]
 
 
 class Strict(Schema):

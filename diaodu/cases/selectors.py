@@ -201,6 +201,13 @@ def approval_list(*, user, filters: ApprovalFilters | None = None) -> QuerySet[A
     return qs.order_by("-received_on", "-id")
 
 
+def approval_get(*, user, pk) -> Approval:
+    try:
+        return _scoped(user, Approval).select_related("project").get(pk=pk)
+    except (Approval.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
 def approval_kpis(approvals: QuerySet[Approval]) -> dict:
     """Items handled, on-time rate and average working days, overall and by kind."""
     rows = approvals.order_by().values("kind").annotate(

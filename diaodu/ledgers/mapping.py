@@ -443,7 +443,12 @@ def parse_money(value: object, factor: Decimal | None = None) -> Decimal | None:
     if amount < 0:
         raise CellError("money.negative", f"金额不能为负数：{value}", value=value)
     wan = amount * unit
-    if wan != wan.quantize(CENT):
+    try:
+        cents = wan.quantize(CENT)
+    except InvalidOperation:
+        # More digits than any amount can have (e.g. 3E+99999): found by the fuzzer.
+        raise CellError("money.invalid", f"不是有效金额：{value}", value=value) from None
+    if wan != cents:
         raise CellError("money.precision",
                         f"金额折合万元后超过两位小数（{value} → {wan.normalize():f}万元），"
                         "请核实，系统不做四舍五入", value=value, wan=f"{wan.normalize():f}")

@@ -12,6 +12,7 @@ import io
 import itertools
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -38,6 +39,10 @@ MAX_RATIO = 200  # uncompressed ÷ compressed of one part; sheet XML rarely pass
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# What zipfile raises for a damaged part: bad header or CRC, truncated or corrupt deflate
+# stream, an unsupported compression method, an encrypted member.
+ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+              ValueError, OSError)
 
 
 HEAD_ROWS = 40  # rows kept for finding the header (it is looked for in the first 15)
@@ -100,7 +105,7 @@ def _read_zip(data: bytes, ext: str) -> Table:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError):
+    except ZIP_DAMAGE:  # NotImplementedError for an unknown zip version: found by the fuzzer
         raise _refuse("import.corrupt", _("文件已损坏或不是有效的 Excel 文件。")) from None
     names = {i.filename for i in infos}
     fmt = "ods" if "content.xml" in names and "mimetype" in names else "xlsx"
@@ -113,12 +118,17 @@ def _read_zip(data: bytes, ext: str) -> Table:
         if total > MAX_UNZIPPED or (info.file_size > 1024 * 1024 and ratio > MAX_RATIO):
             raise _refuse("import.zip_bomb",
                           _("文件解压后异常巨大（疑似“压缩炸弹”），已拒绝。"))
-    for info in infos:
-        if info.filename.endswith((".xml", ".rels")):
-            _check_xml(archive, info)
-    table = _read_calamine(data, fmt)
-    if fmt == "xlsx":
-        table.uncached = _uncached_formulas(archive, table.sheet)
+    try:
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                _check_xml(archive, info)
+        table = _read_calamine(data, fmt)
+        if fmt == "xlsx":
+            table.uncached = _uncached_formulas(archive, table.sheet)
+    except ZIP_DAMAGE:
+        # A part whose local header, compressed stream or method is damaged (found by the
+        # fuzzer, bench/fuzz_import.py): the directory looked fine, the part cannot be read.
+        raise _refuse("import.corrupt", _("文件已损坏或不是有效的 Excel 文件。")) from None
     return table
 
 
@@ -143,35 +153,46 @@ def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                       % {"part": info.filename}) from None
 
 
-def _read_calamine(data: bytes, fmt: str) -> Table:
+def _calamine(read):
+    """Run one calamine call; its errors (CalamineError and kin, raised for every kind of
+    damage, also when opening a sheet the directory names — found by the fuzzer) refuse the
+    file as corrupt."""
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception:  # calamine raises its own error types for every kind of damage
+        return read()
+    except Exception:
         raise _refuse("import.corrupt", _("文件已损坏或格式无法识别。")) from None
-    for name in workbook.sheet_names:
-        sheet = workbook.get_sheet_by_name(name)
+
+
+def _read_calamine(data: bytes, fmt: str) -> Table:
+    workbook = _calamine(lambda: CalamineWorkbook.from_filelike(io.BytesIO(data)))
+    for name in _calamine(lambda: list(workbook.sheet_names)):
+        sheet = _calamine(lambda name=name: workbook.get_sheet_by_name(name))
         if sheet.total_height > max_rows() + 100:
             raise _refuse("import.too_many_rows", _(
                 "工作表“%(s)s”有 %(n)s 行，超过上限 %(max)s 行。")
                           % {"s": name, "n": sheet.total_height, "max": max_rows()})
-        if sheet.end is None or not any(any(v not in (None, "") for v in row)
-                                        for row in sheet.iter_rows()):
+        if sheet.end is None or not _calamine(lambda sheet=sheet: any(
+                any(v not in (None, "") for v in row) for row in sheet.iter_rows())):
             continue
         if sheet.end[1] + 1 > MAX_COLUMNS:
             raise _refuse("import.too_many_columns", _("工作表列数超过 %(n)s 列。")
                           % {"n": MAX_COLUMNS})
         merged = set()
-        for rng in sheet.merged_cell_ranges or []:
+        height, width = sheet.end[0] + 1, sheet.end[1] + 1
+        for rng in _calamine(lambda sheet=sheet: sheet.merged_cell_ranges) or []:
             (r0, c0), (r1, c1) = rng
-            merged.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
-                          if (r, c) != (r0, c0))
+            # Clipped to the cells that hold data: a range declared over the whole sheet
+            # (A1:XFD1048576) would otherwise be 17 billion cells (MemoryError after a
+            # minute; found while fuzzing the reader).
+            merged.update((r, c) for r in range(r0, min(r1, height - 1) + 1)
+                          for c in range(c0, min(c1, width - 1) + 1) if (r, c) != (r0, c0))
 
         def rows(sheet=sheet) -> Iterator[list[object]]:
             # iter_rows starts at row 0 but at the first used column: pad to column A.
             pad = [""] * sheet.start[1]
             return (pad + row if pad else row for row in sheet.iter_rows())
 
-        return Table(head=list(itertools.islice(rows(), HEAD_ROWS)), height=sheet.end[0] + 1,
+        return Table(head=list(itertools.islice(rows(), HEAD_ROWS)), height=height,
                      rows_from=rows, sheet=name, fmt=fmt, merged=merged)
     return Table(head=[], fmt=fmt)
 
@@ -251,16 +272,23 @@ def _read_csv(data: bytes) -> Table:
     # padded, when they are used.
     height = width = 0
     filled = False
-    for row in csv.reader(io.StringIO(text), dialect):
-        height += 1
-        width = max(width, len(row))
-        filled = filled or any(row)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        for row in reader:
+            height += 1
+            width = max(width, len(row))
+            filled = filled or any(row)
+    except csv.Error:
+        # A stray carriage return or NUL inside a field, past the sniffed sample (found by
+        # the fuzzer, bench/fuzz_import.py).
+        raise _refuse("import.csv_malformed", _("CSV 文件第 %(n)s 行格式有误，无法读取。")
+                      % {"n": reader.line_num}) from None
     if width > MAX_COLUMNS:
         raise _refuse("import.too_many_columns",
                       _("工作表列数超过 %(n)s 列。") % {"n": MAX_COLUMNS})
 
     def rows() -> Iterator[list[object]]:
-        for row in csv.reader(io.StringIO(text), dialect):
+        for row in csv.reader(io.StringIO(text, newline=""), dialect):
             yield [cell if cell != "" else None for cell in row] + [None] * (width - len(row))
 
     return Table(head=list(itertools.islice(rows(), HEAD_ROWS)), height=height if filled else 0,

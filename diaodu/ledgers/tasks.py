@@ -3,6 +3,7 @@
 from django.tasks import task
 from django.utils import timezone
 
+from diaodu.core import workers
 from diaodu.core.errors import UserError
 
 from . import services
@@ -29,3 +30,12 @@ def _fail(job: ImportJob, message: str) -> None:
         status=JobStatus.FAILED, progress=100, finished_at=timezone.now(),
         summary={**job.summary, "failure": message})
     services.cache.set(services.progress_key(job.pk), 100, 3600)
+
+
+@workers.on_lost(run_import)
+def _worker_lost(job_id: int, commit: bool) -> None:
+    # The worker died mid-run and the task has no attempts left: its transaction was rolled
+    # back by the database, so the job is failed, not left "running".
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is not None and job.busy:
+        _fail(job, "后台工作进程中断，未写入任何数据，请重新预检后导入。")

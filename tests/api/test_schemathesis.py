@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, settings
 
 from diaodu.api import services as token_services
 from diaodu.api.main import api
+from tests.test_api_matrix import _activity_of, _approval_of, _plan_of
 from tests.test_permission_matrix import _case_of, _report_of
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,8 @@ def _keep_the_test_connection():
 @pytest.fixture
 def world(street_a_reporter, street_b_reporter, dispatcher, project_a, project_b):
     for project in (project_a, project_b):
-        _report_of(project)
-        _case_of(project)
+        for build in (_report_of, _case_of, _plan_of, _activity_of, _approval_of):
+            build(project)
     keys = {user.username: token_services.api_token_create(actor=user, name="fuzz", days=1)[1]
             for user in (street_a_reporter, street_b_reporter, dispatcher)}
     # What each caller must never see: the other street's project and street names.
