@@ -286,7 +286,21 @@ class RegistrationPlan(models.Model):
         return f"{self.due_month:%Y-%m} {self.project}"
 
 
-class MonthlyRollup(models.Model):
+class MonthFigures(models.Model):
+    """The figures a month's bucket adds up, shared by the rollups and their summaries."""
+
+    planned_cumulative = models.DecimalField(_("计划累计（万元）"), default=ZERO, **MONEY)
+    planned_annual = models.DecimalField(_("年度计划（万元）"), default=ZERO, **MONEY)
+    completed_in_month = models.DecimalField(_("当月完成（万元）"), default=ZERO, **MONEY)
+    completed_ytd = models.DecimalField(_("年度累计完成（万元）"), default=ZERO, **MONEY)
+    project_count = models.PositiveIntegerField(_("计划项目数"), default=0)
+    reported_count = models.PositiveIntegerField(_("已审定填报数"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyRollup(MonthFigures):
     """Totals per month and bucket (unit, street, level, category). Maintained by the services
     in the same transaction as each approval, plan change and correction; dashboards read
     these rows only."""
@@ -300,12 +314,6 @@ class MonthlyRollup(models.Model):
     level = models.CharField(_("级别"), max_length=16)
     category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT,
                                  related_name="+")
-    planned_cumulative = models.DecimalField(_("计划累计（万元）"), default=ZERO, **MONEY)
-    planned_annual = models.DecimalField(_("年度计划（万元）"), default=ZERO, **MONEY)
-    completed_in_month = models.DecimalField(_("当月完成（万元）"), default=ZERO, **MONEY)
-    completed_ytd = models.DecimalField(_("年度累计完成（万元）"), default=ZERO, **MONEY)
-    project_count = models.PositiveIntegerField(_("计划项目数"), default=0)
-    reported_count = models.PositiveIntegerField(_("已审定填报数"), default=0)
 
     class Meta:
         verbose_name = _("月度汇总")
@@ -330,7 +338,7 @@ class SummaryAxis(models.TextChoices):
     STREET = "street", _("属地街道")
 
 
-class MonthlySummary(models.Model):
+class MonthlySummary(MonthFigures):
     """MonthlyRollup summed per month and level over one organisation axis: axis "unit" sums
     the streets and categories of a responsible unit, axis "street" the units and categories
     of a street (org empty = projects without a street). A few hundred rows a month whatever
@@ -344,12 +352,6 @@ class MonthlySummary(models.Model):
     org = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT,
                             null=True, related_name="+")
     level = models.CharField(_("级别"), max_length=16)
-    planned_cumulative = models.DecimalField(_("计划累计（万元）"), default=ZERO, **MONEY)
-    planned_annual = models.DecimalField(_("年度计划（万元）"), default=ZERO, **MONEY)
-    completed_in_month = models.DecimalField(_("当月完成（万元）"), default=ZERO, **MONEY)
-    completed_ytd = models.DecimalField(_("年度累计完成（万元）"), default=ZERO, **MONEY)
-    project_count = models.PositiveIntegerField(_("计划项目数"), default=0)
-    reported_count = models.PositiveIntegerField(_("已审定填报数"), default=0)
 
     class Meta:
         verbose_name = _("月度分级汇总")
