@@ -21,6 +21,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from diaodu.core import audit_chain
 from diaodu.core.models import AuditEvent
 from diaodu.core.workers import tasks_recover
 from diaodu.ledgers import services
@@ -129,12 +130,21 @@ def test_backend_killed_mid_import_commit_leaves_nothing_and_the_retry_succeeds(
     assert job.status == JobStatus.CHECKED and job.summary["create"] == IMPORT_ROWS
     before = _counts()
 
-    services.import_job_queue(actor=dispatcher, job=job, commit=True)
-    workers.start()
-    pid = wait_for(_writer_in_transaction, what="the import's transaction",
-                   log=workers.log)
+    # Hold the audit chain's head: the import writes its projects and history, then waits
+    # for the head to chain its audit events — inside its one transaction, however fast the
+    # bulk writes are, until this test has killed it.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        cursor.execute("SELECT pg_advisory_lock(%s)", [audit_chain.CHAIN_LOCK])
+    try:
+        services.import_job_queue(actor=dispatcher, job=job, commit=True)
+        workers.start()
+        pid = wait_for(_writer_in_transaction, what="the import's transaction",
+                       log=workers.log)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [audit_chain.CHAIN_LOCK])
     failed = wait_for(lambda: (j := _job(job.pk)).status == JobStatus.FAILED and j,
                       what="the job to be failed")
     assert "未写入任何数据" in failed.summary["failure"]
