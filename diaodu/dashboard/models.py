@@ -24,12 +24,11 @@ class WarningMetric(models.TextChoices):
     START_OVERDUE = "start_overdue", _("逾期未开工")
 
 
-class WarningRuleSet(models.Model):
-    """One version of the warning rules. Versions are never edited: a change is a new version,
-    and exactly one version is active."""
+class VersionedSettings(models.Model):
+    """Settings kept as versions: never edited, a change is a new version, and a partial unique
+    constraint in each subclass keeps exactly one version active."""
 
     version = models.PositiveIntegerField(_("版本"), unique=True)
-    rules = models.JSONField(_("规则"), default=list)
     note = models.CharField(_("修改说明"), max_length=200, blank=True)
     is_active = models.BooleanField(_("生效"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"),
@@ -38,15 +37,25 @@ class WarningRuleSet(models.Model):
     created_at = models.DateTimeField(_("修改时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("预警规则")
-        verbose_name_plural = _("预警规则")
+        abstract = True
         ordering = ["-version"]
-        constraints = [models.UniqueConstraint(fields=["is_active"],
-                                               condition=models.Q(is_active=True),
-                                               name="one_active_warning_rule_set")]
 
     def __str__(self) -> str:
         return f"v{self.version}"
+
+
+class WarningRuleSet(VersionedSettings):
+    """One version of the warning rules. Versions are never edited: a change is a new version,
+    and exactly one version is active."""
+
+    rules = models.JSONField(_("规则"), default=list)
+
+    class Meta(VersionedSettings.Meta):
+        verbose_name = _("预警规则")
+        verbose_name_plural = _("预警规则")
+        constraints = [models.UniqueConstraint(fields=["is_active"],
+                                               condition=models.Q(is_active=True),
+                                               name="one_active_warning_rule_set")]
 
 
 class Warning(models.Model):
@@ -88,29 +97,18 @@ class Warning(models.Model):
         return self.cleared_on is None
 
 
-class ScoringScheme(models.Model):
+class ScoringScheme(VersionedSettings):
     """One version of the ranking weights (sum 100) and the size of the 第一方阵."""
 
-    version = models.PositiveIntegerField(_("版本"), unique=True)
     weights = models.JSONField(_("权重"), default=dict)
     top_group_size = models.PositiveSmallIntegerField(_("第一方阵名额"), default=5)
-    note = models.CharField(_("修改说明"), max_length=200, blank=True)
-    is_active = models.BooleanField(_("生效"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"),
-                                   on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
-    created_at = models.DateTimeField(_("修改时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(VersionedSettings.Meta):
         verbose_name = _("评分方案")
         verbose_name_plural = _("评分方案")
-        ordering = ["-version"]
         constraints = [models.UniqueConstraint(fields=["is_active"],
                                                condition=models.Q(is_active=True),
                                                name="one_active_scoring_scheme")]
-
-    def __str__(self) -> str:
-        return f"v{self.version}"
 
 
 class RankingKind(models.TextChoices):
