@@ -89,8 +89,15 @@ class Presence:
 
     def stop(self) -> None:
         if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+            # Unlock before closing: the server releases a closed session's locks only when its
+            # backend process has exited, a moment after close() returns, and a sweep in that
+            # moment would still see this worker alive.
+            try:
+                with self._connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [_lock_key(self.worker_id)])
+            finally:
+                self._connection.close()
+                self._connection = None
 
 
 def is_alive(worker_id: str) -> bool | None:
