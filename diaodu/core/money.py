@@ -27,14 +27,13 @@ def parse_wan(
     if isinstance(value, float):
         # A float has already lost the exact cents the user typed; refuse to guess.
         value = repr(value)
-    invalid = UserError("money.invalid", _("%(label)s不是有效金额：%(value)s")
-                        % {"label": label, "value": value}, field)
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
-        raise invalid from None
-    if not amount.is_finite():
-        raise invalid
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise UserError("money.invalid", _("%(label)s不是有效金额：%(value)s")
+                        % {"label": label, "value": value}, field)
     if amount < 0:
         raise UserError("money.negative", _("%(label)s不能为负数。") % {"label": label}, field)
     if amount != amount.quantize(CENT):

@@ -1,5 +1,5 @@
-"""Read an uploaded ledger into rows of plain values: xlsx/xls/ods through python-calamine,
-CSV in UTF-8 or GB18030. The file's own bytes decide the format, not its name.
+"""Read an uploaded ledger into rows of plain values: xlsx streamed (xlsx.py), xls/ods through
+python-calamine, CSV in UTF-8 or GB18030. The file's own bytes decide the format, not its name.
 
 Safety first (issue 8 §5): size and row limits, zip bombs (declared sizes and compression
 ratio), XML with a DTD or entities (defusedxml), formula cells without a cached value.
@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from diaodu.core.errors import UserError
+
+from . import xlsx
 
 
 def max_bytes() -> int:
@@ -122,9 +124,10 @@ def _read_zip(data: bytes, ext: str) -> Table:
         for info in infos:
             if info.filename.endswith((".xml", ".rels")):
                 _check_xml(archive, info)
-        table = _read_calamine(data, fmt)
-        if fmt == "xlsx":
-            table.uncached = _uncached_formulas(archive, table.sheet)
+        if fmt == "xlsx" and "xl/workbook.xml" in names:
+            table = _read_xlsx(archive)
+        else:  # ODS, and xlsb (a binary workbook in the same kind of package)
+            table = _read_calamine(data, fmt)
     except ZIP_DAMAGE:
         # A part whose local header, compressed stream or method is damaged (found by the
         # fuzzer, bench/fuzz_import.py): the directory looked fine, the part cannot be read.
@@ -177,15 +180,9 @@ def _read_calamine(data: bytes, fmt: str) -> Table:
         if sheet.end[1] + 1 > MAX_COLUMNS:
             raise _refuse("import.too_many_columns", _("工作表列数超过 %(n)s 列。")
                           % {"n": MAX_COLUMNS})
-        merged = set()
         height, width = sheet.end[0] + 1, sheet.end[1] + 1
-        for rng in _calamine(lambda sheet=sheet: sheet.merged_cell_ranges) or []:
-            (r0, c0), (r1, c1) = rng
-            # Clipped to the cells that hold data: a range declared over the whole sheet
-            # (A1:XFD1048576) would otherwise be 17 billion cells (MemoryError after a
-            # minute; found while fuzzing the reader).
-            merged.update((r, c) for r in range(r0, min(r1, height - 1) + 1)
-                          for c in range(c0, min(c1, width - 1) + 1) if (r, c) != (r0, c0))
+        merged = _merged_cells(_calamine(lambda sheet=sheet: sheet.merged_cell_ranges) or [],
+                               height, width)
 
         def rows(sheet=sheet) -> Iterator[list[object]]:
             # iter_rows starts at row 0 but at the first used column: pad to column A.
@@ -197,58 +194,64 @@ def _read_calamine(data: bytes, fmt: str) -> Table:
     return Table(head=[], fmt=fmt)
 
 
-_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
-
-
-def _uncached_formulas(archive: zipfile.ZipFile, sheet: str) -> set[tuple[int, int]]:
-    """Formula cells of `sheet` saved without a value (written by a program, never opened in
-    Excel): calamine would read them as empty, silently."""
-    part = _sheet_part(archive, sheet)
-    if part is None:
-        return set()
-    found: set[tuple[int, int]] = set()
-    with archive.open(part) as stream:  # in chunks cut after a cell: the sheet XML of a big
-        carry = b""                      # ledger is tens of MB
-        while chunk := stream.read(1024 * 1024):
-            carry += chunk
-            cut = max(carry.rfind(b"</c>") + 4, carry.rfind(b"/>") + 2)
-            if cut <= 3:
-                continue
-            _scan_cells(carry[:cut], found)
-            carry = carry[cut:]
-        _scan_cells(carry, found)
-    return found
-
-
-def _scan_cells(xml: bytes, found: set[tuple[int, int]]) -> None:
-    if b"<f" not in xml:
-        return
-    for m in _CELL.finditer(xml):
-        body = m.group(3) or b""
-        if b"<f" in body and b"<v" not in body and b"<is>" not in body:
-            col = 0
-            for ch in m.group(1):
-                col = col * 26 + ch - 64
-            found.add((int(m.group(2)) - 1, col - 1))
-
-
-def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+def _read_xlsx(archive: zipfile.ZipFile) -> Table:
+    """An .xlsx workbook, streamed (xlsx.py): the first sheet with a value in it."""
     try:
-        book = SafeET.fromstring(archive.read("xl/workbook.xml"))
-        rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        book = xlsx.open_book(archive)
     except (KeyError, SafeET.ParseError):
-        return None
-    rid = None
-    for node in book.iterfind("m:sheets/m:sheet", ns):
-        if node.get("name") == sheet:
-            rid = node.get(f"{{{ns['r']}}}id")
-    for rel in rels:
-        if rel.get("Id") == rid:
-            target = rel.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return None
+        raise _refuse("import.corrupt", _("文件已损坏或不是有效的 Excel 文件。")) from None
+    for sheet in book.sheets:
+        try:
+            found = xlsx.scan(archive, sheet.part)
+        except xlsx.ET.ParseError:
+            raise _refuse("import.corrupt", _("文件已损坏：%(part)s 不是有效的 XML。")
+                          % {"part": sheet.part}) from None
+        if found.height > max_rows() + 100:
+            raise _refuse("import.too_many_rows", _(
+                "工作表“%(s)s”有 %(n)s 行，超过上限 %(max)s 行。")
+                          % {"s": sheet.name, "n": found.height, "max": max_rows()})
+        if found.width > MAX_COLUMNS:
+            raise _refuse("import.too_many_columns", _("工作表列数超过 %(n)s 列。")
+                          % {"n": MAX_COLUMNS})
+
+        def rows(part=sheet.part, width=found.width) -> Iterator[list[object]]:
+            try:
+                for row in xlsx.rows(book, part, width):
+                    if len(row) > MAX_COLUMNS:
+                        raise _refuse("import.too_many_columns",
+                                      _("工作表列数超过 %(n)s 列。") % {"n": MAX_COLUMNS})
+                    yield row
+            except (xlsx.ET.ParseError, ValueError, IndexError, *ZIP_DAMAGE):
+                # A cell whose value does not parse (a number that is not one, a shared
+                # string index past the table) or a part damaged after its first rows.
+                raise _refuse("import.corrupt", _("文件已损坏：%(part)s 无法读取。")
+                              % {"part": part}) from None
+
+        head = list(itertools.islice(rows(), HEAD_ROWS))
+        if not any(_filled(row) for row in head) and not any(
+                _filled(row) for row in itertools.islice(rows(), HEAD_ROWS, None)):
+            continue
+        width = max(len(row) for row in head)
+        head = [row + [""] * (width - len(row)) for row in head]
+        height = max(found.height, len(head))
+        return Table(head=head, height=height, rows_from=rows, sheet=sheet.name, fmt="xlsx",
+                     merged=_merged_cells(found.merged, height, width), uncached=found.uncached)
+    return Table(head=[], fmt="xlsx")
+
+
+def _filled(row: list[object]) -> bool:
+    return any(v not in (None, "") for v in row)
+
+
+def _merged_cells(ranges, height: int, width: int) -> set[tuple[int, int]]:
+    """The cells covered by merged ranges other than each range's top-left cell, clipped to
+    the cells that hold data: a range declared over the whole sheet (A1:XFD1048576) would
+    otherwise be 17 billion cells (MemoryError after a minute; found while fuzzing)."""
+    merged = set()
+    for (r0, c0), (r1, c1) in ranges:
+        merged.update((r, c) for r in range(r0, min(r1, height - 1) + 1)
+                      for c in range(c0, min(c1, width - 1) + 1) if (r, c) != (r0, c0))
+    return merged
 
 
 def _read_csv(data: bytes) -> Table:

@@ -12,13 +12,20 @@ ORDER = [Stage.PIPELINE, Stage.NEGOTIATING, Stage.SIGNED, Stage.PREPARATION,
          Stage.CONSTRUCTION, Stage.COMPLETED]
 
 
+# Looked up for every row of a ledger import: a dict, not ORDER.index(Stage(...)).
+_RANK = {stage.value: rank for rank, stage in enumerate(ORDER)}
+
+
 def stage_rank(stage: str) -> int:
-    return ORDER.index(Stage(stage))
+    try:
+        return _RANK[stage]
+    except KeyError:
+        raise ValueError(f"unknown stage: {stage!r}") from None
 
 
 def check_stage(stage: str, *, actual_start: date | None, actual_completion: date | None) -> None:
     """What a project in `stage` must already have."""
-    if stage not in Stage.values:
+    if stage not in _RANK:
         raise UserError("project.stage_invalid", _("阶段无效：%(stage)s") % {"stage": stage},
                         "stage")
     rank = stage_rank(stage)
@@ -44,7 +51,8 @@ def check_stage_change(current: str, target: str, *, reason: str) -> None:
 
 def check_dates(*, planned_start: date | None, planned_completion: date | None,
                 actual_start: date | None, actual_completion: date | None,
-                today: date) -> None:
+                today: date | None) -> None:
+    """`today` may be None when neither actual date is given (nothing is compared with it)."""
     if planned_start and planned_completion and planned_completion < planned_start:
         raise UserError("project.planned_dates_order",
                         _("计划竣工日期不能早于计划开工日期。"), "planned_completion")

@@ -144,7 +144,8 @@ def _check_whole(project: Project) -> None:
                       planned_completion=project.planned_completion,
                       actual_start=project.actual_start,
                       actual_completion=project.actual_completion,
-                      today=timezone.localdate())
+                      today=(timezone.localdate()
+                             if project.actual_start or project.actual_completion else None))
     rules.check_stage(project.stage, actual_start=project.actual_start,
                       actual_completion=project.actual_completion)
     if project.on_whitelist and not project.whitelisted_on:
