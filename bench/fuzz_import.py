@@ -68,10 +68,38 @@ def check(data: bytes, filename: str) -> None:
                     assert CHINESE.search(error.message), error.message
 
 
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def sheet_package(xml: bytes) -> bytes:
+    """An .xlsx whose worksheet is `xml`, stored uncompressed: random bytes in a deflated
+    part only reach the zip layer, so this mode mutates the sheet XML the stream parses."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml",
+                         f'<workbook xmlns="{MAIN}" xmlns:r="{RELS}"><sheets>'
+                         '<sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels",
+                         '<Relationships><Relationship Id="rId1" '
+                         f'Type="{RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
+                         f'<Relationship Id="rId2" Type="{RELS}/sharedStrings" '
+                         'Target="sharedStrings.xml"/></Relationships>')
+        archive.writestr("xl/sharedStrings.xml",
+                         f'<sst xmlns="{MAIN}"><si><t>项目名称</t></si><si><t>甲项目</t></si>'
+                         '</sst>')
+        archive.writestr("xl/worksheets/sheet1.xml", xml)
+    return buffer.getvalue()
+
+
 def test_one_input(data: bytes) -> None:
     if not data:
         return
-    check(data[1:], NAMES[data[0] % len(NAMES)])
+    if data[0] % (len(NAMES) + 1) == len(NAMES):
+        check(sheet_package(data[1:]), "台账.xlsx")
+    else:
+        check(data[1:], NAMES[data[0] % (len(NAMES) + 1)])
 
 
 def seeds() -> dict[str, bytes]:
@@ -100,7 +128,10 @@ def seeds() -> dict[str, bytes]:
     with zipfile.ZipFile(ods, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", "<?xml version='1.0'?><office:document-content/>")
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml")
     return {"\x00seed.xlsx": b"\x00" + buffer.getvalue(),
+            "\x05seed-sheet.xml": b"\x05" + sheet_xml,
             "\x01seed.csv": b"\x01" + csv_text.encode("utf-8"),
             "\x01seed-gb.csv": b"\x01" + csv_text.encode("gb18030"),
             "\x03seed.ods": b"\x03" + ods.getvalue(),

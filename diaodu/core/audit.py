@@ -1,6 +1,16 @@
 """audit.record(...) — called by every service inside its transaction, so a write and its audit
-row commit or roll back together. Each row joins the hash chain (core/audit_chain.py)."""
+row commit or roll back together. Each row joins the hash chain (core/audit_chain.py).
 
+Joining the chain takes the chain-head lock until the transaction ends, and so does work that
+must see every committed write (rollup totals, investment/rollups.py): on PostgreSQL one writer
+at a time holds it. A long all-or-nothing write (the ledger import, minutes of rows) would hold
+it from its first row to its commit and stop every other user's save meanwhile; inside
+`deferred()` its events and that work wait in memory and are done in one short step at the
+end of the block."""
+
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -60,16 +70,79 @@ def _event(actor: User | None, action: str, obj: models.Model | None,
 
 
 def _chain(events: list[AuditEvent]) -> None:
-    """Give `events` their places at the head of the chain. Call under the chain-head lock."""
+    """Give `events` their places at the head of the chain. Call under the chain-head lock;
+    the part of each hash that does not depend on the place is prepared before."""
+    prepared = [audit_chain.prepare({f: getattr(event, f) for f in audit_chain.FIELDS
+                                     if f not in ("seq", "prev_hash", "hash")})
+                for event in events]
+    lock_chain_head()
     head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
     if head is None:  # an empty log continues from the last archive's checkpoint, if any
         head = AuditCheckpoint.objects.order_by("-seq").values_list("seq", "hash").first()
     seq, previous = head if head else (0, audit_chain.GENESIS)
-    for event in events:
+    for event, middle in zip(events, prepared, strict=True):
         seq += 1
         event.seq, event.prev_hash = seq, previous
-        event.hash = previous = audit_chain.digest(
-            {f: getattr(event, f) for f in audit_chain.FIELDS if f != "hash"})
+        event.hash = previous = audit_chain.place(middle, seq, previous)
+
+
+class Deferred:
+    """What a `deferred()` block holds back: its audit events, in order, and the work to do
+    once at its end under the chain-head lock (keyed, so the same total is recomputed once)."""
+
+    def __init__(self) -> None:
+        self.events: list[AuditEvent] = []
+        self.tasks: dict[Hashable, Callable[[], None]] = {}
+        self.discarded = False
+
+    def at_end(self, key: Hashable, task: Callable[[], None]) -> None:
+        self.tasks.setdefault(key, task)
+
+    def discard(self) -> None:
+        """The block's transaction will roll back (a dry run, a refused row): nothing to do."""
+        self.discarded = True
+
+
+_deferred: ContextVar[Deferred | None] = ContextVar("audit_deferred", default=None)
+
+
+def deferring() -> Deferred | None:
+    return _deferred.get()
+
+
+@contextmanager
+def deferred() -> Iterator[Deferred]:
+    """Record the block's events, and run the work registered with `at_end`, when the block
+    ends — in one step under the chain-head lock — instead of as they happen.
+
+    Use it inside the transaction the block belongs to, for a write that is all or nothing: an
+    event recorded in a savepoint that is later rolled back is not withdrawn, so a refused
+    row must roll back the whole transaction (the import does). The events get their places
+    in the chain at the end: `seq` is the order of commit, `at` the moment of each write."""
+    if _deferred.get() is not None:  # nested: the outer block does the work
+        yield _deferred.get()
+        return
+    batch = Deferred()
+    token = _deferred.set(batch)
+    try:
+        yield batch
+    finally:
+        _deferred.reset(token)
+    if batch.discarded:
+        return
+    with transaction.atomic():
+        lock_chain_head()
+        for task in batch.tasks.values():
+            task()
+        _insert(batch.events)
+
+
+def _insert(events: list[AuditEvent]) -> None:
+    if not events:
+        return
+    _chain(events)
+    for start in range(0, len(events), BATCH):
+        bulk.insert(events[start:start + BATCH])
 
 
 def record(
@@ -80,8 +153,11 @@ def record(
 ) -> AuditEvent:
     """Append one event. `obj` None for events about no row (a failed sign-in, a query)."""
     event = _event(actor, action, obj, changes, current_request.get() or NO_REQUEST)
+    batch = _deferred.get()
+    if batch is not None:
+        batch.events.append(event)
+        return event
     with transaction.atomic():
-        lock_chain_head()
         _chain([event])
         event.save(force_insert=True)
     return event
@@ -98,11 +174,10 @@ def record_many(actor: User | None,
     the rows are inserted in batches (bulk writes such as the ledger import)."""
     info = current_request.get() or NO_REQUEST
     events = [_event(actor, action, obj, changes, info) for action, obj, changes in items]
-    if not events:
+    batch = _deferred.get()
+    if batch is not None:
+        batch.events.extend(events)
         return events
     with transaction.atomic():
-        lock_chain_head()
-        _chain(events)
-        for start in range(0, len(events), BATCH):
-            bulk.insert(events[start:start + BATCH])
+        _insert(events)
     return events

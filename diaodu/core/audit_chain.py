@@ -45,6 +45,18 @@ def digest(values: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(values)).hexdigest()
 
 
+def prepare(values: dict[str, Any]) -> bytes:
+    """canonical() without the event's place (seq, prev_hash): the costly part, done before
+    the chain head is locked. `place` completes it to the same bytes canonical() gives."""
+    return canonical({**values, "seq": 0, "prev_hash": ""})[len(b"[0,"):-len(b',""]')]
+
+
+def place(middle: bytes, seq: int, prev_hash: str) -> str:
+    """The hash of the event prepared as `middle` at position `seq` after `prev_hash`."""
+    payload = b"[%d,%s,%s]" % (seq, middle, json.dumps(prev_hash).encode())
+    return hashlib.sha256(payload).hexdigest()
+
+
 FIELDS = ("seq", "at", "actor_id", "actor_name", "unit_id", "action", "object_type",
           "object_id", "object_repr", "changes", "ip", "request_id", "prev_hash", "hash")
 

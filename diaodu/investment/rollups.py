@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q, Sum
 
+from diaodu.core import audit
 from diaodu.projects.models import Project
 
 from .models import (
@@ -50,7 +51,22 @@ class Bucket:
 
 def refresh(bucket: Bucket, year: int, *, summarise: bool = True) -> None:
     """Recompute the 12 months of `bucket` in `year` from plans, approved monthly reports and
-    corrections, then (if anything changed) the summaries of its unit and street."""
+    corrections, then (if anything changed) the summaries of its unit and street.
+
+    Under the writers' lock (the audit chain head): two transactions recomputing the same
+    bucket or summary from what each can see would otherwise each miss the other's write, the
+    later one overwriting the earlier (PostgreSQL, read committed). Inside audit.deferred()
+    (the ledger import) it runs once per bucket and year, at the end."""
+    batch = audit.deferring()
+    if batch is not None:
+        batch.at_end(("rollups", bucket, year, summarise),
+                      lambda: _refresh(bucket, year, summarise))
+        return
+    audit.lock_chain_head()
+    _refresh(bucket, year, summarise)
+
+
+def _refresh(bucket: Bucket, year: int, summarise: bool) -> None:
     projects = bucket.projects()
     plans = list(AnnualPlan.objects.filter(project__in=projects, year=year,
                                            status=PlanStatus.APPROVED))

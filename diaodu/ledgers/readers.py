@@ -151,7 +151,7 @@ def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     except DefusedXmlException:
         raise _refuse("import.xml_entities",
                       _("文件包含 XML 实体或 DTD 声明（可能是 XML 攻击），已拒绝。")) from None
-    except SafeET.ParseError:
+    except (SafeET.ParseError, LookupError):  # LookupError: an encoding Python lacks
         raise _refuse("import.corrupt", _("文件已损坏：%(part)s 不是有效的 XML。")
                       % {"part": info.filename}) from None
 

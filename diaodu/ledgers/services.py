@@ -838,7 +838,9 @@ def import_job_run(*, actor: User | None, job: ImportJob, commit: bool,
         settle(batch)
         batch.clear()
 
-    with transaction.atomic():
+    # audit.deferred: the run's audit events and rollup totals are done in one step at its
+    # end, so other users' saves wait for that step, not for the whole file.
+    with transaction.atomic(), audit.deferred() as deferred:
         planner = PLANNERS[job.kind](actor, job, sheet)
         for line in sheet.lines():
             seen += 1
@@ -866,6 +868,7 @@ def import_job_run(*, actor: User | None, job: ImportJob, commit: bool,
         kept.sort(key=lambda row: row["row"])
         refused = counts["error"] > 0
         if not commit or refused:
+            deferred.discard()
             transaction.set_rollback(True)
     summary = {**counts, "rows": seen, "checks": sheet.checks, "notes": sheet.notes,
                "committed": commit and not refused, "dry_run": not commit,

@@ -6,10 +6,12 @@ zip member: this module decompresses and parses it in chunks and hands out one r
 keeping only the shared strings (which Excel stores once per distinct text) and the styles.
 .xls and .ods stay with calamine (readers.py): they are old or rare formats and small.
 
-Values follow calamine's conventions so both readers give the same rows: empty cells are "",
-numbers float, booleans bool, dates date / datetime / time by the cell's number format,
-text as stored. Formula cells give their cached value; one saved without a value (written by
-a program, never opened in Excel) is reported in `Scan.uncached` so the row gets an error.
+Values follow calamine's conventions so both readers give the same rows (tested against it):
+empty cells are "", numbers float, booleans bool, dates date / datetime / time by the cell's
+number format, text as stored. Formula cells give their cached value; one saved without a
+value (written by a program, never opened in Excel) is reported in `Scan.uncached` so the row
+gets an error. Unlike calamine, an error cell (#DIV/0!, #N/A) comes out as its text rather than
+empty, so a money column refuses it instead of reading it as blank.
 
 The parts have passed readers._check_xml (no DTD, hence no entity declarations) before they
 reach the parser here.
@@ -133,8 +135,10 @@ def _items(stream, container: str, item: str) -> Iterator[ET.Element]:
             block, buffer = buffer[:cut], buffer[cut:]
         if block.strip():
             yield from ET.fromstring(wrapper[0] + block + wrapper[1])
-        if closed or not chunk:
+        if closed:
             return
+        if not chunk:  # the part ends inside the container: cut short, not merely empty
+            raise ET.ParseError(f"{container} is not closed")
 
 
 def open_book(archive: zipfile.ZipFile) -> Book:

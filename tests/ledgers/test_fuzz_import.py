@@ -2,10 +2,11 @@
 and the inputs the fuzzer found, replayed. Each of those once escaped as a raw exception
 (BadZipFile on a damaged local header, calamine's WorksheetNotFound for a sheet part the
 archive lacks, NotImplementedError for an unknown zip version, csv.Error on a stray carriage
-return, decimal.InvalidOperation for an amount of 3E+99999 in a cell; found while reading
-its cases: a merged range declared over the whole sheet, 17
-billion cells, MemoryError after a minute); the property is a table or a UserError with a
-Chinese message, nothing else."""
+return, decimal.InvalidOperation for an amount of 3E+99999 in a cell, LookupError for a sheet
+declaring an encoding Python does not know, found by the mode that mutates the sheet XML the
+streaming reader parses; found while reading its cases: a merged range declared over the
+whole sheet, 17 billion cells, MemoryError after a minute); the property is a table or a
+UserError with a Chinese message, nothing else."""
 
 import os
 import re

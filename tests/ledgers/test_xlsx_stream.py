@@ -88,7 +88,14 @@ def trimmed(rows):
 
 
 def assert_same(data: bytes):
-    streamed, loaded = both(data)
+    try:
+        streamed, loaded = both(data)
+    except UserError as refused:
+        # Only a formula saved without its value (openpyxl writes "=…" text as one): both
+        # readers see no value in the whole workbook.
+        assert refused.code == "import.empty_workbook"
+        assert not readers._read_calamine(data, "xlsx").head
+        return
     assert streamed.merged == loaded.merged
     assert trimmed(streamed.head) == trimmed(loaded.head)
     rows_a, rows_b = trimmed(streamed.iter_rows()), trimmed(loaded.iter_rows())
