@@ -128,6 +128,8 @@ def _read_zip(data: bytes, ext: str) -> Table:
             table = _read_xlsx(archive)
         else:  # ODS, and xlsb (a binary workbook in the same kind of package)
             table = _read_calamine(data, fmt)
+            if fmt == "ods" and table.head:
+                table.uncached = _ods_uncached_formulas(archive, table.sheet)
     except ZIP_DAMAGE:
         # A part whose local header, compressed stream or method is damaged (found by the
         # fuzzer, bench/fuzz_import.py): the directory looked fine, the part cannot be read.
@@ -252,6 +254,55 @@ def _merged_cells(ranges, height: int, width: int) -> set[tuple[int, int]]:
         merged.update((r, c) for r in range(r0, min(r1, height - 1) + 1)
                       for c in range(c0, min(c1, width - 1) + 1) if (r, c) != (r0, c0))
     return merged
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_uncached_formulas(archive: zipfile.ZipFile, sheet: str) -> set[tuple[int, int]]:
+    """Formula cells of the ODS `sheet` saved without a value (no office:value-type): calamine
+    reads them as empty, silently. Positions count repeated rows and columns as ODS stores
+    them (number-rows-repeated / number-columns-repeated)."""
+    found: set[tuple[int, int]] = set()
+    table, row, col = f"{_ODS_TABLE}table", 0, 0
+    inside = False
+    in_row: list[int] = []
+    parser = xlsx.ET.XMLPullParser(("start", "end"))
+    try:
+        with archive.open("content.xml") as stream:
+            while chunk := stream.read(xlsx.CHUNK):
+                parser.feed(chunk)
+                for event, node in parser.read_events():
+                    tag = node.tag
+                    if tag == table:
+                        if event == "start":
+                            inside, row = node.get(f"{_ODS_TABLE}name") == sheet, 0
+                        elif inside:
+                            return found
+                    elif not inside:
+                        continue
+                    elif tag == f"{_ODS_TABLE}table-row":
+                        if event == "start":
+                            col, in_row = 0, []
+                        else:
+                            repeat = min(int(node.get(f"{_ODS_TABLE}number-rows-repeated", "1")),
+                                         max_rows())
+                            found.update((r, c) for r in range(row, row + repeat) for c in in_row)
+                            row += repeat
+                            node.clear()
+                    elif event == "start" and tag in (f"{_ODS_TABLE}table-cell",
+                                                      f"{_ODS_TABLE}covered-table-cell"):
+                        repeat = min(int(node.get(f"{_ODS_TABLE}number-columns-repeated", "1")),
+                                     MAX_COLUMNS)
+                        if (node.get(f"{_ODS_TABLE}formula")
+                                and node.get(f"{_ODS_OFFICE}value-type") is None):
+                            in_row.extend(range(col, col + repeat))
+                        col += repeat
+    except (ValueError, xlsx.ET.ParseError):  # ParseError is a SyntaxError, not a ValueError
+        raise _refuse("import.corrupt", _("文件已损坏：%(part)s 无法读取。")
+                      % {"part": "content.xml"}) from None
+    return found
 
 
 def _read_csv(data: bytes) -> Table:

@@ -260,6 +260,50 @@ def test_formula_without_cached_value_is_a_row_error(dispatcher, street_a, categ
     assert errors_of(job) == [("E2", "import.formula_uncached")]
 
 
+def _ods(rows) -> bytes:
+    """A minimal OpenDocument spreadsheet; a cell given as ("=formula",) has no value."""
+    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    cells = []
+    for row in rows:
+        xml = []
+        for value in row:
+            if isinstance(value, tuple):
+                xml.append(f'<table:table-cell table:formula="of:{value[0]}"/>')
+            elif isinstance(value, int | float):
+                xml.append(f'<table:table-cell office:value-type="float" office:value="{value}">'
+                           f"<text:p>{value}</text:p></table:table-cell>")
+            else:
+                xml.append('<table:table-cell office:value-type="string">'
+                           f"<text:p>{value}</text:p></table:table-cell>")
+        cells.append(f"<table:table-row>{''.join(xml)}</table:table-row>")
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="台账">'
+        '<table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>'
+        f'{"".join(cells)}</table:table></office:spreadsheet></office:body>'
+        "</office:document-content>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                         compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml",
+                         '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:'
+                         'names:tc:opendocument:xmlns:manifest:1.0"/>')
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()
+
+
+def test_ods_formula_without_value_is_a_row_error(dispatcher, street_a, categories):
+    # Two empty rows stored as one repeated row come first: the cell is E4, not E3.
+    header = ["项目名称", "责任单位", "级别", "类别", "总投资（万元）"]
+    data = _ods([header, ["甲项目", "林山寨街道", "区重点", "城市更新", ("=100*2",)],
+                 ["乙项目", "林山寨街道", "区重点", "城市更新", 50]])
+    job = run(dispatcher, "projects", data, filename="台账.ods")
+    assert errors_of(job) == [("E4", "import.formula_uncached")]
+
+
 # ---------------------------------------------------------------- profiles, task, command
 
 def test_saved_profile_maps_the_next_file(dispatcher, street_a, categories):
