@@ -350,7 +350,8 @@ def main() -> None:
     data, template = our_ledger(n), peer_template(n)
     print(f"ledger_io: {n} rows × 25 columns, our file {len(data) // 1024} KiB "
           f"(title rows, two-row header, 亿元), peer template {len(template) // 1024} KiB")
-    print("NOTE: 2 shared cores, other engineers' tests running: timings are noisy.")
+    print(f"NOTE: {os.cpu_count()} cores shared with whatever else runs (load average "
+          f"{os.getloadavg()[0]:.1f} now): timings are noisy.")
 
     ours, summary = time_ours(user, data)
     print(f"import ours: {ours:.2f}s ({n / ours:.0f} rows/s) created={summary.get('create')} "
