@@ -76,11 +76,6 @@ def column_index(letters: str) -> int:
     return n - 1
 
 
-def _split_ref(ref: str) -> tuple[int, int]:
-    letters = ref.rstrip("0123456789")
-    return int(ref[len(letters):]) - 1, column_index(letters)
-
-
 def _tag(ns: str, name: str) -> str:
     return f"{{{ns}}}{name}"
 
@@ -235,8 +230,10 @@ def scan(archive: zipfile.ZipFile, part: str) -> Scan:
         while True:
             chunk = stream.read(CHUNK)
             data = carry + chunk
-            # Cut after a complete cell (or empty element) so no tag or cell is split.
-            cut = max(data.rfind(b"</c>") + 4, data.rfind(b"/>") + 2) if chunk else len(data)
+            # Cut after a complete cell, row or empty element (prefixed or not: "</x:row>"),
+            # so no tag or cell is split.
+            cut = (max(data.rfind(b"</c>") + 4, data.rfind(b":c>") + 3, data.rfind(b"/>") + 2,
+                       data.rfind(b"row>") + 4) if chunk else len(data))
             if cut <= 3:
                 carry = data
                 continue

@@ -175,13 +175,16 @@ def test_prefixed_namespace_rows_and_cells_without_references():
     sheet = (f'<?xml version="1.0"?><x:worksheet xmlns:x="{MAIN}"><x:sheetData>'
              '<x:row><x:c t="inlineStr"><x:is><x:t>项目名称</x:t></x:is></x:c>'
              '<x:c><x:v>12.5</x:v></x:c></x:row>'
-             '<x:row r="3"><x:c r="B3" t="s"><x:v>0</x:v></x:c></x:row>'
+             '<x:row r="3"><x:c r="B3" t="s"><x:v>0</x:v></x:c><x:c r="C3"><x:f>B1*2</x:f>'
+             '</x:c></x:row>'
              '</x:sheetData></x:worksheet>')
     shared = (f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><r><t>郑州</t></r><r><rPr/>'
               '<t>市实验中学</t></r><rPh><t>ていおん</t></rPh></si></sst>')
     table = readers.read_table(_package(sheet, shared=shared), "a.xlsx")
-    assert list(table.iter_rows()) == [["项目名称", 12.5], ["", ""], ["", "郑州市实验中学"]]
+    assert list(table.iter_rows()) == [["项目名称", 12.5, ""], ["", "", ""],
+                                       ["", "郑州市实验中学", ""]]
     assert table.height == 3
+    assert table.uncached == {(2, 2)}  # a formula saved without its value
 
 
 def test_dates_by_style_in_1904_and_error_cells_named():
