@@ -218,7 +218,14 @@ class ProgressReport(models.Model):
             models.CheckConstraint(condition=models.Q(completed_in_period__gte=0),
                                    name="report_period_non_negative"),
         ]
-        indexes = [models.Index(fields=["round", "status"])]
+        indexes = [
+            models.Index(fields=["round", "status"]),
+            # Overdue reports are a handful among millions of approved ones: the dashboard's
+            # count and list read this small index (SQLite's planner otherwise scanned the
+            # status index, ≈ 250 ms at 720,000 reports).
+            models.Index(fields=["project"], condition=models.Q(is_overdue=True),
+                         name="report_overdue_project"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.project}"
