@@ -90,6 +90,7 @@ MATRIX = {
     "cases:visits": (None, listing),
     "cases:visit_create": (None, lambda role, which: OK if role in SUPERVISORS else NOT_FOUND),
     "cases:visit_detail": ("visit", project_page()),
+    "cases:visit_update": ("visit", lambda role, which: OK if role in SUPERVISORS else NOT_FOUND),
     "cases:instruction_to_case": ("instruction", project_page(own_ok=REDIRECT)),
     "cases:approvals": (None, listing),
     "cases:task_force": ("task_force", project_page()),

@@ -147,6 +147,18 @@ class VisitForm(forms.Form):
         self.fields["projects"].queryset = projects
 
 
+class VisitEditForm(VisitForm):
+    """The visit's record corrected; the instructions field only adds new ones."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instructions"].label = _("补充领导指示")
+        self.fields["instructions"].help_text = _(
+            "每行一条，加在已记录的指示之后；已记录的指示不再修改。")
+
+
 class InstructionCaseForm(forms.Form):
     lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=units())
     due_workdays = forms.IntegerField(label=_("办理时限（工作日）"), required=False, min_value=1)

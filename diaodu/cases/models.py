@@ -112,6 +112,7 @@ class Visit(models.Model):
                                    on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
         verbose_name = _("督导调研")

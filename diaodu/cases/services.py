@@ -714,6 +714,55 @@ def visit_create(*, actor: User | None, visited_on: date, kind: str, title: str,
     return visit
 
 
+VISIT_FIELDS = ("visited_on", "kind", "title", "leaders", "notes")
+
+
+def _visit_record(visit: Visit) -> dict:
+    return {**{f: getattr(visit, f) for f in VISIT_FIELDS},
+            "projects": sorted(visit.projects.values_list("pk", flat=True))}
+
+
+def visit_update(*, actor: User | None, visit: Visit, expected_version: int | None,
+                 visited_on: date, kind: str, title: str, leaders: str,
+                 projects: Sequence[Project] = (), notes: str = "",
+                 new_instructions: Sequence[str] = (), today: date | None = None) -> Visit:
+    """Correct a visit's record and add instructions given on it that were not written down.
+    The instructions already recorded stay as they are: those turned into cases are those
+    cases' origin, and a leader's words are not rewritten afterwards."""
+    today = _today(today)
+    _require_supervisor(actor)
+    title = _clean_text(title, field="title", label=_("标题"), limit=200)
+    leaders = _clean_text(leaders, field="leaders", label=_("带队及陪同领导"), limit=300)
+    _choice(kind, Visit.Kind, field="kind", label=_("类型"))
+    if visited_on > today:
+        raise UserError("visit.date_in_future", _("调研日期不能晚于今天。"), "visited_on")
+    added = [text.strip() for text in new_instructions if text and text.strip()]
+    with transaction.atomic():
+        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        if expected_version is not None and int(expected_version) != visit.version:
+            raise ConflictError("visit.version_conflict",
+                                _("您打开此页面后，该记录已被他人修改。您的修改未保存，"
+                                  "请刷新后重新填写。"), "version")
+        before = _visit_record(visit)
+        visit.visited_on, visit.kind, visit.title = visited_on, kind, title
+        visit.leaders, visit.notes = leaders, notes.strip()
+        after = {**{f: getattr(visit, f) for f in VISIT_FIELDS},
+                 "projects": sorted(p.pk for p in projects)}
+        changes = audit.diff(before, after)
+        if not changes and not added:
+            return visit  # the same form sent again: nothing to record
+        visit.version += 1
+        visit.save()
+        visit.projects.set(projects)
+        last = visit.instructions.aggregate(last=Max("sort"))["last"] or 0
+        Instruction.objects.bulk_create(
+            [Instruction(visit=visit, sort=n, text=text)
+             for n, text in enumerate(added, start=last + 1)])
+        audit.record(actor, "visit.update", visit,
+                     {**changes, "instructions_added": len(added)} if added else changes)
+    return visit
+
+
 def instruction_to_case(*, actor: User | None, instruction: Instruction, lead_unit: OrgUnit,
                         co_units: Sequence[OrgUnit] = (), due_workdays: int | None = None,
                         category: str = CaseCategory.OTHER, priority: str = Priority.NORMAL,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("visits/", views.VisitListView.as_view(), name="visits"),
     path("visits/new/", views.VisitCreateView.as_view(), name="visit_create"),
     path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit_detail"),
+    path("visits/<int:pk>/edit/", views.VisitUpdateView.as_view(), name="visit_update"),
     path("instructions/<int:pk>/case/", views.InstructionToCaseView.as_view(),
          name="instruction_to_case"),
     path("approvals/", views.ApprovalListView.as_view(), name="approvals"),

@@ -26,7 +26,11 @@ CASE_RAISERS = frozenset({*CASE_SUPERVISORS, Role.REPORTER, Role.UNIT_HEAD, Role
 
 
 def _form_error(form, error: UserError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    """The error beside its field; above the form when the field is not shown (a stale
+    version is a hidden field's error)."""
+    field = form.fields.get(error.field or "")
+    form.add_error(error.field if field is not None and not field.widget.is_hidden else None,
+                   error.message)
 
 
 class CaseListView(ShellMixin, TemplateView):
@@ -276,6 +280,51 @@ class VisitCreateView(ShellMixin, FormView):
             _form_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("已登记督导调研。"))
+        return redirect(visit.get_absolute_url())
+
+
+class VisitUpdateView(ShellMixin, FormView):
+    """修改督导调研: correct the record (a wrong date, a missing project) and add instructions."""
+
+    template_name = "cases/form.html"
+    form_class = forms.VisitEditForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if role_of(request.user) not in CASE_SUPERVISORS:
+                raise NotFound
+            self.visit = selectors.visit_get(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_title(self):
+        return _("修改督导调研：%(visit)s") % {"visit": self.visit}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, title=self.get_title())
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["projects"] = project_list(user=self.request.user)
+        return kwargs
+
+    def get_initial(self):
+        visit = self.visit
+        return {"visited_on": visit.visited_on, "kind": visit.kind, "title": visit.title,
+                "leaders": visit.leaders, "notes": visit.notes, "version": visit.version,
+                "projects": list(visit.projects.all())}
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        try:
+            visit = services.visit_update(
+                actor=self.request.user, visit=self.visit, expected_version=d["version"],
+                visited_on=d["visited_on"], kind=d["kind"], title=d["title"],
+                leaders=d["leaders"], projects=list(d["projects"]), notes=d["notes"],
+                new_instructions=d["instructions"].splitlines())
+        except UserError as error:
+            _form_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存督导调研。"))
         return redirect(visit.get_absolute_url())
 
 

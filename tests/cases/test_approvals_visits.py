@@ -120,3 +120,61 @@ def test_visit_refuses_a_future_date_and_non_supervisors(street_a_head, leader):
         services.visit_create(actor=street_a_head, visited_on=date(2022, 4, 1),
                               kind="research", title="调研", leaders="区长",
                               today=date(2022, 4, 1))
+
+
+def _visit(leader, project):
+    return services.visit_create(
+        actor=leader, visited_on=date(2022, 3, 30), kind="research", title="区长调研",
+        leaders="区长", projects=[project], instructions=["加快征迁扫尾"], lead_user=leader,
+        today=date(2022, 3, 30))
+
+
+def test_visit_record_is_corrected_and_instructions_added(dispatcher, leader, project_a,
+                                                          project_b, street_a):
+    visit = _visit(leader, project_a)
+    first = visit.instructions.get()
+    services.instruction_to_case(actor=dispatcher, instruction=first, lead_unit=street_a,
+                                 today=date(2022, 3, 31))
+    visit = services.visit_update(
+        actor=dispatcher, visit=visit, expected_version=1, visited_on=date(2022, 3, 29),
+        kind="onsite_office", title="区长现场办公", leaders="区长；常务副区长",
+        projects=[project_a, project_b], notes="现场协调用电",
+        new_instructions=["", "协调施工用电接入 "], today=date(2022, 4, 1))
+    assert (visit.version, visit.visited_on, visit.kind) == (2, date(2022, 3, 29), "onsite_office")
+    assert set(visit.projects.all()) == {project_a, project_b}
+    assert [(i.sort, i.text, i.case_id is not None) for i in visit.instructions.order_by("sort")] \
+        == [(1, "加快征迁扫尾", True), (2, "协调施工用电接入", False)]
+    event = AuditEvent.objects.get(action="visit.update")
+    assert event.changes["title"] == ["区长调研", "区长现场办公"]
+    assert event.changes["projects"] == [[project_a.pk], sorted([project_a.pk, project_b.pk])]
+    assert event.changes["instructions_added"] == 1
+    # The same form sent again records nothing and keeps the version.
+    again = services.visit_update(
+        actor=dispatcher, visit=visit, expected_version=2, visited_on=date(2022, 3, 29),
+        kind="onsite_office", title="区长现场办公", leaders="区长；常务副区长",
+        projects=[project_a, project_b], notes="现场协调用电", today=date(2022, 4, 1))
+    assert again.version == 2 and AuditEvent.objects.filter(action="visit.update").count() == 1
+
+
+def test_visit_update_refuses_stale_versions_bad_input_and_other_roles(
+        dispatcher, leader, street_a_head, project_a):
+    visit = _visit(leader, project_a)
+    fields = {"visited_on": date(2022, 3, 30), "kind": "research", "title": "区长调研",
+              "leaders": "区长", "projects": [project_a], "today": date(2022, 4, 1)}
+    services.visit_update(actor=leader, visit=visit, expected_version=1,
+                          **{**fields, "notes": "第一次修改"})
+    cases = [
+        (dispatcher, {"expected_version": 1}, "visit.version_conflict"),
+        (dispatcher, {"expected_version": 2, "visited_on": date(2022, 4, 2)},
+         "visit.date_in_future"),
+        (dispatcher, {"expected_version": 2, "kind": "party"}, "case.kind_invalid"),
+        (dispatcher, {"expected_version": 2, "title": "  "}, "case.title_required"),
+        (street_a_head, {"expected_version": 2}, "permission.denied"),
+    ]
+    for actor, change, code in cases:
+        with pytest.raises(UserError) as refused:
+            services.visit_update(actor=actor, visit=visit,
+                                  **{**fields, "notes": "改", **change})
+        assert refused.value.code == code, (change, refused.value.code)
+    visit.refresh_from_db()
+    assert (visit.version, visit.notes) == (2, "第一次修改")

@@ -163,6 +163,29 @@ def test_visit_page_converts_an_instruction(client, leader, dispatcher, project_
     assert client.get(reverse("cases:visits")).status_code == 200
 
 
+def test_visit_edit_page_corrects_the_record(client, leader, dispatcher, project_a, project_b):
+    visit = services.visit_create(actor=leader, visited_on=date(2022, 3, 30), kind="research",
+                                  title="调研林山寨项目", leaders="区委书记",
+                                  projects=[project_a], instructions=["加快征迁扫尾"])
+    client.force_login(dispatcher)
+    url = reverse("cases:visit_update", args=[visit.pk])
+    page = client.get(url).content.decode()
+    assert "调研林山寨项目" in page and "补充领导指示" in page
+    assert f'href="{url}"' in client.get(visit.get_absolute_url()).content.decode()
+    form = {"visited_on": "2022-03-29", "kind": "onsite_office", "title": "现场办公林山寨项目",
+            "leaders": "区委书记、区长", "projects": [project_a.pk, project_b.pk], "notes": "",
+            "instructions": "协调用电", "version": 1}
+    response = client.post(url, form)
+    assert response["Location"] == visit.get_absolute_url()
+    visit.refresh_from_db()
+    assert (visit.title, visit.version, visit.instructions.count()) == ("现场办公林山寨项目", 2, 2)
+    # The same page sent again, from before that save: refused, nothing changed.
+    response = client.post(url, {**form, "title": "又一次修改"})
+    assert response.status_code == 200 and "已被他人修改" in response.content.decode()
+    visit.refresh_from_db()
+    assert (visit.title, visit.version, visit.instructions.count()) == ("现场办公林山寨项目", 2, 2)
+
+
 def test_approvals_page_shows_the_on_time_rate(client, dispatcher, leader,
                                                django_assert_num_queries):
     for n in range(4):
