@@ -177,7 +177,7 @@ def _read_calamine(data: bytes, fmt: str) -> Table:
                 "工作表“%(s)s”有 %(n)s 行，超过上限 %(max)s 行。")
                           % {"s": name, "n": sheet.total_height, "max": max_rows()})
         if sheet.end is None or not _calamine(lambda sheet=sheet: any(
-                any(v not in (None, "") for v in row) for row in sheet.iter_rows())):
+                _filled(row) for row in sheet.iter_rows())):
             continue
         if sheet.end[1] + 1 > MAX_COLUMNS:
             raise _refuse("import.too_many_columns", _("工作表列数超过 %(n)s 列。")

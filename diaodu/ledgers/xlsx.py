@@ -30,12 +30,6 @@ from defusedxml import ElementTree as SafeET
 
 CHUNK = 64 * 1024
 
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-# Transitional (what Excel and WPS write) and Strict OOXML.
-_MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-            "http://purl.oclc.org/ooxml/spreadsheetml/main")
-
 # Built-in number formats that show a date or time: ECMA-376 18.8.30 (14–22, 45–47) and the
 # ones the zh-CN locale gives ids 27–36 and 50–58 (yyyy"年"m"月" …).
 _BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48),
@@ -76,8 +70,14 @@ def column_index(letters: str) -> int:
     return n - 1
 
 
+def _namespace(tag: str) -> str:
+    """'{uri}name' → 'uri'; '' for an element in no namespace. Transitional (what Excel and
+    WPS write) and Strict OOXML differ only in it, so it is read from each part's root."""
+    return tag[1:].split("}")[0] if tag.startswith("{") else ""
+
+
 def _tag(ns: str, name: str) -> str:
-    return f"{{{ns}}}{name}"
+    return f"{{{ns}}}{name}" if ns else name
 
 
 _PROLOG_ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)[^>]*?(/?)>")
@@ -140,7 +140,7 @@ def open_book(archive: zipfile.ZipFile) -> Book:
     """The workbook's sheets in tab order, shared strings and date styles. KeyError or
     ParseError for a damaged package (the caller refuses the file)."""
     book = SafeET.fromstring(archive.read("xl/workbook.xml"))
-    ns = book.tag[1:].split("}")[0] if book.tag.startswith("{") else _MAIN_NS[0]
+    ns = _namespace(book.tag)
     rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets: dict[str, tuple[str, str]] = {}
     for rel in rels:
@@ -166,17 +166,17 @@ def open_book(archive: zipfile.ZipFile) -> Book:
 def _text(node: ET.Element, ns: str) -> str:
     """A string item's text: its <t>, or the <t> of each rich-text run (phonetic guides, <rPh>,
     are not part of the text)."""
-    t_tag = _tag(ns, "t") if ns else "t"
+    t_tag = _tag(ns, "t")
     t = node.find(t_tag)
     if t is not None:
         return t.text or ""
-    r_tag = _tag(ns, "r") if ns else "r"
+    r_tag = _tag(ns, "r")
     return "".join(r.text or "" for r in node.iterfind(f"{r_tag}/{t_tag}"))
 
 
 def _shared_strings(archive: zipfile.ZipFile, part: str) -> list[str]:
     with archive.open(part) as stream:
-        return [_text(si, si.tag[1:].split("}")[0] if si.tag.startswith("{") else "")
+        return [_text(si, _namespace(si.tag))
                 for si in _items(stream, "sst", "si")]
 
 
@@ -190,7 +190,7 @@ def is_date_format(code: str) -> bool:
 
 def _date_styles(archive: zipfile.ZipFile, part: str) -> frozenset[int]:
     root = SafeET.fromstring(archive.read(part))
-    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else _MAIN_NS[0]
+    ns = _namespace(root.tag)
     custom = {int(f.get("numFmtId", "-1")): f.get("formatCode", "")
               for f in root.iter(_tag(ns, "numFmt"))}
     cell_xfs = root.find(_tag(ns, "cellXfs"))
@@ -306,8 +306,8 @@ def rows(book: Book, part: str, width: int) -> Iterator[list[object]]:
     with book.archive.open(part) as stream:
         for node in _items(stream, "sheetData", "row"):
             if tags is None:
-                ns = node.tag[1:].split("}")[0] if node.tag.startswith("{") else ""
-                tags = (node.tag, _tag(ns, "v") if ns else "v", _tag(ns, "is") if ns else "is")
+                ns = _namespace(node.tag)
+                tags = (node.tag, _tag(ns, "v"), _tag(ns, "is"))
                 row_tag, v_tag, is_tag = tags
             if node.tag != row_tag:
                 continue
