@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diaodu.core.models import OrgUnit
+from diaodu.core.phrases import Phrased
 from diaodu.projects.models import Project
 
 
@@ -210,7 +211,7 @@ class ActionKind(models.TextChoices):
     NOTICE = "notice", _("印发函件")
 
 
-class CaseAction(models.Model):
+class CaseAction(Phrased):
     """One step in a case's life. `key` makes scheduled steps idempotent: the daily task writes
     a reminder or escalation only when its key is not there yet."""
 
@@ -236,6 +237,10 @@ class CaseAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.get_kind_display()}"
+
+    @property
+    def shown_text(self) -> str:
+        return self.shown("text")
 
 
 def attachment_path(instance: "CaseAttachment", filename: str) -> str:
@@ -364,7 +369,7 @@ class Notice(models.Model):
         return f"{self.PREFIX[self.kind]}〔{self.year}〕{self.number}号"
 
 
-class Notification(models.Model):
+class Notification(Phrased):
     """An in-app message to one user (inbox). `key` keeps scheduled messages from repeating."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"),
@@ -387,6 +392,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        return self.shown("title")
+
+    @property
+    def shown_body(self) -> str:
+        return self.shown("body")
 
 
 class SupervisionPolicy(models.Model):

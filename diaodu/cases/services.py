@@ -12,12 +12,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from diaodu.core import audit
 from diaodu.core.calendar import WorkCalendar, load_calendar
 from diaodu.core.errors import ConflictError, NotFound, UserError
 from diaodu.core.models import OrgUnit, UnitKind, User
+from diaodu.core.phrases import phrase
 from diaodu.core.roles import APPROVAL_EDITORS, CASE_SUPERVISORS, Role
 from diaodu.core.scoping import scope_for
 from diaodu.projects.models import Project
@@ -133,17 +134,24 @@ def _unit_users(units: Iterable[OrgUnit], roles: Sequence[str]) -> list[User]:
     return list(User.objects.filter(unit__in=list(units), role__in=roles, is_active=True))
 
 
-def _notify(users: Iterable[User], *, case: Case | None, title: str, body: str = "",
-            key: str = "") -> int:
-    """Write inbox messages; with a key, a user already holding that key gets nothing new."""
+def _notify(users: Iterable[User], *, case: Case | None, title: str | dict,
+            body: str | dict = "", key: str = "") -> int:
+    """Write inbox messages; with a key, a user already holding that key gets nothing new.
+    `title` and `body`: a person's words, or a phrase (core/phrases.py) shown in the reader's
+    language."""
     users = {u.pk: u for u in users if u is not None}
     if key:
         have = set(Notification.objects.filter(user_id__in=users, key=key)
                    .values_list("user_id", flat=True))
         users = {pk: u for pk, u in users.items() if pk not in have}
-    Notification.objects.bulk_create(
-        [Notification(user=u, case=case, title=title[:200], body=body, key=key)
-         for u in users.values()])
+    messages = []
+    for user in users.values():
+        message = Notification(user=user, case=case, key=key)
+        message.write("title", title)
+        message.write("body", body)
+        message.title = message.title[:200]
+        messages.append(message)
+    Notification.objects.bulk_create(messages)
     _forget_unread(list(users))
     return len(users)
 
@@ -157,11 +165,14 @@ def _forget_unread(user_ids: list[int]) -> None:
         transaction.on_commit(lambda: cache.delete_many(keys))
 
 
-def _log(case: Case, kind: str, actor: User | None, *, on: date, text: str = "",
+def _log(case: Case, kind: str, actor: User | None, *, on: date, text: str | dict = "",
          key: str = "") -> CaseAction:
-    return CaseAction.objects.create(case=case, kind=kind, actor=actor,
-                                     actor_unit_id=getattr(actor, "unit_id", None),
-                                     text=text, on=on, key=key)
+    """A step in the case's log; `text` a person's words or a phrase (core/phrases.py)."""
+    action = CaseAction(case=case, kind=kind, actor=actor,
+                        actor_unit_id=getattr(actor, "unit_id", None), on=on, key=key)
+    action.write("text", text)
+    action.save(force_insert=True)
+    return action
 
 
 def max_attachment_bytes() -> int:
@@ -268,7 +279,8 @@ def _announce_assignment(case: Case, actor: User | None, today: date) -> None:
         text += _("配合单位：%(co)s。") % {"co": co}
     _log(case, ActionKind.ASSIGN, actor, on=today, text=text)
     _notify(_unit_users([case.lead_unit, *case.co_units.all()], (Role.REPORTER, Role.UNIT_HEAD)),
-            case=case, title=_("新交办事项：%(title)s") % {"title": case.title}, body=text)
+            case=case, title=phrase(gettext_noop("新交办事项：%(title)s"), title=case.title),
+            body=text)
 
 
 def case_create(*, actor: User | None, kind: str = CaseKind.PROBLEM, title: str,
@@ -317,7 +329,7 @@ def case_create(*, actor: User | None, kind: str = CaseKind.PROBLEM, title: str,
             _announce_assignment(case, actor, today)
         else:
             _notify(User.objects.filter(role=Role.DISPATCHER, is_active=True), case=case,
-                    title=_("待交办事项：%(title)s") % {"title": title})
+                    title=phrase(gettext_noop("待交办事项：%(title)s"), title=title))
         audit.record(actor, "case.create", case, {
             "kind": kind, "title": title, "category": category, "source": source,
             "project": project, "lead_unit": lead_unit, "co_units": [u.pk for u in co_units],
@@ -413,8 +425,8 @@ def case_resolve(*, actor: User | None, case: Case, text: str, resolved_on: date
         supervisors = [case.raised_by] if case.raised_by and \
             _role(case.raised_by) in CASE_SUPERVISORS else []
         supervisors += list(User.objects.filter(role=Role.DISPATCHER, is_active=True))
-        _notify(supervisors, case=case, title=_("待核查：%(title)s") % {"title": case.title},
-                body=text)
+        _notify(supervisors, case=case,
+                title=phrase(gettext_noop("待核查：%(title)s"), title=case.title), body=text)
         audit.record(actor, "case.resolve", case, {"resolved_on": resolved_on})
     return case
 
@@ -439,7 +451,7 @@ def case_verify(*, actor: User | None, case: Case, passed: bool, note: str = "",
             case.resolved_on = None
             _log(case, ActionKind.RETURN, actor, on=today, text=note)
             _notify(_unit_users([case.lead_unit], (Role.REPORTER, Role.UNIT_HEAD)), case=case,
-                    title=_("核查退回：%(title)s") % {"title": case.title}, body=note)
+                    title=phrase(gettext_noop("核查退回：%(title)s"), title=case.title), body=note)
         case.version += 1
         case.save()
         audit.record(actor, "case.verify", case, {"passed": passed, "note": note})
@@ -463,7 +475,7 @@ def case_close(*, actor: User | None, case: Case, note: str = "",
         case.save()
         _log(case, ActionKind.CLOSE, actor, on=today, text=note)
         _notify(_unit_users([case.lead_unit], (Role.REPORTER, Role.UNIT_HEAD)), case=case,
-                title=_("已销号：%(title)s") % {"title": case.title})
+                title=phrase(gettext_noop("已销号：%(title)s"), title=case.title))
         audit.record(actor, "case.close", case, {"closed_on": today})
     return case
 
@@ -480,7 +492,7 @@ def case_comment(*, actor: User | None, case: Case, text: str,
         action = _log(case, ActionKind.COMMENT, actor, on=today, text=text)
         if case.lead_unit_id:
             _notify(_unit_users([case.lead_unit], (Role.REPORTER, Role.UNIT_HEAD)), case=case,
-                    title=_("新批示：%(title)s") % {"title": case.title}, body=text)
+                    title=phrase(gettext_noop("新批示：%(title)s"), title=case.title), body=text)
         audit.record(actor, "case.comment", case, {"action": action.pk})
     return action
 
@@ -558,8 +570,9 @@ def notice_issue(*, actor: User | None, case: Case, kind: str, today: date | Non
 # The daily reminder and escalation sweep
 
 
-LEVEL_NAMES = {1: gettext_lazy("单位负责人"), 2: gettext_lazy("包联领导"),
-               3: gettext_lazy("区领导")}
+# msgids: stored in phrases and put into words when read.
+LEVEL_NAMES = {1: gettext_noop("单位负责人"), 2: gettext_noop("包联领导"),
+               3: gettext_noop("区领导")}
 
 
 class _Recipients:
@@ -635,31 +648,32 @@ def _sweep_step(case: Case, locked: Case, step: rules.SweepStep, today: date,
                   for u in recipients.unit(unit)]
     key = f"{case.pk}:{step.key}"
     if step.kind == "remind":
-        text = _("距办结期限 %(due)s 还有 %(n)s 个工作日。") % {
-            "due": case.due_on, "n": calendar.workdays_between(today, case.due_on)}
+        text = phrase(gettext_noop("距办结期限 %(due)s 还有 %(n)s 个工作日。"),
+                      due=case.due_on, n=calendar.workdays_between(today, case.due_on))
         _log(locked, ActionKind.REMIND, None, on=today, text=text, key=step.key)
         sent = _notify(unit_users, case=locked, key=key, body=text,
-                       title=_("到期提醒：%(title)s") % {"title": case.title})
+                       title=phrase(gettext_noop("到期提醒：%(title)s"), title=case.title))
         notice_issue(actor=None, case=locked, kind=NoticeKind.REMIND, today=today)
         audit.record(None, "case.remind", locked, {"due_on": case.due_on})
         return sent
     if step.kind == "overdue":
         locked.overdue_since = today
         locked.save(update_fields=["overdue_since"])
-        text = _("已超过办结期限 %(due)s。") % {"due": case.due_on}
+        text = phrase(gettext_noop("已超过办结期限 %(due)s。"), due=case.due_on)
         _log(locked, ActionKind.OVERDUE, None, on=today, text=text, key=step.key)
         sent = _notify([*unit_users, *recipients.role(Role.DISPATCHER)], case=locked, key=key,
-                       body=text, title=_("已逾期：%(title)s") % {"title": case.title})
+                       body=text, title=phrase(gettext_noop("已逾期：%(title)s"), title=case.title))
         audit.record(None, "case.overdue", locked, {"due_on": case.due_on})
         return sent
-    level_name = str(LEVEL_NAMES[step.level])
-    text = _("逾期未办结，升级督办至%(level)s。") % {"level": level_name}
+    level_name = LEVEL_NAMES[step.level]
+    text = phrase(gettext_noop("逾期未办结，升级督办至%(level)s。"), translated=("level",),
+                  level=level_name)
     locked.escalation_level = step.level
     locked.save(update_fields=["escalation_level"])
     _log(locked, ActionKind.ESCALATE, None, on=today, text=text, key=step.key)
     sent = _notify(recipients.escalation(case, step.level), case=locked, key=key, body=text,
-                   title=_("升级督办（%(level)s）：%(title)s")
-                   % {"level": level_name, "title": case.title})
+                   title=phrase(gettext_noop("升级督办（%(level)s）：%(title)s"),
+                                translated=("level",), level=level_name, title=case.title))
     if step.level == 1:
         notice_issue(actor=None, case=locked, kind=NoticeKind.SUPERVISE, today=today,
                      calendar=calendar)

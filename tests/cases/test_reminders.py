@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from diaodu.cases import services, tasks
@@ -151,3 +152,36 @@ def test_management_command_runs_and_schedules(case_a, people, capsys):
     call_command("cases_sweep", "--schedule")
     assert "already queued" in capsys.readouterr().out
     assert case_a.__class__.objects.get(pk=case_a.pk).status == CaseStatus.ASSIGNED
+
+
+def test_system_texts_are_shown_in_the_readers_language(case_a, people):
+    """The sweep ran in an English session (a dispatcher clicked 'run now'): the records keep
+    Chinese text and each reader sees the reminder, the overdue line and the escalation (with
+    the level's title) in their own language."""
+    with translation.override("en"):
+        for day in days(date(2022, 4, 8), date(2022, 4, 13)):
+            services.supervision_sweep(today=day)
+    reporter_titles = Notification.objects.filter(user=people["reporter"]).order_by("id")
+    assert [n.title for n in reporter_titles][:2] == [
+        "到期提醒：林山寨项目土地报批滞后", "已逾期：林山寨项目土地报批滞后"]
+    escalation = case_a.actions.get(kind=ActionKind.ESCALATE)
+    assert escalation.text == "逾期未办结，升级督办至单位负责人。"
+    with translation.override("zh-hans"):
+        assert reporter_titles[0].shown_title == "到期提醒：林山寨项目土地报批滞后"
+        assert escalation.shown_text == "逾期未办结，升级督办至单位负责人。"
+    with translation.override("en"):
+        shown = reporter_titles[0].shown_title
+        assert shown.endswith("林山寨项目土地报批滞后") and "到期提醒" not in shown
+        assert "单位负责人" not in escalation.shown_text and "升级督办" not in escalation.shown_text
+        reminder = case_a.actions.get(kind=ActionKind.REMIND)
+        assert "2022-04-12" in reminder.shown_text and "距办结期限" not in reminder.shown_text
+
+
+def test_a_persons_words_are_kept_as_written(case_a, dispatcher, street_a_reporter):
+    with translation.override("en"):
+        services.case_comment(actor=dispatcher, case=case_a, text="请本周内报送用地材料。")
+    comment = case_a.actions.get(kind=ActionKind.COMMENT)
+    assert comment.phrases == {} and comment.shown_text == "请本周内报送用地材料。"
+    message = Notification.objects.filter(case=case_a, body="请本周内报送用地材料。").first()
+    assert message is not None and message.shown_body == "请本周内报送用地材料。"
+    assert message.title == "新批示：林山寨项目土地报批滞后"
