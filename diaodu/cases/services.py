@@ -700,18 +700,25 @@ def notification_mark_read(*, actor: User, ids: Sequence[int] | None = None) -> 
 # Visits and instructions
 
 
+def _visit_checked(actor: User | None, *, visited_on: date, kind: str, title: str,
+                   leaders: str, today: date | None) -> tuple[str, str]:
+    """What a visit's record must be, whoever writes it: the title and leaders, cleaned."""
+    _require_supervisor(actor)
+    title = _clean_text(title, field="title", label=_("标题"), limit=200)
+    leaders = _clean_text(leaders, field="leaders", label=_("带队及陪同领导"), limit=300)
+    _choice(kind, Visit.Kind, field="kind", label=_("类型"))
+    if visited_on > _today(today):
+        raise UserError("visit.date_in_future", _("调研日期不能晚于今天。"), "visited_on")
+    return title, leaders
+
+
 def visit_create(*, actor: User | None, visited_on: date, kind: str, title: str, leaders: str,
                  projects: Sequence[Project] = (), notes: str = "",
                  instructions: Sequence[str | tuple[str, Project | None]] = (),
                  lead_user: User | None = None, today: date | None = None) -> Visit:
     """Record a leaders' visit with the instructions given on it."""
-    today = _today(today)
-    _require_supervisor(actor)
-    title = _clean_text(title, field="title", label=_("标题"), limit=200)
-    leaders = _clean_text(leaders, field="leaders", label=_("带队及陪同领导"), limit=300)
-    _choice(kind, Visit.Kind, field="kind", label=_("类型"))
-    if visited_on > today:
-        raise UserError("visit.date_in_future", _("调研日期不能晚于今天。"), "visited_on")
+    title, leaders = _visit_checked(actor, visited_on=visited_on, kind=kind, title=title,
+                                    leaders=leaders, today=today)
     items = [(i, None) if isinstance(i, str) else i for i in instructions]
     items = [(text.strip(), project) for text, project in items if text and text.strip()]
     with transaction.atomic():
@@ -743,13 +750,8 @@ def visit_update(*, actor: User | None, visit: Visit, expected_version: int | No
     """Correct a visit's record and add instructions given on it that were not written down.
     The instructions already recorded stay as they are: those turned into cases are those
     cases' origin, and a leader's words are not rewritten afterwards."""
-    today = _today(today)
-    _require_supervisor(actor)
-    title = _clean_text(title, field="title", label=_("标题"), limit=200)
-    leaders = _clean_text(leaders, field="leaders", label=_("带队及陪同领导"), limit=300)
-    _choice(kind, Visit.Kind, field="kind", label=_("类型"))
-    if visited_on > today:
-        raise UserError("visit.date_in_future", _("调研日期不能晚于今天。"), "visited_on")
+    title, leaders = _visit_checked(actor, visited_on=visited_on, kind=kind, title=title,
+                                    leaders=leaders, today=today)
     added = [text.strip() for text in new_instructions if text and text.strip()]
     with transaction.atomic():
         visit = Visit.objects.select_for_update().get(pk=visit.pk)
