@@ -18,7 +18,7 @@ from diaodu.core import audit
 from diaodu.core.calendar import WorkCalendar, load_calendar
 from diaodu.core.errors import ConflictError, NotFound, UserError
 from diaodu.core.models import OrgUnit, UnitKind, User
-from diaodu.core.phrases import phrase
+from diaodu.core.phrases import phrase, words
 from diaodu.core.roles import APPROVAL_EDITORS, CASE_SUPERVISORS, Role
 from diaodu.core.scoping import scope_for
 from diaodu.projects.models import Project
@@ -144,14 +144,14 @@ def _notify(users: Iterable[User], *, case: Case | None, title: str | dict,
         have = set(Notification.objects.filter(user_id__in=users, key=key)
                    .values_list("user_id", flat=True))
         users = {pk: u for pk, u in users.items() if pk not in have}
-    messages = []
-    for user in users.values():
-        message = Notification(user=user, case=case, key=key)
-        message.write("title", title)
-        message.write("body", body)
-        message.title = message.title[:200]
-        messages.append(message)
-    Notification.objects.bulk_create(messages)
+    # Put into words once, not once per recipient.
+    (title, title_phrase), (body, body_phrase) = words(title), words(body)
+    stored = {field: kept for field, kept in (("title", title_phrase), ("body", body_phrase))
+              if kept is not None}
+    Notification.objects.bulk_create(
+        [Notification(user=u, case=case, title=title[:200], body=body, key=key,
+                      phrases=dict(stored))
+         for u in users.values()])
     _forget_unread(list(users))
     return len(users)
 

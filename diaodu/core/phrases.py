@@ -38,6 +38,14 @@ def in_site_language(stored: dict) -> str:
         return say(stored)
 
 
+def words(text: "str | dict") -> tuple[str, dict | None]:
+    """What to store for `text`: the words for its column (a phrase in the site's language, a
+    person's words as written) and the phrase to keep, None for a person's words."""
+    if isinstance(text, dict):
+        return in_site_language(text), text
+    return text, None
+
+
 class Phrased(models.Model):
     """A record whose text fields may have been written by the system as phrases."""
 
@@ -53,7 +61,7 @@ class Phrased(models.Model):
 
     def write(self, field: str, text: "str | dict") -> None:
         """Set `field` from plain text (a person's words, kept as written) or a phrase."""
-        if isinstance(text, dict):
-            self.phrases[field] = text
-            text = in_site_language(text)
+        text, stored = words(text)
+        if stored is not None:
+            self.phrases[field] = stored
         setattr(self, field, text)
