@@ -128,8 +128,8 @@ def deferred() -> Iterator[Deferred]:
         yield batch
     finally:
         _deferred.reset(token)
-    if batch.discarded:
-        return
+    if batch.discarded or not (batch.tasks or batch.events):
+        return  # nothing to chain or recompute: the lock is not taken for nothing
     with transaction.atomic():
         lock_chain_head()
         for task in batch.tasks.values():
