@@ -9,7 +9,9 @@ Every link type becomes one inequality between the two starts,
     FF: ef[s] >= ef[p] + lag        SF: ef[s] >= es[p] + lag
 
 i.e. es[s] >= es[p] + w with a constant weight w per link, so both passes are one longest-path
-sweep over a topological order — the reason the engine is fast in plain Python.
+sweep over a topological order — the reason the engine is fast in plain Python. The sweeps run
+over one flat list of (pred, succ, weight) integers in that order, forwards then backwards: a
+loop per link and none per activity, and no object per link (bench/cpm.py, docs/schedule.md).
 
 Actuals: a finished activity is fixed at its actual start and finish; an in-progress one starts
 at its actual start and cannot finish before the status day plus its remaining work. Activities
@@ -18,9 +20,11 @@ finish no later than (FNLT), must finish on (MFO).
 """
 
 import gc
+from collections import deque
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from operator import add, attrgetter, mul, sub
+from itertools import compress
+from operator import add, attrgetter, sub
 
 FS, SS, FF, SF = "FS", "SS", "FF", "SF"
 LINK_KINDS = (FS, SS, FF, SF)
@@ -125,18 +129,28 @@ def _find_cycle(n: int, out_v: list[list[int]], remaining: set[int]) -> list[int
     raise AssertionError("no cycle among the unordered nodes")  # pragma: no cover
 
 
-def _weights(kinds: list[str], lags: list[int], dp: list[int], ds: list[int]) -> list[int]:
-    """w = lag + a·dur[pred] + b·dur[succ], with (a, b) from the link type (module docstring)."""
-    try:
-        a = list(map(_PRED_COEF.__getitem__, kinds))
-        b = list(map(_SUCC_COEF.__getitem__, kinds))
-    except KeyError as bad:
-        raise ScheduleError("link_kind", f"unknown link type: {bad.args[0]}") from None
-    return list(map(add, lags, map(add, map(mul, a, dp), map(mul, b, ds))))
-
-
-_PRED_COEF = {FS: 1, SS: 0, FF: 1, SF: 0}
-_SUCC_COEF = {FS: 0, SS: 0, FF: -1, SF: -1}
+def _weights_and_indegree(dur: list[int], preds: list[int], succs: list[int],
+                          kinds: list[str], lags: list[int]) -> tuple[list[int], list[int]]:
+    """Each link's weight w (module docstring) — the lag, plus the predecessor's duration when
+    the link leaves its finish, minus the successor's when it enters its finish — and each
+    activity's number of predecessors, in one pass over the links. A plain loop: it reads a
+    duration only where the type needs one, twice as fast as mapping coefficients in C."""
+    indeg = [0] * len(dur)
+    weights: list[int] = []
+    append = weights.append
+    for p, s, kind, lag in zip(preds, succs, kinds, lags, strict=True):
+        indeg[s] += 1
+        if kind == FS:
+            append(lag + dur[p])
+        elif kind == SS:
+            append(lag)
+        elif kind == FF:
+            append(lag + dur[p] - dur[s])
+        elif kind == SF:
+            append(lag - dur[s])
+        else:
+            raise ScheduleError("link_kind", f"unknown link type: {kind}")
+    return weights, indeg
 
 
 def schedule(activities: Sequence[Activity], links: Sequence[Link], *, start: int = 0,
@@ -258,78 +272,100 @@ def _solve(net: Network, start, status, target_finish) -> Result:
                 forced[i] = day + 1 - span[i]
 
     preds, succs = net.preds, net.succs
-    weights = _weights(net.kinds, net.lags, list(map(dur.__getitem__, preds)),
-                       list(map(dur.__getitem__, succs)))
-    # Each node's outgoing links as (pred, succ, weight): zip's own tuples, one append each.
-    out: list[list[tuple[int, int, int]]] = [[] for _ in range(n)]
-    for link in zip(preds, succs, weights, strict=True):
-        out[link[0]].append(link)
-    # A plain loop beats Counter here: the indices are dense, a list needs no hashing.
-    indeg = [0] * n
-    for v in succs:
-        indeg[v] += 1
+    weights, indeg = _weights_and_indegree(dur, preds, succs, net.kinds, net.lags)
+    # Each activity's outgoing links flattened as [pred, succ, weight, pred, succ, weight, …]:
+    # one list per activity, no object per link. list.extend copies zip's triple and hands it
+    # back for reuse, so the build allocates nothing per link and runs in C. With random
+    # activity numbers the passes are bound by memory: fewer, denser objects make them fast.
+    out: list[list[int]] = [[] for _ in range(n)]
+    deque(map(list.extend, map(out.__getitem__, preds), zip(preds, succs, weights, strict=True)),
+          0)
 
-    # Kahn's algorithm and the forward pass in one sweep: a node's start is final when its
-    # last predecessor has pushed into it.
-    order = [i for i in range(n) if not indeg[i]]
-    append = order.append
-    for u in order:
-        if u in forced:
-            es[u] = forced[u]
-        eu = es[u]
-        for _, v, w in out[u]:
-            c = eu + w
-            if c > es[v]:
-                es[v] = c
-            d = indeg[v] - 1
-            indeg[v] = d
-            if not d:
-                append(v)
+    order, queue = _forward(out, indeg, es, forced)
     if len(order) != n:
         ordered = set(order)
-        out_v = [[link[1] for link in links] for links in out]
+        out_v = [flat[1::3] for flat in out]
         cycle = _find_cycle(n, out_v, {i for i in range(n) if i not in ordered})
         raise CycleError([keys[i] for i in cycle])
 
     ef = list(map(add, es, dur))
-    held = list(map(add, es, span))
-    finish = max(held, default=start)
+    finish = max(map(add, es, span), default=start)
     end = finish if target_finish is None else target_finish + 1
 
-    # Backward pass and free float in reverse topological order.
     ls = [end - s for s in span]
     for i, limit in late_limits.items():
         ls[i] = min(ls[i], limit)
     # Free float is measured against the successors and the forecast finish (not a target),
     # so it never goes negative; total float carries the target.
-    free = [finish - h for h in held]
-    for u in reversed(order):
-        links = out[u]
-        if not links:
-            continue
-        lu = ls[u]
-        least_es = free[u] + es[u]
-        for _, v, w in links:
-            c = ls[v] - w
-            if c < lu:
-                lu = c
-            c = es[v] - w
-            if c < least_es:
-                least_es = c
-        ls[u] = lu
-        free[u] = least_es - es[u]
+    latest_free_start = [finish - s for s in span]
+    _backward(queue, es, ls, latest_free_start)
+    free = list(map(sub, latest_free_start, es))
     lf = list(map(add, ls, dur))
     total = list(map(sub, ls, es))
     for i in done:
         total[i] = free[i] = 0
-    least = min((total[i] for i in range(n) if i not in done), default=0)
+    # The least float among activities not finished (a finished one has none left).
+    if done:
+        least_float = min((total[i] for i in range(n) if i not in done), default=0)
+    else:
+        least_float = min(total, default=0)
     # Critical: the longest path (least float) and every activity without float, so a far
     # target still shows what drives the finish and a missed one shows all that is late.
-    limit = max(least, 0)
+    limit = max(least_float, 0)
     critical = [t <= limit for t in total]
     for i in done:
         critical[i] = False
-    path = [keys[i] for i in sorted((i for i in range(n) if critical[i]),
-                                    key=lambda i: (es[i], ef[i]))]
+    # The path by start, then finish: two stable sorts on C keys, no tuple per activity.
+    on_path = list(compress(range(n), critical))
+    on_path.sort(key=ef.__getitem__)
+    on_path.sort(key=es.__getitem__)
+    path = list(map(keys.__getitem__, on_path))
     return Result(keys=keys, es=es, ef=ef, ls=ls, lf=lf, total_float=total, free_float=free,
                   critical=critical, finish=finish, backward_from=end, critical_path=path)
+
+
+def _forward(out: list[list[int]], indeg: list[int], es: list[int],
+             forced: dict[int, int]) -> tuple[list[int], list[int]]:
+    """Kahn's algorithm and the forward pass in one sweep over one flat queue of links.
+
+    An activity's links join the queue when its last predecessor has pushed into it, so its
+    start is final before they are read: one loop over links and none per activity (the list
+    iterator sees what is appended while it runs). Returns the topological order and the
+    queue, whose links are grouped by predecessor in that order; an order shorter than the
+    network means a cycle."""
+    order = [i for i in range(len(out)) if not indeg[i]]
+    queue: list[int] = []
+    for u in order:
+        if u in forced:
+            es[u] = forced[u]
+        queue.extend(out[u])
+    ready, extend = order.append, queue.extend
+    # The triples come off one iterator; strict=True would slow every step measurably.
+    triples = iter(queue)
+    for u, v, w in zip(triples, triples, triples, strict=False):
+        c = es[u] + w
+        if c > es[v]:
+            es[v] = c
+        d = indeg[v] - 1
+        indeg[v] = d
+        if not d:
+            ready(v)
+            if v in forced:
+                es[v] = forced[v]
+            extend(out[v])
+    return order, queue
+
+
+def _backward(queue: list[int], es: list[int], ls: list[int], latest_free_start: list[int]) -> None:
+    """Latest starts, and for free float the latest start that delays no successor's early
+    start (its start less the link's weight) nor the forecast finish, in place. The forward
+    queue read backwards meets every link after all the links of its successor, so ls[succ]
+    is final when it is read."""
+    triples = reversed(queue)
+    for w, v, u in zip(triples, triples, triples, strict=False):
+        c = ls[v] - w
+        if c < ls[u]:
+            ls[u] = c
+        c = es[v] - w
+        if c < latest_free_start[u]:
+            latest_free_start[u] = c

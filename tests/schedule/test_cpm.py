@@ -146,21 +146,51 @@ def networks(draw, max_size=25):
     return activities, links
 
 
+_COEF = {FS: (1, 0), SS: (0, 0), FF: (1, -1), SF: (0, -1)}
+
+
+def _weight(link, dur):
+    a, b = _COEF[link.kind]
+    return link.lag + a * dur[link.predecessor] + b * dur[link.successor]
+
+
 def _relaxed_starts(activities, links):
-    """Reference: relax every link until nothing changes (Bellman-Ford on a DAG)."""
+    """Reference: relax every link until nothing changes (Bellman-Ford on a DAG). An activity
+    with an actual start keeps it whatever its predecessors say."""
     dur = {a.key: a.duration for a in activities}
-    es = dict.fromkeys(dur, 0)
-    coef = {FS: (1, 0), SS: (0, 0), FF: (1, -1), SF: (0, -1)}
+    fixed = {a.key: a.actual_start for a in activities if a.actual_start is not None}
+    es = {k: fixed.get(k, 0) for k in dur}
     changed = True
     while changed:
         changed = False
         for x in links:
-            a, b = coef[x.kind]
-            c = es[x.predecessor] + x.lag + a * dur[x.predecessor] + b * dur[x.successor]
-            if c > es[x.successor]:
+            c = es[x.predecessor] + _weight(x, dur)
+            if x.successor not in fixed and c > es[x.successor]:
                 es[x.successor] = c
                 changed = True
     return [es[a.key] for a in activities]
+
+
+def _relaxed_late_starts(activities, links, es, finish, end):
+    """Reference for the backward pass and free float, by the definitions: an activity starts
+    no later than its successors allow (or than the end allows), and its free float is the
+    room before the earliest of what follows it — a successor or the forecast finish."""
+    dur = {a.key: a.duration for a in activities}
+    span = {k: d or 1 for k, d in dur.items()}
+    es = dict(zip(dur, es, strict=True))
+    ls = {k: end - span[k] for k in dur}
+    changed = True
+    while changed:
+        changed = False
+        for x in links:
+            c = ls[x.successor] - _weight(x, dur)
+            if c < ls[x.predecessor]:
+                ls[x.predecessor] = c
+                changed = True
+    free = {k: min([finish - span[k]] + [es[x.successor] - _weight(x, dur)
+                                         for x in links if x.predecessor == k]) - es[k]
+            for k in dur}
+    return [ls[k] for k in dur], [free[k] for k in dur]
 
 
 @settings(max_examples=150, deadline=None)
@@ -168,6 +198,32 @@ def _relaxed_starts(activities, links):
 def test_forward_pass_matches_a_brute_force_relaxation(network):
     activities, links = network
     assert cpm.schedule(activities, links).es == _relaxed_starts(activities, links)
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks(), st.data())
+def test_actual_starts_are_kept_and_the_rest_follows_them(network, data):
+    activities, links = network
+    started = data.draw(st.sets(st.integers(0, len(activities) - 1), max_size=3))
+    activities = [Activity(a.key, a.duration, actual_start=data.draw(st.integers(0, 40)))
+                  if a.key in started else a for a in activities]
+    r = cpm.schedule(activities, links)
+    assert r.es == _relaxed_starts(activities, links)
+    assert all(r.es[i] == activities[i].actual_start for i in started)
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks(), st.integers(-15, 15))
+def test_backward_pass_and_free_float_match_the_definitions(network, target_shift):
+    """With the forecast finish and with a target before or after it (negative float)."""
+    activities, links = network
+    forecast = cpm.schedule(activities, links)
+    target = forecast.finish - 1 + target_shift
+    r = cpm.schedule(activities, links, target_finish=target)
+    ls, free = _relaxed_late_starts(activities, links, r.es, r.finish, target + 1)
+    assert (r.ls, r.free_float) == (ls, free)
+    assert r.total_float == [a - b for a, b in zip(ls, r.es, strict=True)]
+    assert r.target_float == target_shift
 
 
 @settings(max_examples=150, deadline=None)
