@@ -278,8 +278,9 @@ def _solve(net: Network, start, status, target_finish) -> Result:
     # back for reuse, so the build allocates nothing per link and runs in C. With random
     # activity numbers the passes are bound by memory: fewer, denser objects make them fast.
     out: list[list[int]] = [[] for _ in range(n)]
-    deque(map(list.extend, map(out.__getitem__, preds), zip(preds, succs, weights, strict=True)),
-          0)
+    triples = zip(preds, succs, weights, strict=True)
+    # A deque of length 0 drains the map in C and keeps nothing.
+    deque(map(list.extend, map(out.__getitem__, preds), triples), 0)
 
     order, queue = _forward(out, indeg, es, forced)
     if len(order) != n:
@@ -356,7 +357,8 @@ def _forward(out: list[list[int]], indeg: list[int], es: list[int],
     return order, queue
 
 
-def _backward(queue: list[int], es: list[int], ls: list[int], latest_free_start: list[int]) -> None:
+def _backward(queue: list[int], es: list[int], ls: list[int],
+              latest_free_start: list[int]) -> None:
     """Latest starts, and for free float the latest start that delays no successor's early
     start (its start less the link's weight) nor the forecast finish, in place. The forward
     queue read backwards meets every link after all the links of its successor, so ls[succ]
