@@ -5,10 +5,11 @@ from datetime import date
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from diaodu.cases import services
 from diaodu.cases.models import Notice, NoticeKind
-from diaodu.cases.notices import ISSUER, render_notice
+from diaodu.cases.notices import _PPR_ORDER, ISSUER, render_notice
 from diaodu.core.errors import UserError
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +78,50 @@ def test_letter_body_is_chinese_for_an_english_screen(case_a, dispatcher):
         notice = services.notice_issue(actor=dispatcher, case=case_a, kind=NoticeKind.ASSIGN,
                                        today=date(2022, 3, 28))
     assert notice.body.startswith("现将“林山寨项目土地报批滞后”")
+
+
+def test_imprint_sits_in_frames_at_the_foot_of_the_last_page(case_a, dispatcher):
+    """版记 (GB/T 9704 §7.5): the printing line's frame is aligned to the bottom margin and the
+    copy-to line's frame stands right above it, both as wide as the text block, with a thick
+    rule first and last and a thin one between; the document ends on a plain paragraph."""
+    notice = services.notice_issue(actor=dispatcher, case=case_a, kind=NoticeKind.ASSIGN,
+                                   today=date(2022, 3, 28))
+    document = Document(io.BytesIO(render_notice(notice)))
+    section = document.sections[0]
+    text_width = (section.page_width - section.left_margin - section.right_margin) // 635
+    text_height = (section.page_height - section.top_margin - section.bottom_margin) // 635
+    *_, copy_to, printed, last = document.paragraphs
+    assert copy_to.text.startswith("　抄送：") and printed.text.endswith("2022年3月28日印发　")
+    assert last.text == "" and last._p.pPr.find(qn("w:framePr")) is None
+
+    def frame(paragraph):
+        element = paragraph._p.pPr.find(qn("w:framePr"))
+        return {key.split("}")[1]: value for key, value in element.attrib.items()}
+
+    def rules(paragraph):
+        borders = paragraph._p.pPr.find(qn("w:pBdr"))
+        return {edge.tag.split("}")[1]: edge.get(qn("w:sz")) for edge in borders}
+
+    low, high = frame(printed), frame(copy_to)
+    assert low["yAlign"] == "bottom" and low["vAnchor"] == high["vAnchor"] == "margin"
+    assert int(low["w"]) == int(high["w"]) == text_width
+    assert int(high["y"]) == text_height - int(high["h"]) - int(low["h"])
+    assert low["hRule"] == high["hRule"] == "exact"
+    assert rules(copy_to) == {"top": "8"} and rules(printed) == {"top": "6", "bottom": "8"}
+
+
+def test_paragraph_properties_are_in_schema_order(case_a, dispatcher):
+    """Word refuses a file whose paragraph properties are out of the schema's order."""
+    notice = services.notice_issue(actor=dispatcher, case=case_a, kind=NoticeKind.ASSIGN,
+                                   today=date(2022, 3, 28))
+    document = Document(io.BytesIO(render_notice(notice)))
+    for paragraph in document.paragraphs:
+        if paragraph._p.pPr is None:
+            continue
+        tags = [child.tag for child in paragraph._p.pPr]
+        ranks = [_PPR_ORDER.index(f"w:{tag.split('}')[1]}") for tag in tags]
+        assert ranks == sorted(ranks), (paragraph.text, tags)
+        borders = paragraph._p.pPr.find(qn("w:pBdr"))
+        if borders is not None:
+            edges = [edge.tag.split("}")[1] for edge in borders]
+            assert edges == [e for e in ("top", "left", "bottom", "right") if e in edges]
