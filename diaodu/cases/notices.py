@@ -7,9 +7,10 @@ from io import BytesIO
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
+
+from diaodu.core import wordfmt
 
 from .models import Notice, NoticeKind
 
@@ -28,17 +29,6 @@ TITLES = {
 }
 
 
-def _font(run, name: str, size, *, bold: bool = False, color: RGBColor | None = None) -> None:
-    run.font.name = name
-    run.font.size = size
-    run.font.bold = bold
-    if color is not None:
-        run.font.color.rgb = color
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        fonts.set(qn(attribute), name)
-
-
 def _paragraph(document, text: str = "", *, font: str = BODY_FONT, size=SIZE_3,
                align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = False, bold: bool = False,
                color: RGBColor | None = None, space_before=0, space_after=0):
@@ -51,49 +41,8 @@ def _paragraph(document, text: str = "", *, font: str = BODY_FONT, size=SIZE_3,
     if indent:
         fmt.first_line_indent = Pt(32)  # two characters of 三号
     if text:
-        _font(paragraph.add_run(text), font, size, bold=bold, color=color)
+        wordfmt.font(paragraph.add_run(text), font, size, bold=bold, color=color)
     return paragraph
-
-
-# The order of a paragraph's properties in OOXML (ECMA-376 §17.3.1.26): Word refuses a file
-# whose w:pPr children are out of order, so a property is inserted before those that follow it.
-_PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
-              "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
-              "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-              "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-              "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
-              "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-              "w:pPrChange")
-
-
-def _property(paragraph, tag: str, **attributes: str):
-    """Add (or replace) the paragraph property `tag` with `attributes`, in schema order."""
-    ppr = paragraph._p.get_or_add_pPr()
-    for old in ppr.findall(qn(tag)):
-        ppr.remove(old)
-    element = OxmlElement(tag)
-    for key, value in attributes.items():
-        element.set(qn(f"w:{key}"), value)
-    ppr.insert_element_before(element, *_PPR_ORDER[_PPR_ORDER.index(tag) + 1:])
-    return element
-
-
-def _rule(paragraph, *, color: str = "E60012", size: int = 12, where: str = "bottom") -> None:
-    """A horizontal rule drawn as the paragraph's border (the red separator, 版记 lines);
-    `size` in eighths of a point. Rules on one paragraph's other edges are kept."""
-    borders = paragraph._p.get_or_add_pPr().find(qn("w:pBdr"))
-    if borders is None:
-        borders = _property(paragraph, "w:pBdr")
-    line = OxmlElement(f"w:{where}")
-    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"),
-                       ("w:color", color)):
-        line.set(qn(key), value)
-    # The edges in schema order: top, left, bottom, right.
-    edges = {edge.tag: edge for edge in borders} | {line.tag: line}
-    borders.clear()
-    borders.extend(edges[qn(f"w:{name}")] for name in ("top", "left", "bottom", "right")
-                   if qn(f"w:{name}") in edges)
 
 
 def _cn_date(day) -> str:
@@ -118,7 +67,7 @@ def render_notice(notice: Notice) -> bytes:
     mark = _paragraph(document, ISSUER, font=TITLE_FONT, size=Pt(26),
                       align=WD_ALIGN_PARAGRAPH.CENTER, color=RED)
     mark.paragraph_format.line_spacing = Pt(40)
-    _rule(mark, size=18)
+    wordfmt.rule(mark, color="E60012", size=18)
     _paragraph(document, notice.reference, align=WD_ALIGN_PARAGRAPH.RIGHT, space_before=8)
 
     # 标题 and 主送机关.
@@ -148,27 +97,17 @@ def render_notice(notice: Notice) -> bytes:
 
     # 版记 at the foot of the last page (GB/T 9704-2012 §7.5): copy-to and the printing line,
     # each one character in from the edges, between rules as wide as the text block — thick
-    # first and last, thin between. Each line is a frame of fixed height, the printing line's
-    # aligned to the bottom margin and the copy-to line's just above it, so the foot of the
-    # last page holds them however long the letter runs; the body flows around them. (One
-    # frame per line: LibreOffice keeps a frame only when all its paragraphs have the same
-    # borders.)
-    width = Emu(section.page_width - section.left_margin - section.right_margin)
-    text_height = Emu(section.page_height - section.top_margin - section.bottom_margin)
-    line = Pt(32)  # 28-point line and its rules
-    lines = ((f"　抄送：{COPY_TO}", {"y": str(text_height.twips - 2 * line.twips)}, (8, None)),
-             (f"　{ISSUER}\t{_cn_date(notice.issued_on)}印发　", {"yAlign": "bottom"}, (6, 8)))
-    for text, where, (top, bottom) in lines:
-        paragraph = _paragraph(document, text, size=SIZE_4, align=WD_ALIGN_PARAGRAPH.LEFT)
-        paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-        _property(paragraph, "w:framePr", w=str(width.twips), h=str(line.twips), hRule="exact",
-                  hAnchor="margin", vAnchor="margin", xAlign="center", wrap="around", **where)
-        _rule(paragraph, color="000000", size=top, where="top")
-        if bottom:
-            _rule(paragraph, color="000000", size=bottom, where="bottom")
-    # A plain paragraph ends the document: without it LibreOffice misplaces the frames when
-    # they fall onto a page of their own.
-    _paragraph(document, "")
+    # first and last, thin between.
+    copy_to = _paragraph(document, f"　抄送：{COPY_TO}", size=SIZE_4,
+                         align=WD_ALIGN_PARAGRAPH.LEFT)
+    wordfmt.rule(copy_to, color="000000", size=8, where="top")
+    printed = _paragraph(document, f"　{ISSUER}\t{_cn_date(notice.issued_on)}印发　",
+                         size=SIZE_4, align=WD_ALIGN_PARAGRAPH.LEFT)
+    printed.paragraph_format.tab_stops.add_tab_stop(wordfmt.text_width(document),
+                                                    WD_TAB_ALIGNMENT.RIGHT)
+    wordfmt.rule(printed, color="000000", size=6, where="top")
+    wordfmt.rule(printed, color="000000", size=8, where="bottom")
+    wordfmt.pin_to_foot(document, [copy_to, printed])
 
     output = BytesIO()
     document.core_properties.title = title

@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from diaodu.core import wordfmt
 from diaodu.core.money import wan_to_yi
 from diaodu.core.scoping import scope_for
 from diaodu.investment import kpis
@@ -29,17 +28,6 @@ from diaodu.projects.models import Batch, CampaignEntry, Level, Project
 
 RED = RGBColor(0xC0, 0x00, 0x00)
 NUMERALS = "一二三四五六七八九十"
-
-
-def _font(run, name: str = "仿宋_GB2312", size: float = 16, bold: bool = False,
-          color: RGBColor | None = None) -> None:
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    if color is not None:
-        run.font.color.rgb = color
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), name)
 
 
 def _para(doc, text: str = "", *, font: str = "仿宋_GB2312", size: float = 16,
@@ -55,20 +43,8 @@ def _para(doc, text: str = "", *, font: str = "仿宋_GB2312", size: float = 16,
     if align is not None:
         p.alignment = align
     if text:
-        _font(p.add_run(text), font, size, bold, color)
+        wordfmt.font(p.add_run(text), font, Pt(size), bold=bold, color=color, latin=False)
     return p
-
-
-def _rule(paragraph, color: str = "C00000", size: int = 18, where: str = "bottom") -> None:
-    """A horizontal rule under (or over) the paragraph, as the red line of a masthead."""
-    borders = OxmlElement("w:pBdr")
-    line = OxmlElement(f"w:{where}")
-    line.set(qn("w:val"), "single")
-    line.set(qn("w:sz"), str(size))
-    line.set(qn("w:space"), "1")
-    line.set(qn("w:color"), color)
-    borders.append(line)
-    paragraph._p.get_or_add_pPr().append(borders)
 
 
 def _heading(doc, number: int, text: str) -> None:
@@ -81,13 +57,13 @@ def _table(doc, header: list[str], rows: list[list[str]]) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(cell.paragraphs[0].add_run(text), "黑体", 11)
+        wordfmt.font(cell.paragraphs[0].add_run(text), "黑体", Pt(11), latin=False)
     for values in rows:
         cells = table.add_row().cells
         for index, (cell, text) in enumerate(zip(cells, values, strict=True)):
             cell.paragraphs[0].alignment = (WD_ALIGN_PARAGRAPH.LEFT if index == 0
                                             else WD_ALIGN_PARAGRAPH.RIGHT)
-            _font(cell.paragraphs[0].add_run(text), "仿宋_GB2312", 11)
+            wordfmt.font(cell.paragraphs[0].add_run(text), "仿宋_GB2312", Pt(11), latin=False)
     doc.add_paragraph()
 
 
@@ -157,9 +133,9 @@ def briefing_docx(*, user, year: int, month: int, issue: int | None = None) -> t
         else unit.name
     line = _para(doc, "", indent=False)
     line.paragraph_format.tab_stops.add_tab_stop(Cm(15.6), WD_TAB_ALIGNMENT.RIGHT)
-    _font(line.add_run(issuer), size=14)
-    _font(line.add_run(f"\t{today:%Y年%-m月%-d日}"), size=14)
-    _rule(line)
+    for text in (issuer, f"\t{today:%Y年%-m月%-d日}"):
+        wordfmt.font(line.add_run(text), "仿宋_GB2312", Pt(14), latin=False)
+    wordfmt.rule(line, color="C00000", size=18)
 
     _para(doc, _("%(y)s年%(m)s全区重点项目建设情况") % {"y": year, "m": _months(month)},
           font="方正小标宋简体", size=22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
@@ -235,14 +211,16 @@ def briefing_docx(*, user, year: int, month: int, issue: int | None = None) -> t
         "f": approvals["filings"], "c": approvals["completed"], "o": approvals["on_time"],
         "r": _pct(approvals["rate"])})
 
-    doc.add_paragraph()
-    foot = _para(doc, _("报：区委、区人大、区政府、区政协领导"), size=14, indent=False)
-    _rule(foot, color="000000", size=8, where="top")
-    _para(doc, _("发：各街道办事处，区直各有关部门"), size=14, indent=False)
-    last = _para(doc, "", indent=False)
-    _font(last.add_run(issuer + "\t" * 3 + _("%(d)s印发") % {"d": f"{today:%Y年%-m月%-d日}"}),
-          size=14)
-    _rule(last, color="000000", size=8)
+    # The distribution lines at the foot of the last page, between two rules.
+    submitted = _para(doc, _("报：区委、区人大、区政府、区政协领导"), size=14, indent=False)
+    wordfmt.rule(submitted, color="000000", size=8, where="top")
+    sent = _para(doc, _("发：各街道办事处，区直各有关部门"), size=14, indent=False)
+    printed = _para(doc, issuer + "\t" + _("%(d)s印发") % {"d": f"{today:%Y年%-m月%-d日}"},
+                    size=14, indent=False)
+    printed.paragraph_format.tab_stops.add_tab_stop(wordfmt.text_width(doc),
+                                                    WD_TAB_ALIGNMENT.RIGHT)
+    wordfmt.rule(printed, color="000000", size=8)
+    wordfmt.pin_to_foot(doc, [submitted, sent, printed])
 
     buffer = io.BytesIO()
     doc.save(buffer)

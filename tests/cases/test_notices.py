@@ -9,8 +9,9 @@ from docx.oxml.ns import qn
 
 from diaodu.cases import services
 from diaodu.cases.models import Notice, NoticeKind
-from diaodu.cases.notices import _PPR_ORDER, ISSUER, render_notice
+from diaodu.cases.notices import ISSUER, render_notice
 from diaodu.core.errors import UserError
+from diaodu.core.wordfmt import PPR_ORDER
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,7 @@ def test_imprint_sits_in_frames_at_the_foot_of_the_last_page(case_a, dispatcher)
     text_height = (section.page_height - section.top_margin - section.bottom_margin) // 635
     *_, copy_to, printed, last = document.paragraphs
     assert copy_to.text.startswith("　抄送：") and printed.text.endswith("2022年3月28日印发　")
-    assert last.text == "" and last._p.pPr.find(qn("w:framePr")) is None
+    assert last.text == "" and last._p.find(f".//{qn('w:framePr')}") is None
 
     def frame(paragraph):
         element = paragraph._p.pPr.find(qn("w:framePr"))
@@ -119,7 +120,7 @@ def test_paragraph_properties_are_in_schema_order(case_a, dispatcher):
         if paragraph._p.pPr is None:
             continue
         tags = [child.tag for child in paragraph._p.pPr]
-        ranks = [_PPR_ORDER.index(f"w:{tag.split('}')[1]}") for tag in tags]
+        ranks = [PPR_ORDER.index(f"w:{tag.split('}')[1]}") for tag in tags]
         assert ranks == sorted(ranks), (paragraph.text, tags)
         borders = paragraph._p.pPr.find(qn("w:pBdr"))
         if borders is not None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from docx import Document
+from docx.oxml.ns import qn
 
 from diaodu.investment import services
 from diaodu.investment.selectors import year_kpis
@@ -72,3 +73,22 @@ def test_briefing_download(client, dispatcher, reported):
     response = client.get(reverse("ledgers:briefing") + "?year=2022&month=3")
     assert response["Content-Type"].endswith("wordprocessingml.document")
     assert "重点项目建设简报" in text_of(response.content)
+
+
+def test_distribution_lines_sit_at_the_foot_of_the_last_page(dispatcher, reported):
+    """报/发/印发 are one-line frames stacked up from the bottom margin, between two rules; the
+    document ends on a plain paragraph (docs: wordfmt.pin_to_foot)."""
+    doc = Document(io.BytesIO(briefing_docx(user=dispatcher, year=2022, month=3)[0]))
+    *_, submitted, sent, printed, last = doc.paragraphs
+    assert submitted.text.startswith("报：") and sent.text.startswith("发：")
+    assert printed.text.endswith("印发") and last.text == ""
+    frames = [{key.split("}")[1]: value for key, value in
+               p._p.pPr.find(qn("w:framePr")).attrib.items()} for p in (submitted, sent, printed)]
+    assert frames[2]["yAlign"] == "bottom"
+    height = int(frames[2]["h"])
+    assert int(frames[0]["y"]) + height == int(frames[1]["y"])
+    assert int(frames[1]["y"]) + 2 * height == (doc.sections[-1].page_height
+                                                - doc.sections[-1].top_margin
+                                                - doc.sections[-1].bottom_margin) // 635
+    assert submitted._p.pPr.find(qn("w:pBdr")).find(qn("w:top")) is not None
+    assert printed._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")) is not None
