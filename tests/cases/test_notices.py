@@ -11,7 +11,8 @@ from diaodu.cases import services
 from diaodu.cases.models import Notice, NoticeKind
 from diaodu.cases.notices import ISSUER, render_notice
 from diaodu.core.errors import UserError
-from diaodu.core.wordfmt import PPR_ORDER
+
+from ..wordcheck import assert_schema_order
 
 pytestmark = pytest.mark.django_db
 
@@ -115,14 +116,4 @@ def test_paragraph_properties_are_in_schema_order(case_a, dispatcher):
     """Word refuses a file whose paragraph properties are out of the schema's order."""
     notice = services.notice_issue(actor=dispatcher, case=case_a, kind=NoticeKind.ASSIGN,
                                    today=date(2022, 3, 28))
-    document = Document(io.BytesIO(render_notice(notice)))
-    for paragraph in document.paragraphs:
-        if paragraph._p.pPr is None:
-            continue
-        tags = [child.tag for child in paragraph._p.pPr]
-        ranks = [PPR_ORDER.index(f"w:{tag.split('}')[1]}") for tag in tags]
-        assert ranks == sorted(ranks), (paragraph.text, tags)
-        borders = paragraph._p.pPr.find(qn("w:pBdr"))
-        if borders is not None:
-            edges = [edge.tag.split("}")[1] for edge in borders]
-            assert edges == [e for e in ("top", "left", "bottom", "right") if e in edges]
+    assert_schema_order(Document(io.BytesIO(render_notice(notice))))

@@ -16,6 +16,7 @@ from diaodu.projects.models import Level, Stage
 
 from ..factories import ProjectFactory
 from ..investment.conftest import fill_and_submit, open_month, report_of
+from ..wordcheck import assert_schema_order
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +93,4 @@ def test_distribution_lines_sit_at_the_foot_of_the_last_page(dispatcher, reporte
                                                 - doc.sections[-1].bottom_margin) // 635
     assert submitted._p.pPr.find(qn("w:pBdr")).find(qn("w:top")) is not None
     assert printed._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")) is not None
+    assert_schema_order(doc)
