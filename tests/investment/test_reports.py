@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -5,9 +6,9 @@ import pytest
 from diaodu.core.errors import ConflictError, NotFound, UserError
 from diaodu.core.models import AuditEvent
 from diaodu.investment import services
-from diaodu.investment.models import MonthlyRollup, ProgressReport, ReportStatus
+from diaodu.investment.models import Cadence, MonthlyRollup, ProgressReport, ReportStatus
 
-from .conftest import fill_and_submit, open_month, report_of
+from .conftest import aware, fill_and_submit, open_month, report_of
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +202,28 @@ def test_admin_plan_edit_goes_through_the_service(client, dispatcher, building_a
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.planned_investment == Decimal("1500.00") and plan.adjustments.count() == 1
+
+
+def test_a_month_corrected_after_its_return_updates_the_later_months_ytd(
+        dispatcher, building_a, street_a_reporter):
+    """February returned and resubmitted with another figure after March was filled: March's
+    stored year-to-date follows (and a weekly report after March, which adds to it)."""
+    february, march = open_month(dispatcher, 2022, 2), open_month(dispatcher, 2022, 3)
+    feb = fill_and_submit(street_a_reporter, report_of(february, building_a), "100", "3000")
+    mar = fill_and_submit(street_a_reporter, report_of(march, building_a), "50", "3050")
+    assert mar.ytd_completed == Decimal("150.00")
+    week = services.round_open(actor=dispatcher, cadence=Cadence.WEEKLY,
+                               period_start=date(2022, 4, 4), period_end=date(2022, 4, 10),
+                               opens_at=aware(date(2022, 4, 4), 0),
+                               due_at=aware(date(2023, 4, 4), 0), projects=[building_a])
+    weekly = fill_and_submit(street_a_reporter, report_of(week, building_a), "5", "3055")
+    assert weekly.ytd_completed == Decimal("155.00")
+
+    feb = services.report_return(actor=dispatcher, report=feb, reason="本期数与统计不符",
+                                 expected_version=feb.version)
+    fill_and_submit(street_a_reporter, feb, "80", "2980")
+    mar.refresh_from_db()
+    weekly.refresh_from_db()
+    assert mar.ytd_completed == Decimal("130.00")
+    assert weekly.ytd_completed == Decimal("135.00")
+    assert mar.status == ReportStatus.SUBMITTED  # nothing else about March changed

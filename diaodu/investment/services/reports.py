@@ -95,8 +95,32 @@ def report_save(*, actor: User | None, report: ProgressReport, expected_version:
         if submit:
             # One write, one history row and one audit record carry both the figures and the
             # submission (the month-end surge is mostly this path).
-            return _submit(actor, report, at, figures)
-        return _save(report, actor, "report.save", figures)
+            report = _submit(actor, report, at, figures)
+        else:
+            report = _save(report, actor, "report.save", figures)
+        if period != before[0]:
+            # A month filled late or corrected after its return: the later reports' stored
+            # year-to-date figures add this one up.
+            _refresh_ytd_after(report)
+        return report
+
+
+def _refresh_ytd_after(report: ProgressReport, *, itself: bool = False) -> None:
+    """Recompute the stored YTD of the project's reports of the same year that end after
+    `report` (and of `report` itself with `itself`), in period order, so a weekly report
+    reads the refreshed total of the month before it."""
+    end = report.round.period_end
+    later = ProgressReport.objects.filter(
+        project_id=report.project_id, round__period_end__year=report.round.year,
+        **({"round__period_end__gte": end} if itself else {"round__period_end__gt": end}),
+    ).select_related("round").order_by("round__period_end").select_for_update(of=("self",))
+    # Locked before they are read: a reporter saving one of them meanwhile is waited for, and
+    # their figure is then read as saved.
+    for each in later:
+        ytd = ytd_of(each, each.completed_in_period)
+        if ytd != each.ytd_completed:
+            each.ytd_completed = ytd
+            each.save(update_fields=["ytd_completed"])
 
 
 def _check_quality(report: ProgressReport) -> list[str]:
@@ -239,13 +263,7 @@ def report_adjust(*, actor: User | None, report: ProgressReport, delta_completed
                             _("更正后本期完成不能为负数。"), "delta_completed")
         adjustment = ReportAdjustment.objects.create(
             report=report, delta_completed=delta, reason=reason.strip(), adjusted_by=actor)
-        later = ProgressReport.objects.filter(
-            project_id=report.project_id, round__cadence=Cadence.MONTHLY,
-            round__period_end__year=report.round.year,
-            round__period_end__gte=report.round.period_end).select_related("round")
-        for each in later:
-            each.ytd_completed = ytd_of(each, each.completed_in_period)
-            each.save(update_fields=["ytd_completed"])
+        _refresh_ytd_after(report, itself=True)
         audit.record(actor, "report.adjust", adjustment,
                      {"delta_completed": delta, "reason": reason.strip()})
         rollups.refresh_project(report.project, report.round.year)
