@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 LABEL_WIDTH = 230
 RIGHT_MARGIN = 40  # room for the float numbers and the "today" label
 ROW = 26
-HEADER = 40
+HEADER = 44  # a row of years, a row of months
+LABEL_ROOM = 34  # pixels a year or month label needs before the next one
 COLOURS = {"critical": "#dc2626", "normal": "#2563eb", "done": "#16a34a", "actual": "#15803d",
            "plan": "#cbd5e1", "baseline": "#a16207", "float": "#64748b", "today": "#ef4444",
            "grid": "#e2e8f0", "text": "#334155"}
@@ -76,18 +77,24 @@ def render(bars: list[Bar], *, today: date, width: int = 1100) -> str:
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" role="img" '
            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
            f'font-size="12" font-family="sans-serif" aria-label="{t_chart}">']
-    # Month grid; month labels every month when there is room, else every quarter.
-    step = 1 if scale * 30 >= 34 else 3
+    # Month grid; years in the top row, months below every 1, 2, 3 or 6 months as room allows
+    # (none on a chart of many years), so no label runs into the next.
+    month_step = next((k for k in (1, 2, 3, 6) if scale * 30.4 * k >= LABEL_ROOM), None)
+    last_year_x = -LABEL_ROOM
     for i, month in enumerate(_months(first, last)):
         mx = x(month)
-        out.append(f'<line x1="{mx}" y1="{HEADER - 14}" x2="{mx}" y2="{height}" '
+        out.append(f'<line x1="{mx}" y1="{HEADER - 26}" x2="{mx}" y2="{height}" '
                    f'stroke="{COLOURS["grid"]}"/>')
-        if i % step == 0:
-            # Month names in the active language (三月 / Mar); years where they change.
-            label = f"{month:%Y-%m}" if month.month == 1 or i == 0 \
-                else dateformat.format(month, "M")
-            out.append(f'<text x="{mx + 3}" y="{HEADER - 18}" fill="{COLOURS["text"]}">'
-                       f'{label}</text>')
+        next_january = x(date(month.year + 1, 1, 1))
+        if (month.month == 1 or i == 0) and mx - last_year_x >= LABEL_ROOM \
+                and next_january - mx >= LABEL_ROOM:
+            out.append(f'<text class="year" x="{mx + 3}" y="{HEADER - 30}" '
+                       f'fill="{COLOURS["text"]}" font-weight="bold">{month.year}</text>')
+            last_year_x = mx
+        if month_step and (month.month - 1) % month_step == 0:
+            # Month names in the active language (三月 / Mar).
+            out.append(f'<text class="month" x="{mx + 3}" y="{HEADER - 12}" '
+                       f'fill="{COLOURS["text"]}">{dateformat.format(month, "M")}</text>')
     # Labels translated once, not once per bar.
     t_baseline, t_plan, t_actual, t_running = (escape(_("基线")), escape(_("计划")),
                                                 escape(_("实际")), escape(_("进行中")))
