@@ -37,6 +37,8 @@ def test_period_selector_and_forecast_method(client, leader, evaluated):
     page = client.get(reverse("dashboard:index"), {"year": 2022, "month": 3}).content.decode()
     assert "2022年1—3月" in page
     assert "18.8%" in page  # 450 of 2400
+    january = client.get(reverse("dashboard:index"), {"year": 2022, "month": 1})
+    assert "2022年1月重点项目建设情况" in january.content.decode()  # not "1—1月"
     assert "当前进度线性外推" in page  # no earlier years: the linear method, said so
 
 
