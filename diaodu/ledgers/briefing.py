@@ -132,7 +132,7 @@ def briefing_docx(*, user, year: int, month: int, issue: int | None = None) -> t
     issuer = _("中原区发展和改革委员会") if unit is None or unit.kind != "department" \
         else unit.name
     line = _para(doc, "", indent=False)
-    line.paragraph_format.tab_stops.add_tab_stop(Cm(15.6), WD_TAB_ALIGNMENT.RIGHT)
+    line.paragraph_format.tab_stops.add_tab_stop(wordfmt.text_width(doc), WD_TAB_ALIGNMENT.RIGHT)
     for text in (issuer, f"\t{today:%Y年%-m月%-d日}"):
         wordfmt.font(line.add_run(text), "仿宋_GB2312", Pt(14), latin=False)
     wordfmt.rule(line, color="C00000", size=18)
