@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from diaodu.projects.models import Campaign, Level, Stage
 from diaodu.projects.selectors import ProjectFilters
 
-from .models import Activity, ConstraintKind, LinkKind, MilestoneType, ScheduleTemplate
+from .models import Activity, ConstraintKind, LinkKind, MilestoneType, Rag, ScheduleTemplate
+from .selectors import UNSCHEDULED
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -89,6 +90,9 @@ class BoardFilterForm(forms.Form):
                               choices=[("", _("全部阶段")), *Stage.choices])
     campaign = forms.ModelChoiceField(label=_("三个一批"), required=False,
                                       empty_label=_("不限"), queryset=Campaign.objects.all())
+    status = forms.ChoiceField(label=_("状态"), required=False,
+                               choices=[("", _("全部状态")), *reversed(Rag.choices),
+                                        (UNSCHEDULED, _("未排期"))])
     group = forms.ChoiceField(label=_("分组"), required=False,
                               choices=[("unit", _("按责任单位")), ("street", _("按属地街道"))])
 
@@ -101,3 +105,7 @@ class BoardFilterForm(forms.Form):
 
     def group_by(self) -> str:
         return self.cleaned_data.get("group") or "unit" if self.is_valid() else "unit"
+
+    def status_shown(self) -> str:
+        """A project status (its worst key milestone) to show alone, or "" for all."""
+        return self.cleaned_data.get("status", "") if self.is_valid() else ""

@@ -15,6 +15,9 @@ from diaodu.projects.selectors import ProjectFilters, project_list
 from . import rules
 from .models import Activity, Baseline, BaselineEntry, Dependency, ProjectSchedule
 
+# The board's status filter for projects without key milestones (beside the Rag values).
+UNSCHEDULED = "none"
+
 
 def schedule_project_get(*, user, pk) -> Project:
     """A project the user may see, with its schedule settings (or NotFound)."""
@@ -114,9 +117,10 @@ class BoardGroup:
 
 
 def board(*, user, filters: ProjectFilters | None = None, group_by: str = "unit",
-          today: date | None = None) -> list[BoardGroup]:
+          status: str = "", today: date | None = None) -> list[BoardGroup]:
     """挂图作战: every visible project with its key milestones, grouped by responsible unit or
-    street. Three queries whatever the number of projects."""
+    street; with `status`, only the projects in that state (a Rag value, or UNSCHEDULED for
+    those without key milestones). Three queries whatever the number of projects."""
     projects = project_list(user=user, filters=filters).prefetch_related(
         Prefetch("activities", to_attr="key_activities",
                  queryset=Activity.objects.filter(is_key=True).order_by("position", "id")))
@@ -130,6 +134,8 @@ def board(*, user, filters: ProjectFilters | None = None, group_by: str = "unit"
             else:
                 row.others.append(activity)
         row.rag = rules.worst(a.rag for a in project.key_activities)
+        if status and (row.rag or UNSCHEDULED) != status:
+            continue
         unit = project.street if group_by == "street" else project.responsible_unit
         name = unit.name if unit else "—"
         groups[name].append(row)

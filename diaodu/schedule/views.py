@@ -321,7 +321,7 @@ class BoardView(ShellMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = BoardFilterForm(self.request.GET or None)
         groups = selectors.board(user=self.request.user, filters=form.to_filters(),
-                                 group_by=form.group_by())
+                                 group_by=form.group_by(), status=form.status_shown())
         columns = list(MilestoneType.objects.filter(is_key=True, active=True))
         for group in groups:
             for row in group.rows:

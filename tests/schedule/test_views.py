@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from diaodu.core.models import AuditEvent
 from diaodu.projects.models import Level
-from diaodu.schedule import services
-from diaodu.schedule.models import Activity, Dependency, MilestoneType, ScheduleTemplate
+from diaodu.schedule import rules, services
+from diaodu.schedule.models import Activity, Dependency, MilestoneType, Rag, ScheduleTemplate
 
 from ..factories import ProjectFactory
 
@@ -182,6 +182,24 @@ def test_board_groups_projects_with_their_key_milestones(client, dispatcher, pla
     assert "A3 landscape" in html
     filtered = client.get(reverse("schedule:board"), {"level": Level.PROVINCE}).content.decode()
     assert planned.name not in filtered
+
+
+def test_board_shows_one_status_alone(client, dispatcher, planned, project_b):
+    """A leader can put the late (or any) projects alone on the board; 未排期 lists those
+    without key milestones."""
+    client.force_login(dispatcher)
+    status = rules.worst(planned.activities.filter(is_key=True).values_list("rag", flat=True))
+    assert status  # the fixture's schedule has key milestones
+    shown = client.get(reverse("schedule:board"), {"status": status}).content.decode()
+    assert planned.name in shown and project_b.name not in shown
+    others = [rag for rag in Rag.values if rag != status]
+    hidden = client.get(reverse("schedule:board"), {"status": others[0]}).content.decode()
+    assert planned.name not in hidden and project_b.name not in hidden
+    unscheduled = client.get(reverse("schedule:board"), {"status": "none"}).content.decode()
+    assert project_b.name in unscheduled and planned.name not in unscheduled
+    # An unknown status is ignored rather than hiding everything.
+    every = client.get(reverse("schedule:board"), {"status": "purple"}).content.decode()
+    assert planned.name in every and project_b.name in every
 
 
 def test_board_query_count_does_not_grow_with_projects(client, dispatcher, street_a, planned,
