@@ -16,3 +16,15 @@ def assert_schema_order(document) -> None:
         if borders is not None:
             edges = [edge.tag.split("}")[1] for edge in borders]
             assert edges == [edge for edge in BORDER_ORDER if edge in edges], edges
+
+
+def frame_of(paragraph) -> dict[str, str]:
+    """The paragraph's frame properties (w:framePr) as {attribute: value}."""
+    element = paragraph._p.pPr.find(qn("w:framePr"))
+    return {key.split("}")[1]: value for key, value in element.attrib.items()}
+
+
+def rules_of(paragraph) -> dict[str, str]:
+    """The paragraph's border edges as {edge: size in eighths of a point}."""
+    borders = paragraph._p.pPr.find(qn("w:pBdr"))
+    return {edge.tag.split("}")[1]: edge.get(qn("w:sz")) for edge in borders}

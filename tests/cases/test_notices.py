@@ -12,7 +12,7 @@ from diaodu.cases.models import Notice, NoticeKind
 from diaodu.cases.notices import ISSUER, render_notice
 from diaodu.core.errors import UserError
 
-from ..wordcheck import assert_schema_order
+from ..wordcheck import assert_schema_order, frame_of, rules_of
 
 pytestmark = pytest.mark.django_db
 
@@ -96,20 +96,12 @@ def test_imprint_sits_in_frames_at_the_foot_of_the_last_page(case_a, dispatcher)
     assert copy_to.text.startswith("　抄送：") and printed.text.endswith("2022年3月28日印发　")
     assert last.text == "" and last._p.find(f".//{qn('w:framePr')}") is None
 
-    def frame(paragraph):
-        element = paragraph._p.pPr.find(qn("w:framePr"))
-        return {key.split("}")[1]: value for key, value in element.attrib.items()}
-
-    def rules(paragraph):
-        borders = paragraph._p.pPr.find(qn("w:pBdr"))
-        return {edge.tag.split("}")[1]: edge.get(qn("w:sz")) for edge in borders}
-
-    low, high = frame(printed), frame(copy_to)
+    low, high = frame_of(printed), frame_of(copy_to)
     assert low["yAlign"] == "bottom" and low["vAnchor"] == high["vAnchor"] == "margin"
     assert int(low["w"]) == int(high["w"]) == text_width
     assert int(high["y"]) == text_height - int(high["h"]) - int(low["h"])
     assert low["hRule"] == high["hRule"] == "exact"
-    assert rules(copy_to) == {"top": "8"} and rules(printed) == {"top": "6", "bottom": "8"}
+    assert rules_of(copy_to) == {"top": "8"} and rules_of(printed) == {"top": "6", "bottom": "8"}
 
 
 def test_paragraph_properties_are_in_schema_order(case_a, dispatcher):

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from docx import Document
-from docx.oxml.ns import qn
 
 from diaodu.investment import services
 from diaodu.investment.selectors import year_kpis
@@ -16,7 +15,7 @@ from diaodu.projects.models import Level, Stage
 
 from ..factories import ProjectFactory
 from ..investment.conftest import fill_and_submit, open_month, report_of
-from ..wordcheck import assert_schema_order
+from ..wordcheck import assert_schema_order, frame_of, rules_of
 
 pytestmark = pytest.mark.django_db
 
@@ -83,14 +82,12 @@ def test_distribution_lines_sit_at_the_foot_of_the_last_page(dispatcher, reporte
     *_, submitted, sent, printed, last = doc.paragraphs
     assert submitted.text.startswith("报：") and sent.text.startswith("发：")
     assert printed.text.endswith("印发") and last.text == ""
-    frames = [{key.split("}")[1]: value for key, value in
-               p._p.pPr.find(qn("w:framePr")).attrib.items()} for p in (submitted, sent, printed)]
+    frames = [frame_of(p) for p in (submitted, sent, printed)]
     assert frames[2]["yAlign"] == "bottom"
     height = int(frames[2]["h"])
     assert int(frames[0]["y"]) + height == int(frames[1]["y"])
     assert int(frames[1]["y"]) + 2 * height == (doc.sections[-1].page_height
                                                 - doc.sections[-1].top_margin
                                                 - doc.sections[-1].bottom_margin) // 635
-    assert submitted._p.pPr.find(qn("w:pBdr")).find(qn("w:top")) is not None
-    assert printed._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")) is not None
+    assert "top" in rules_of(submitted) and "bottom" in rules_of(printed)
     assert_schema_order(doc)
