@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from diaodu.core import audit, bulk
-from diaodu.core.errors import ConflictError, UserError
-from diaodu.core.history import changes_since
+from diaodu.core.errors import Forbidden, UserError
+from diaodu.core.locking import check_version
 from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.core.money import parse_wan
 from diaodu.core.roles import LEDGER_EDITORS, Role
@@ -43,7 +43,7 @@ def _label(field: str) -> str:
 def ensure_ledger_editor(actor: User | None) -> None:
     # actor None = the system (demo loader, imports run as tasks record their own actor).
     if actor is not None and actor.role not in LEDGER_EDITORS:
-        raise UserError("permission.denied", _("只有调度员可以维护项目台账。"))
+        raise Forbidden("permission.denied", _("只有调度员可以维护项目台账。"))
 
 
 def _resolve(model, value, *, field: str, message: str):
@@ -181,14 +181,8 @@ def project_create(*, actor: User | None, **data: Any) -> Project:
 
 
 def ensure_version(project: Project, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != project.version:
-        raise ConflictError(
-            "project.version_conflict",
-            _("您打开此页面后，项目已被他人修改：%(changes)s。您的修改未保存，请刷新后重新填写。")
-            % {"changes": changes_since(project, int(expected_version),
-                                        excluded_fields=("version", "created_at"))
-               or _("（记录不可用）")},
-            "version")
+    check_version(project, expected_version, code="project.version_conflict",
+                  subject=_("项目"), excluded_fields=("version", "created_at"))
 
 
 def _edit(project: Project, changes: dict[str, Any], *,
@@ -317,7 +311,7 @@ def project_register_stats(*, actor: User | None, project: Project, registered_o
                            expected_version: int | None = None) -> Project:
     """入库: the statistics bureau records (or clears) the registration date."""
     if actor is not None and actor.role not in (Role.STATS, *LEDGER_EDITORS):
-        raise UserError("permission.denied", _("只有统计人员或调度员可以登记入库。"))
+        raise Forbidden("permission.denied", _("只有统计人员或调度员可以登记入库。"))
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         ensure_version(project, expected_version)

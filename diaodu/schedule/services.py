@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from diaodu.core import audit
 from diaodu.core.calendar import WorkCalendar, load_calendar
-from diaodu.core.errors import ConflictError, UserError
-from diaodu.core.history import changes_since
+from diaodu.core.errors import Forbidden, UserError
+from diaodu.core.locking import check_version, last_audit
 from diaodu.core.models import User
 from diaodu.core.roles import LEDGER_EDITORS, Role
 from diaodu.core.scoping import scope_for
@@ -52,12 +52,12 @@ def can_edit(actor: User | None, project: Project) -> bool:
 
 def ensure_can_edit(actor: User | None, project: Project) -> None:
     if not can_edit(actor, project):
-        raise UserError("schedule.permission_denied", _("您不能修改此项目的进度计划。"))
+        raise Forbidden("schedule.permission_denied", _("您不能修改此项目的进度计划。"))
 
 
 def ensure_template_editor(actor: User | None) -> None:
     if actor is not None and actor.role not in LEDGER_EDITORS:
-        raise UserError("schedule.permission_denied", _("只有调度员可以维护节点类型和进度模板。"))
+        raise Forbidden("schedule.permission_denied", _("只有调度员可以维护节点类型和进度模板。"))
 
 
 def _lock_project(project_id: int) -> Project:
@@ -296,15 +296,9 @@ def schedules_refresh(*, today: date | None = None) -> int:
 
 
 def ensure_version(activity: Activity, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != activity.version:
-        raise ConflictError(
-            "schedule.version_conflict",
-            _("您打开此页面后，节点“%(name)s”已被他人修改：%(changes)s。您的修改未保存，请刷新后重新填写。")
-            % {"name": activity.name,
-               "changes": changes_since(activity, int(expected_version),
-                                        excluded_fields=("version", "note"))
-               or _("（记录不可用）")},
-            "version")
+    check_version(activity, expected_version, code="schedule.version_conflict",
+                  subject=_("节点“%(name)s”") % {"name": activity.name},
+                  excluded_fields=("version", "note"))
 
 
 def _snapshot(activity: Activity) -> dict[str, Any]:
@@ -494,10 +488,9 @@ def schedule_update(*, actor: User | None, project: Project, expected_version: i
         schedule = ProjectSchedule.objects.select_for_update().filter(project=project).first()
         if schedule is None:
             schedule = ProjectSchedule(project=project, start_on=start)
-        elif expected_version is not None and int(expected_version) != schedule.version:
-            raise ConflictError("schedule.version_conflict",
-                                _("您打开此页面后，进度计划设置已被他人修改。您的修改未保存，请刷新后重新填写。"),
-                                "version")
+        else:
+            check_version(schedule, expected_version, code="schedule.version_conflict",
+                          subject=_("进度计划设置"), last_change=lambda: last_audit(schedule))
         before = {"start_on": schedule.start_on, "target_finish": schedule.target_finish,
                   "risk_float": schedule.risk_float}
         schedule.start_on, schedule.target_finish, schedule.risk_float = start, target, risk
@@ -564,7 +557,7 @@ def baseline_save(*, actor: User | None, project: Project, name: str,
         project = Project.objects.select_for_update().get(pk=project.pk)
         if actor is not None and (actor.role not in BASELINE_EDITORS or
                                   not can_edit(actor, project)):
-            raise UserError("schedule.permission_denied",
+            raise Forbidden("schedule.permission_denied",
                             _("只有单位负责人和调度员可以保存进度基线。"))
         if not name:
             raise UserError("schedule.baseline_name_required", _("请填写基线名称。"), "name")

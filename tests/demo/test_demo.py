@@ -23,7 +23,7 @@ def test_demo_reproduces_the_seeds_and_loads_once():
     streets = OrgUnit.objects.filter(kind=UnitKind.STREET)
     assert sorted(streets.values_list("code", flat=True)) == [
         f"410102{n:03d}" for n in range(1, 15)]
-    assert {u.role for u in User.objects.all()} == set(Role.values)
+    assert {u.role for u in User.objects.all()} == {r.value for r in Role}
 
     # The seeds' projects and facts.
     metro = Project.objects.get(name="郑州市轨道交通第二调度中心项目")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diaodu.core import audit
-from diaodu.core.errors import NotFound, UserError
+from diaodu.core.errors import Forbidden, NotFound, UserError
 from diaodu.core.models import User
 from diaodu.core.money import CENT, parse_wan
 from diaodu.core.roles import CASE_SUPERVISORS, LEDGER_EDITORS, Role, role_of
@@ -279,7 +279,7 @@ def report_raise_case(*, actor: User | None, report: ProgressReport):
     from diaodu.cases.services import case_create
 
     if actor is not None and role_of(actor) not in CASE_SUPERVISORS:
-        raise UserError("permission.denied", _("只有调度员或区领导可以将问题转为督办。"))
+        raise Forbidden("permission.denied", _("只有调度员或区领导可以将问题转为督办。"))
     with transaction.atomic():
         report = _locked_report(actor, report)
         text = report.issues.strip()
