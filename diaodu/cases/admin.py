@@ -4,9 +4,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from diaodu.core.admin_base import ScopedModelAdmin, ServiceAdminMixin, ServiceForm
-from diaodu.core.roles import APPROVAL_EDITORS, LEDGER_EDITORS, Role
+from diaodu.core.roles import LEDGER_EDITORS
 
-from . import services
+from . import policy, services
 from .models import Approval, SupervisionPolicy, TaskForce
 
 
@@ -83,8 +83,8 @@ class ApprovalForm(ServiceForm, forms.ModelForm):
 @admin.register(Approval)
 class ApprovalAdmin(ServiceAdminMixin, ScopedModelAdmin):
     form = ApprovalForm
-    add_roles = APPROVAL_EDITORS
-    edit_roles = APPROVAL_EDITORS
+    add_roles = policy.APPROVAL_KEEPERS
+    edit_roles = policy.APPROVAL_KEEPERS
     list_display = ("item", "kind", "project", "received_on", "time_limit", "due_on",
                     "completed_on", "workdays_used", "on_time")
     list_filter = ("year", "kind", "on_time")
@@ -126,7 +126,7 @@ class PolicyForm(ServiceForm, forms.ModelForm):
 @admin.register(SupervisionPolicy)
 class SupervisionPolicyAdmin(ServiceAdminMixin, ScopedModelAdmin):
     form = PolicyForm
-    edit_roles = frozenset({Role.DISPATCHER})
+    edit_roles = policy.SETTINGS_KEEPERS
     list_display = ("__str__", "remind_before", "escalate_unit_head_after",
                     "escalate_leader_after", "escalate_district_after", "default_due_workdays")
 

@@ -13,16 +13,14 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from diaodu.core.errors import NotFound, UserError
-from diaodu.core.roles import CASE_SUPERVISORS, Role, role_of
+from diaodu.core.roles import Role, role_of
 from diaodu.core.views import ShellMixin
 from diaodu.projects.selectors import project_get, project_list
 
-from . import forms, selectors, services
-from .models import PENDING_STATUSES, CaseStatus
+from . import forms, policy, selectors, services
+from .models import CaseStatus
 
 PAGE_SIZE = 25
-# Roles that register cases (a reporter raises a problem for a dispatcher to assign).
-CASE_RAISERS = frozenset({*CASE_SUPERVISORS, Role.REPORTER, Role.UNIT_HEAD, Role.TASKFORCE})
 
 
 def _form_error(form, error: UserError) -> None:
@@ -48,7 +46,7 @@ class CaseListView(ShellMixin, TemplateView):
         page = Paginator(cases, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(form=form, page=page, today=today,
                        total_count=page.paginator.count,
-                       may_create=role_of(self.request.user) in CASE_RAISERS)
+                       may_create=policy.may_raise(self.request.user))
         return context
 
 
@@ -71,7 +69,7 @@ class CaseCreateView(ShellMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.project = None
-        if request.user.is_authenticated and role_of(request.user) not in CASE_RAISERS:
+        if request.user.is_authenticated and not policy.may_raise(request.user):
             raise NotFound
         if request.user.is_authenticated and request.GET.get("project"):
             self.project = project_get(user=request.user, pk=request.GET["project"])
@@ -79,8 +77,7 @@ class CaseCreateView(ShellMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["may_assign"] = role_of(self.request.user) in (
-            *CASE_SUPERVISORS, Role.UNIT_HEAD, Role.TASKFORCE)
+        kwargs["may_assign"] = policy.may_assign_when_raising(self.request.user)
         return kwargs
 
     def get_initial(self):
@@ -110,36 +107,23 @@ class CaseCreateView(ShellMixin, FormView):
 
 
 def _action_forms(user, case, data=None, files=None) -> dict:
-    """The step forms `user` may use on `case` now (empty dict when none)."""
-    role = role_of(user)
-    in_units = services.in_case_units(user, case)
-    is_lead = in_units and (user.unit_id == case.lead_unit_id or (
-        role == Role.UNIT_HEAD and case.lead_unit and case.lead_unit.path.startswith(
-            user.unit.path)))
+    """A form for each step `user` may take on `case` now (cases/policy.py decides which)."""
     version = {"expected_version": case.version}
-    available = {}
-    if case.status in PENDING_STATUSES and in_units:
-        available["reply"] = forms.ReplyForm(data, files, prefix="reply")
-    if case.status in PENDING_STATUSES and is_lead:
-        available["resolve"] = forms.ResolveForm(
+    builders = {
+        policy.REPLY: lambda: forms.ReplyForm(data, files, prefix="reply"),
+        policy.RESOLVE: lambda: forms.ResolveForm(
             data, files, prefix="resolve",
-            initial={**version, "resolved_on": timezone.localdate()})
-    if role in CASE_SUPERVISORS or role in (Role.UNIT_HEAD, Role.TASKFORCE):
-        if case.status in (CaseStatus.OPEN, *PENDING_STATUSES):
-            available["assign"] = forms.AssignForm(data, prefix="assign", initial={
-                **version, "lead_unit": case.lead_unit_id,
-                "co_units": [u.pk for u in case.co_units.all()],
-                "due_workdays": case.due_workdays})
-    if role in CASE_SUPERVISORS:
-        if case.status == CaseStatus.RESOLVED:
-            available["verify"] = forms.VerifyForm(data, prefix="verify", initial=version)
-        if case.status == CaseStatus.VERIFIED:
-            available["close"] = forms.CloseForm(data, prefix="close", initial=version)
-        if case.lead_unit_id and case.status != CaseStatus.OPEN:
-            available["notice"] = forms.NoticeForm(data, prefix="notice")
-    if role in (*CASE_SUPERVISORS, Role.TASKFORCE):
-        available["comment"] = forms.CommentForm(data, prefix="comment")
-    return available
+            initial={**version, "resolved_on": timezone.localdate()}),
+        policy.ASSIGN: lambda: forms.AssignForm(data, prefix="assign", initial={
+            **version, "lead_unit": case.lead_unit_id,
+            "co_units": [u.pk for u in case.co_units.all()],
+            "due_workdays": case.due_workdays}),
+        policy.VERIFY: lambda: forms.VerifyForm(data, prefix="verify", initial=version),
+        policy.CLOSE: lambda: forms.CloseForm(data, prefix="close", initial=version),
+        policy.NOTICE: lambda: forms.NoticeForm(data, prefix="notice"),
+        policy.COMMENT: lambda: forms.CommentForm(data, prefix="comment"),
+    }
+    return {step: builders[step]() for step in policy.allowed_steps(user, case)}
 
 
 class CaseDetailView(ShellMixin, TemplateView):
@@ -247,7 +231,7 @@ class VisitListView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(visits=selectors.visit_list(user=self.request.user),
-                       may_create=role_of(self.request.user) in CASE_SUPERVISORS)
+                       may_create=policy.may_keep_visits(self.request.user))
         return context
 
 
@@ -257,7 +241,7 @@ class VisitCreateView(ShellMixin, FormView):
     title = gettext_lazy("登记督导调研")
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and role_of(request.user) not in CASE_SUPERVISORS:
+        if request.user.is_authenticated and not policy.may_keep_visits(request.user):
             raise NotFound
         return super().dispatch(request, *args, **kwargs)
 
@@ -291,7 +275,7 @@ class VisitUpdateView(ShellMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            if role_of(request.user) not in CASE_SUPERVISORS:
+            if not policy.may_keep_visits(request.user):
                 raise NotFound
             self.visit = selectors.visit_get(user=request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
@@ -334,7 +318,7 @@ class VisitDetailView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         visit = selectors.visit_get(user=self.request.user, pk=self.kwargs["pk"])
-        may_convert = role_of(self.request.user) in CASE_SUPERVISORS
+        may_convert = policy.may_keep_visits(self.request.user)
         context.update(visit=visit, title=str(visit), may_convert=may_convert,
                        convert_form=forms.InstructionCaseForm(prefix="convert")
                        if may_convert else None)
@@ -350,7 +334,7 @@ class InstructionToCaseView(ShellMixin, View):
 
     def post(self, request, pk):
         instruction = selectors.instruction_get(user=request.user, pk=pk)
-        if role_of(request.user) not in CASE_SUPERVISORS:
+        if not policy.may_keep_visits(request.user):
             raise NotFound
         form = forms.InstructionCaseForm(request.POST, prefix="convert")
         if not form.is_valid():
@@ -383,7 +367,7 @@ class ApprovalListView(ShellMixin, TemplateView):
         page = Paginator(approvals, 50).get_page(self.request.GET.get("page"))
         context.update(form=form, page=page,
                        kpis=selectors.approval_kpis(approvals),
-                       may_edit=role_of(self.request.user) == Role.DISPATCHER)
+                       may_edit=policy.may_keep_approvals(self.request.user))
         return context
 
 

@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 
 from diaodu.core import audit
 from diaodu.core.calendar import WorkCalendar, load_calendar
-from diaodu.core.errors import Forbidden, UserError
+from diaodu.core.errors import UserError
 from diaodu.core.models import User
-from diaodu.core.roles import APPROVAL_EDITORS, role_of
 from diaodu.projects.models import Project
 
-from .. import rules
+from .. import policy, rules
 from ..models import (
     Approval,
     ApprovalKind,
@@ -29,11 +28,6 @@ DEFAULT_TIME_LIMITS = {ApprovalKind.APPROVAL: 20, ApprovalKind.RATIFICATION: 20,
                        ApprovalKind.FILING: 3, ApprovalKind.NOTIFICATION_FILING: 0}
 
 
-def _require_approval_editor(actor: User | None) -> None:
-    if actor is not None and role_of(actor) not in APPROVAL_EDITORS:
-        raise Forbidden("permission.denied", _("只有调度员可以登记审批事项。"))
-
-
 def _complete(approval: Approval, completed_on: date, calendar: WorkCalendar) -> None:
     used, on_time = rules.approval_timing(received_on=approval.received_on,
                                           completed_on=completed_on,
@@ -48,7 +42,7 @@ def approval_create(*, actor: User | None, item: str, kind: str, received_on: da
                     today: date | None = None) -> Approval:
     """Register an approval item; a notification filing (告知性备案) completes on receipt."""
     today = today_or_local(today)
-    _require_approval_editor(actor)
+    policy.require_approval_keeper(actor)
     item = clean_text(item, field="item", label=_("事项"), limit=200)
     choice(kind, ApprovalKind, field="kind", label=_("类型"))
     if received_on > today:
@@ -96,7 +90,7 @@ def approval_complete(*, actor: User | None, approval: Approval, completed_on: d
                       today: date | None = None) -> Approval:
     """办结 an approval item; working days used and on-time are computed."""
     today = today_or_local(today)
-    _require_approval_editor(actor)
+    policy.require_approval_keeper(actor)
     if result not in Approval.Result.values:
         raise UserError("approval.result_invalid", _("办理结果无效。"), "result")
     with transaction.atomic():

@@ -5,11 +5,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from diaodu.core import audit
-from diaodu.core.errors import Forbidden, UserError
+from diaodu.core.errors import UserError
 from diaodu.core.locking import check_version, last_audit
 from diaodu.core.models import User
-from diaodu.core.roles import Role, role_of
 
+from .. import policy as case_policy
 from ..models import (
     SupervisionPolicy,
 )
@@ -30,8 +30,7 @@ POLICY_FIELDS = ("remind_before", "escalate_unit_head_after", "escalate_leader_a
 def policy_update(*, actor: User | None, expected_version: int | None = None,
                   **values: int) -> SupervisionPolicy:
     """Change the reminder and escalation settings."""
-    if actor is not None and role_of(actor) != Role.DISPATCHER:
-        raise Forbidden("permission.denied", _("只有调度员可以修改督办规则。"))
+    case_policy.require_settings_keeper(actor)
     unknown = set(values) - set(POLICY_FIELDS)
     if unknown:
         raise UserError("policy.field_unknown", _("不能修改这些字段：%(f)s")

@@ -13,6 +13,7 @@ from diaodu.core.locking import check_version, last_audit
 from diaodu.core.models import OrgUnit, User
 from diaodu.projects.models import Project
 
+from .. import policy
 from ..models import (
     Case,
     CaseCategory,
@@ -25,7 +26,6 @@ from ..models import (
 from .base import (
     choice,
     clean_text,
-    require_supervisor,
     today_or_local,
 )
 from .cases import case_create
@@ -34,7 +34,7 @@ from .cases import case_create
 def _visit_checked(actor: User | None, *, visited_on: date, kind: str, title: str,
                    leaders: str, today: date | None) -> tuple[str, str]:
     """What a visit's record must be, whoever writes it: the title and leaders, cleaned."""
-    require_supervisor(actor)
+    policy.require_visit_keeper(actor)
     title = clean_text(title, field="title", label=_("标题"), limit=200)
     leaders = clean_text(leaders, field="leaders", label=_("带队及陪同领导"), limit=300)
     choice(kind, Visit.Kind, field="kind", label=_("类型"))
@@ -113,7 +113,7 @@ def instruction_to_case(*, actor: User | None, instruction: Instruction, lead_un
                         category: str = CaseCategory.OTHER, priority: str = Priority.NORMAL,
                         today: date | None = None) -> Case:
     """转为督办: the instruction becomes an assigned case (one click on the visit page)."""
-    require_supervisor(actor)
+    policy.require_visit_keeper(actor)
     with transaction.atomic():
         instruction = Instruction.objects.select_for_update().select_related("visit").get(
             pk=instruction.pk)
