@@ -13,22 +13,15 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from diaodu.core.errors import NotFound, UserError
+from diaodu.core.forms import put_error
 from diaodu.core.roles import Role, role_of
-from diaodu.core.views import ShellMixin
+from diaodu.core.views import ShellMixin, route
 from diaodu.projects.selectors import project_get, project_list
 
 from . import forms, policy, selectors, services
 from .models import CaseStatus
 
 PAGE_SIZE = 25
-
-
-def _form_error(form, error: UserError) -> None:
-    """The error beside its field; above the form when the field is not shown (a stale
-    version is a hidden field's error)."""
-    field = form.fields.get(error.field or "")
-    form.add_error(error.field if field is not None and not field.widget.is_hidden else None,
-                   error.message)
 
 
 class CaseListView(ShellMixin, TemplateView):
@@ -100,7 +93,7 @@ class CaseCreateView(ShellMixin, FormView):
                 co_units=list(d.get("co_units") or []), due_workdays=d.get("due_workdays"),
                 due_on=d.get("due_on"))
         except UserError as error:
-            _form_error(form, error)
+            put_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("已登记督办事项 %(n)s。") % {"n": case.number})
         return redirect(case.get_absolute_url())
@@ -158,7 +151,7 @@ class CaseActView(ShellMixin, View):
             try:
                 message = self._run(action, case, form.cleaned_data)
             except UserError as error:
-                _form_error(form, error)
+                put_error(form, error)
             else:
                 messages.success(request, message)
                 return redirect(case.get_absolute_url())
@@ -170,33 +163,47 @@ class CaseActView(ShellMixin, View):
         return view.render_to_response(context, status=400)
 
     def _run(self, action, case, d) -> str:
+        """Take the step; the message to show after it."""
         user = self.request.user
-        if action == "reply":
+
+        def reply():
             services.case_reply(actor=user, case=case, text=d["text"], files=d["files"])
             return _("已提交回复。")
-        if action == "resolve":
+
+        def resolve():
             services.case_resolve(actor=user, case=case, text=d["text"], files=d["files"],
                                   resolved_on=d["resolved_on"],
                                   expected_version=d["expected_version"])
             return _("已报办结，等待核查。")
-        if action == "assign":
+
+        def assign():
             services.case_assign(actor=user, case=case, lead_unit=d["lead_unit"],
                                  co_units=list(d["co_units"]), due_workdays=d["due_workdays"],
                                  due_on=d["due_on"], expected_version=d["expected_version"])
             return _("已交办。")
-        if action == "verify":
+
+        def verify():
             services.case_verify(actor=user, case=case, passed=d["passed"], note=d["note"],
                                  expected_version=d["expected_version"])
             return _("核查通过。") if d["passed"] else _("已退回牵头单位。")
-        if action == "close":
+
+        def close():
             services.case_close(actor=user, case=case, note=d["note"],
                                 expected_version=d["expected_version"])
             return _("已销号。")
-        if action == "notice":
-            notice = services.notice_issue(actor=user, case=case, kind=d["kind"])
-            return _("已印发 %(ref)s。") % {"ref": notice}
-        services.case_comment(actor=user, case=case, text=d["text"])
-        return _("已填写意见。")
+
+        def notice():
+            issued = services.notice_issue(actor=user, case=case, kind=d["kind"])
+            return _("已印发 %(ref)s。") % {"ref": issued}
+
+        def comment():
+            services.case_comment(actor=user, case=case, text=d["text"])
+            return _("已填写意见。")
+
+        return route(action, {policy.REPLY: reply, policy.RESOLVE: resolve,
+                              policy.ASSIGN: assign, policy.VERIFY: verify,
+                              policy.CLOSE: close, policy.NOTICE: notice,
+                              policy.COMMENT: comment})
 
 
 class AttachmentView(ShellMixin, View):
@@ -261,7 +268,7 @@ class VisitCreateView(ShellMixin, FormView):
                 lead_user=self.request.user if role_of(self.request.user) == Role.LEADER
                 else None)
         except UserError as error:
-            _form_error(form, error)
+            put_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("已登记督导调研。"))
         return redirect(visit.get_absolute_url())
@@ -306,7 +313,7 @@ class VisitUpdateView(ShellMixin, FormView):
                 leaders=d["leaders"], projects=list(d["projects"]), notes=d["notes"],
                 new_instructions=d["instructions"].splitlines())
         except UserError as error:
-            _form_error(form, error)
+            put_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("已保存督导调研。"))
         return redirect(visit.get_absolute_url())

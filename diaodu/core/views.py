@@ -1,8 +1,11 @@
 """Helpers for pages rendered inside the unfold shell."""
 
+from collections.abc import Callable, Mapping
+
 from django.contrib import admin
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 
 from .roles import Role, role_of
@@ -32,3 +35,13 @@ HOME_PAGES = {Role.LEADER: "dashboard:index", Role.DISPATCHER: "dashboard:index"
 
 def home(request):
     return redirect(HOME_PAGES.get(role_of(request.user), "projects:list"))
+
+
+def route[T](action: str, handlers: Mapping[str, Callable[[], T]]) -> T:
+    """One step of a page that takes several (POST with an action name): the handler by that
+    name. Callers include only the steps the user may take now (their policy's allowed_steps),
+    so an unknown name and a step not allowed get the same 404."""
+    handler = handlers.get(action)
+    if handler is None:
+        raise Http404
+    return handler()

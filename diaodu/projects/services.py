@@ -12,15 +12,15 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from diaodu.core import audit, bulk
-from diaodu.core.errors import Forbidden, UserError
+from diaodu.core.errors import UserError
 from diaodu.core.locking import check_version
 from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.core.money import parse_wan
-from diaodu.core.roles import LEDGER_EDITORS, Role
+from diaodu.core.roles import Role
 from diaodu.core.scoping import scope_for
 from diaodu.investment import rollups
 
-from . import rules
+from . import policy, rules
 from .codes import code_problem, normalize_code
 from .models import Batch, Campaign, CampaignEntry, Category, Level, Project, Stage
 
@@ -40,10 +40,8 @@ def _label(field: str) -> str:
     return str(Project._meta.get_field(field).verbose_name)
 
 
-def ensure_ledger_editor(actor: User | None) -> None:
-    # actor None = the system (demo loader, imports run as tasks record their own actor).
-    if actor is not None and actor.role not in LEDGER_EDITORS:
-        raise Forbidden("permission.denied", _("只有调度员可以维护项目台账。"))
+# actor None = the system (demo loader, imports run as tasks record their own actor).
+ensure_ledger_editor = policy.require_ledger_keeper
 
 
 def _resolve(model, value, *, field: str, message: str):
@@ -310,8 +308,7 @@ def category_create(*, actor: User | None, code: str, name: str, sort: int = 0) 
 def project_register_stats(*, actor: User | None, project: Project, registered_on: date | None,
                            expected_version: int | None = None) -> Project:
     """入库: the statistics bureau records (or clears) the registration date."""
-    if actor is not None and actor.role not in (Role.STATS, *LEDGER_EDITORS):
-        raise Forbidden("permission.denied", _("只有统计人员或调度员可以登记入库。"))
+    policy.require_stats_registrar(actor)
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         ensure_version(project, expected_version)

@@ -11,14 +11,13 @@ from django.utils.translation import gettext as _
 
 from diaodu.core import audit
 from diaodu.core.calendar import WorkCalendar, load_calendar
-from diaodu.core.errors import Forbidden, UserError
+from diaodu.core.errors import UserError
 from diaodu.core.locking import check_version, last_audit
 from diaodu.core.models import User
-from diaodu.core.roles import LEDGER_EDITORS, Role
 from diaodu.core.scoping import scope_for
 from diaodu.projects.models import Project
 
-from . import cpm, rules
+from . import cpm, policy, rules
 from .models import (
     Activity,
     Baseline,
@@ -34,30 +33,29 @@ from .models import (
 )
 
 # Who may edit a schedule of a project in their scope (DESIGN §1: reporters keep milestones).
-SCHEDULE_EDITORS = frozenset({Role.REPORTER, Role.UNIT_HEAD, Role.DISPATCHER})
-# Who may save a baseline: the unit head commits the unit's plan, the DRC any plan.
-BASELINE_EDITORS = frozenset({Role.UNIT_HEAD, Role.DISPATCHER})
+SCHEDULE_EDITORS = policy.SCHEDULE_EDITORS
+BASELINE_EDITORS = policy.BASELINE_EDITORS
 MAX_DURATION = 5000  # working days, about twenty years
 ACTIVITY_FIELDS = ("name", "duration", "milestone_type", "position", "is_key", "planned_start",
                    "planned_finish", "actual_start", "actual_finish", "percent",
                    "constraint_kind", "constraint_date")
 
 
+def _in_scope(actor: User | None, project: Project) -> bool:
+    return actor is None or scope_for(actor, Project).filter(pk=project.pk).exists()
+
+
 def can_edit(actor: User | None, project: Project) -> bool:
-    if actor is None:
-        return True
-    return actor.role in SCHEDULE_EDITORS and \
-        scope_for(actor, Project).filter(pk=project.pk).exists()
+    # The role first: a role that never edits costs no query.
+    return policy.may_edit(actor, in_scope=True) and \
+        policy.may_edit(actor, in_scope=_in_scope(actor, project))
 
 
 def ensure_can_edit(actor: User | None, project: Project) -> None:
-    if not can_edit(actor, project):
-        raise Forbidden("schedule.permission_denied", _("您不能修改此项目的进度计划。"))
+    policy.require_edit(actor, in_scope=can_edit(actor, project))
 
 
-def ensure_template_editor(actor: User | None) -> None:
-    if actor is not None and actor.role not in LEDGER_EDITORS:
-        raise Forbidden("schedule.permission_denied", _("只有调度员可以维护节点类型和进度模板。"))
+ensure_template_editor = policy.require_template_keeper
 
 
 def _lock_project(project_id: int) -> Project:
@@ -555,10 +553,7 @@ def baseline_save(*, actor: User | None, project: Project, name: str,
     name = (name or "").strip()
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
-        if actor is not None and (actor.role not in BASELINE_EDITORS or
-                                  not can_edit(actor, project)):
-            raise Forbidden("schedule.permission_denied",
-                            _("只有单位负责人和调度员可以保存进度基线。"))
+        policy.require_baseline(actor, in_scope=can_edit(actor, project))
         if not name:
             raise UserError("schedule.baseline_name_required", _("请填写基线名称。"), "name")
         if len(name) > 60:

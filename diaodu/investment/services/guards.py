@@ -5,13 +5,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from diaodu.core import audit
-from diaodu.core.errors import Forbidden, NotFound, UserError
+from diaodu.core.errors import NotFound, UserError
 from diaodu.core.locking import check_version
 from diaodu.core.models import User
-from diaodu.core.roles import LEDGER_EDITORS, Role, role_of
 from diaodu.core.scoping import scope_for
-from diaodu.projects.models import Project
 
+from .. import policy
 from ..models import (
     ProgressReport,
     ReportStatus,
@@ -20,21 +19,10 @@ from ..models import (
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
-def _require_dispatcher(actor: User | None) -> None:
-    if actor is not None and role_of(actor) not in LEDGER_EDITORS:
-        raise Forbidden("permission.denied", _("只有调度员可以执行此操作。"))
+_require_dispatcher = policy.require_reviewer  # the name the services were written with
 
 
-def can_fill(actor: User, project: Project) -> bool:
-    """The responsible unit fills in its projects' reports; a unit head also those of the
-    units below."""
-    role = role_of(actor)
-    unit = project.responsible_unit
-    if role == Role.REPORTER:
-        return unit.pk == actor.unit_id
-    if role == Role.UNIT_HEAD and actor.unit is not None:
-        return unit.path.startswith(actor.unit.path)
-    return False
+can_fill = policy.fills
 
 
 def _locked_report(actor: User | None, report: ProgressReport) -> ProgressReport:
