@@ -43,7 +43,7 @@ def put_error(form: forms.BaseForm | None, error: UserError, *, request=None) ->
     if isinstance(error, Forbidden):
         raise PermissionDenied(error.message)
     field = form.fields.get(error.field or "") if form is not None else None
-    if field is not None and not field.widget.is_hidden:
+    if form is not None and field is not None and not field.widget.is_hidden:
         form.add_error(error.field, error.message)
     elif request is not None:
         messages.error(request, error.message)

@@ -16,7 +16,7 @@ from .models import CalendarDay, CalendarYear, OrgUnit, PasswordHistory, UnitKin
 from .roles import ACCOUNT_ADMINS, CALENDAR_EDITORS, ROLE_ADMINS, ROLES, Role
 
 # Which kinds of unit may sit under which (the district tree of DESIGN §1).
-ALLOWED_PARENT = {
+ALLOWED_PARENT: dict[str, set[str | None]] = {
     UnitKind.DISTRICT: {None},
     UnitKind.DEPARTMENT: {UnitKind.DISTRICT},
     UnitKind.STREET: {UnitKind.DISTRICT},

@@ -18,9 +18,8 @@ from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.core.money import parse_wan
 from diaodu.core.roles import Role
 from diaodu.core.scoping import scope_for
-from diaodu.investment import rollups
 
-from . import policy, rules
+from . import policy, rules, signals
 from .codes import code_problem, normalize_code
 from .models import Batch, Campaign, CampaignEntry, Category, Level, Project, Stage
 
@@ -205,7 +204,7 @@ def project_update(*, actor: User | None, project: Project, expected_version: in
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         ensure_version(project, expected_version)
-        old_bucket = rollups.Bucket.of(project)
+        before = signals.placement(project)
         delta = _edit(project, changes)
         if not delta:
             return project
@@ -214,7 +213,7 @@ def project_update(*, actor: User | None, project: Project, expected_version: in
         project.save()
         audit.record(actor, "project.update", project, delta)
         # Moving a project to another unit, street, level or category moves its figures.
-        rollups.project_moved(project, old_bucket)
+        signals.moved(project, before)
     return project
 
 
@@ -402,7 +401,7 @@ def project_update_many(*, actor: User | None,
             [project.pk for project, _v, _c in items])
         owners = _code_owners({normalize_code(c["code"]) for _p, _v, c in items
                                if c.get("code")})
-        changed: list[tuple[Project, dict[str, list[Any]], rollups.Bucket]] = []
+        changed: list[tuple[Project, dict[str, list[Any]], signals.Placement]] = []
         errors: dict[int, UserError] = {}
         fields = {"version", "updated_at"}
         now = timezone.now()
@@ -417,7 +416,7 @@ def project_update_many(*, actor: User | None,
                     raise UserError("project.stage_via_update",
                                     _("阶段请通过“变更阶段”调整。"), "stage")
                 ensure_version(project, expected_version)
-                old_code, old_bucket = project.code, rollups.Bucket.of(project)
+                old_code, before = project.code, signals.placement(project)
                 delta = _edit(project, changes, code_owner=owners.get)
             except UserError as problem:
                 errors[index] = problem
@@ -432,7 +431,7 @@ def project_update_many(*, actor: User | None,
             project.version += 1
             project.updated_at = now
             fields.update(delta)
-            changed.append((project, delta, old_bucket))
+            changed.append((project, delta, before))
         if errors:
             raise RowErrors(errors)
         projects = [project for project, _d, _b in changed]
@@ -443,6 +442,6 @@ def project_update_many(*, actor: User | None,
                 default_date=now)
             audit.record_many(actor, [("project.update", project, delta)
                                       for project, delta, _b in changed])
-            for project, _d, old_bucket in changed:
-                rollups.project_moved(project, old_bucket)
+            for project, _d, before in changed:
+                signals.moved(project, before)
     return projects

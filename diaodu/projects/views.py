@@ -26,7 +26,7 @@ class ProjectListView(ShellMixin, TemplateView):
         projects = selectors.project_list(user=self.request.user, filters=form.to_filters())
         page = Paginator(projects, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(
-            form=form, page=page,
+            form=form, page=page, can_edit=policy.may_keep_ledger(self.request.user),
             total_count=page.paginator.count,
             total_investment_yi=wan_to_yi(sum_wan(projects, "total_investment")),
         )

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diaodu.cases.models import Case, CaseSource
+from diaodu.cases.services import case_create
 from diaodu.core import audit
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.models import User
@@ -261,8 +263,6 @@ def report_adjust(*, actor: User | None, report: ProgressReport, delta_completed
 def report_raise_case(*, actor: User | None, report: ProgressReport):
     """Turn the problems a unit wrote in its report (存在问题) into a 督办 case led by the
     project's responsible unit. Raising the same text again returns the existing case."""
-    from diaodu.cases.models import Case, CaseSource
-    from diaodu.cases.services import case_create
 
     policy.require_case_raiser(actor)
     with transaction.atomic():
