@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from diaodu.core.admin_base import ScopedModelAdmin, ServiceAdminMixin, ServiceForm
 from diaodu.core.roles import LEDGER_EDITORS
 
-from . import policy, services
+from . import policy, selectors, services
 from .models import Approval, SupervisionPolicy, TaskForce
 
 
@@ -40,12 +40,7 @@ class TaskForceAdmin(ServiceAdminMixin, ScopedModelAdmin):
     list_select_related = ("lead_unit", "leader")
     search_fields = ("name",)
     autocomplete_fields = ("lead_unit", "leader", "members", "member_units", "projects")
-
-    def get_queryset(self, request):
-        # The task-force member rule joins members: keep one row per task force.
-        qs = super().get_queryset(request)
-        return TaskForce.objects.filter(pk__in=qs.values("pk")).select_related(
-            *self.list_select_related)
+    selector = staticmethod(selectors.task_forces_seen)
 
 
 class ApprovalForm(ServiceForm, forms.ModelForm):
@@ -89,6 +84,7 @@ class ApprovalAdmin(ServiceAdminMixin, ScopedModelAdmin):
                     "completed_on", "workdays_used", "on_time")
     list_filter = ("year", "kind", "on_time")
     list_select_related = ("project",)
+    selector = staticmethod(selectors.approval_list)
     search_fields = ("item", "applicant")
     autocomplete_fields = ("project",)
     list_per_page = 50

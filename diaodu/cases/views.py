@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from diaodu.core.errors import NotFound, UserError
-from diaodu.core.forms import put_error
+from diaodu.core.forms import ServiceFormMixin, put_error
 from diaodu.core.roles import Role, role_of
 from diaodu.core.views import ShellMixin, route
 from diaodu.projects.selectors import project_get, project_list
@@ -376,6 +376,70 @@ class ApprovalListView(ShellMixin, TemplateView):
                        kpis=selectors.approval_kpis(approvals),
                        may_edit=policy.may_keep_approvals(self.request.user))
         return context
+
+
+class ApprovalKeeperMixin(ShellMixin):
+    """Pages of the approval register: its keepers only (cases/policy.py); others 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not policy.may_keep_approvals(request.user):
+            raise NotFound
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ApprovalCreateView(ApprovalKeeperMixin, ServiceFormMixin, FormView):
+    """登记审批事项 (was the admin's add form: workflow pages live outside the admin)."""
+
+    template_name = "cases/form.html"
+    form_class = forms.ApprovalForm
+    title = gettext_lazy("登记审批事项")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["projects"] = project_list(user=self.request.user)
+        return kwargs
+
+    def perform(self, data):
+        return services.approval_create(
+            actor=self.request.user, item=data["item"], applicant=data["applicant"],
+            project=data["project"], kind=data["kind"], received_on=data["received_on"],
+            time_limit=data["time_limit"], completed_on=data["completed_on"],
+            result=data["result"], document_no=data["document_no"])
+
+    def succeeded(self, approval):
+        messages.success(self.request, _("已登记审批事项：%(item)s。") % {"item": approval.item})
+        return redirect("cases:approvals")
+
+
+class ApprovalCompleteView(ApprovalKeeperMixin, ServiceFormMixin, FormView):
+    """办结 an approval item; one already completed is final (back to the list)."""
+
+    template_name = "cases/form.html"
+    form_class = forms.ApprovalCompleteForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and policy.may_keep_approvals(request.user):
+            self.approval = selectors.approval_get(user=request.user, pk=kwargs["pk"])
+            if self.approval.completed_on is not None:
+                return redirect("cases:approvals")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"completed_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("办结：%(item)s") % {"item": self.approval.item}
+        return context
+
+    def perform(self, data):
+        return services.approval_complete(
+            actor=self.request.user, approval=self.approval, completed_on=data["completed_on"],
+            result=data["result"], document_no=data["document_no"])
+
+    def succeeded(self, approval):
+        messages.success(self.request, _("已办结：%(item)s。") % {"item": approval.item})
+        return redirect("cases:approvals")
 
 
 class TaskForceListView(ShellMixin, TemplateView):
