@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from diaodu.core import clock
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.forms import ServiceFormMixin, put_error
 from diaodu.core.roles import Role, role_of
@@ -32,7 +32,7 @@ class CaseListView(ShellMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
+        today = clock.today()
         form = forms.CaseFilterForm(self.request.GET or None)
         cases = selectors.case_list(user=self.request.user, filters=form.to_filters(),
                                     today=today)
@@ -106,7 +106,7 @@ def _action_forms(user, case, data=None, files=None) -> dict:
         policy.REPLY: lambda: forms.ReplyForm(data, files, prefix="reply"),
         policy.RESOLVE: lambda: forms.ResolveForm(
             data, files, prefix="resolve",
-            initial={**version, "resolved_on": timezone.localdate()}),
+            initial={**version, "resolved_on": clock.today()}),
         policy.ASSIGN: lambda: forms.AssignForm(data, prefix="assign", initial={
             **version, "lead_unit": case.lead_unit_id,
             "co_units": [u.pk for u in case.co_units.all()],
@@ -128,8 +128,8 @@ class CaseDetailView(ShellMixin, TemplateView):
                                                         pk=self.kwargs["pk"])
         action_forms = kwargs.get("action_forms") or _action_forms(self.request.user, case)
         context.update(case=case, title=f"{case.number} {case.title}",
-                       action_forms=action_forms, today=timezone.localdate(),
-                       overdue=case.is_overdue(timezone.localdate()))
+                       action_forms=action_forms, today=clock.today(),
+                       overdue=case.is_overdue(clock.today()))
         return context
 
 
@@ -368,7 +368,7 @@ class ApprovalListView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         data = self.request.GET.copy()
-        data.setdefault("year", str(timezone.localdate().year))
+        data.setdefault("year", str(clock.today().year))
         form = forms.ApprovalFilterForm(data)
         approvals = selectors.approval_list(user=self.request.user, filters=form.to_filters())
         page = Paginator(approvals, 50).get_page(self.request.GET.get("page"))
@@ -425,7 +425,7 @@ class ApprovalCompleteView(ApprovalKeeperMixin, ServiceFormMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        return {"completed_on": timezone.localdate()}
+        return {"completed_on": clock.today()}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diaodu.core import clock
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.locking import check_version
 from diaodu.core.models import OrgUnit, UnitKind, User
@@ -25,7 +25,7 @@ TASKABLE_KINDS = (UnitKind.DEPARTMENT, UnitKind.STREET, UnitKind.COMMUNITY, Unit
 
 
 def today_or_local(today: date | None) -> date:
-    return today or timezone.localdate()
+    return today or clock.today()
 
 
 def visible_case(actor: User | None, case: Case) -> Case:

@@ -4,8 +4,8 @@ from collections.abc import Iterable, Sequence
 
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 
+from diaodu.core import clock
 from diaodu.core.models import User
 from diaodu.core.phrases import words
 
@@ -53,6 +53,6 @@ def notification_mark_read(*, actor: User, ids: Sequence[int] | None = None) -> 
         qs = Notification.objects.filter(user=actor, read_at__isnull=True)
         if ids is not None:
             qs = qs.filter(pk__in=list(ids))
-        count = qs.update(read_at=timezone.now())
+        count = qs.update(read_at=clock.now())
         forget_unread([actor.pk])
         return count
