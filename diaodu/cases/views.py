@@ -16,6 +16,7 @@ from diaodu.core.errors import NotFound, UserError
 from diaodu.core.forms import ServiceFormMixin, put_error
 from diaodu.core.roles import Role, role_of
 from diaodu.core.views import ShellMixin, route
+from diaodu.projects import policy as project_policy
 from diaodu.projects.selectors import project_get, project_list
 
 from . import forms, policy, selectors, services
@@ -74,7 +75,7 @@ class CaseCreateView(ShellMixin, FormView):
         return kwargs
 
     def get_initial(self):
-        source = "report" if role_of(self.request.user) in (Role.REPORTER, Role.UNIT_HEAD) \
+        source = "report" if role_of(self.request.user) in policy.UNIT_ROLES \
             else "leader"
         return {"kind": "problem", "source": source, "priority": "normal", "category": "other"}
 
@@ -449,7 +450,7 @@ class TaskForceListView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(task_forces=selectors.task_force_list(user=self.request.user),
-                       may_edit=role_of(self.request.user) == Role.DISPATCHER)
+                       may_edit=project_policy.may_keep_ledger(self.request.user))
         return context
 
 

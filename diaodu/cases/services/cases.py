@@ -113,7 +113,7 @@ def _announce_assignment(case: Case, actor: User | None, today: date) -> None:
     if co:
         text += _("配合单位：%(co)s。") % {"co": co}
     log(case, ActionKind.ASSIGN, actor, on=today, text=text)
-    notify(unit_users([case.lead_unit, *case.co_units.all()], (Role.REPORTER, Role.UNIT_HEAD)),
+    notify(unit_users([case.lead_unit, *case.co_units.all()], policy.UNIT_ROLES),
             case=case, title=phrase(gettext_noop("新交办事项：%(title)s"), title=case.title),
             body=text)
 
@@ -272,7 +272,7 @@ def case_verify(*, actor: User | None, case: Case, passed: bool, note: str = "",
             case.status = CaseStatus.RETURNED
             case.resolved_on = None
             log(case, ActionKind.RETURN, actor, on=today, text=note)
-            notify(unit_users([case.lead_unit], (Role.REPORTER, Role.UNIT_HEAD)), case=case,
+            notify(unit_users([case.lead_unit], policy.UNIT_ROLES), case=case,
                     title=phrase(gettext_noop("核查退回：%(title)s"), title=case.title), body=note)
         case.version += 1
         case.save()
@@ -295,7 +295,7 @@ def case_close(*, actor: User | None, case: Case, note: str = "",
         case.version += 1
         case.save()
         log(case, ActionKind.CLOSE, actor, on=today, text=note)
-        notify(unit_users([case.lead_unit], (Role.REPORTER, Role.UNIT_HEAD)), case=case,
+        notify(unit_users([case.lead_unit], policy.UNIT_ROLES), case=case,
                 title=phrase(gettext_noop("已销号：%(title)s"), title=case.title))
         audit.record(actor, "case.close", case, {"closed_on": today})
     return case
@@ -311,7 +311,7 @@ def case_comment(*, actor: User | None, case: Case, text: str,
         text = clean_text(text, field="text", label=_("意见"), limit=2000)
         action = log(case, ActionKind.COMMENT, actor, on=today, text=text)
         if case.lead_unit_id:
-            notify(unit_users([case.lead_unit], (Role.REPORTER, Role.UNIT_HEAD)), case=case,
+            notify(unit_users([case.lead_unit], policy.UNIT_ROLES), case=case,
                     title=phrase(gettext_noop("新批示：%(title)s"), title=case.title), body=text)
         audit.record(actor, "case.comment", case, {"action": action.pk})
     return action

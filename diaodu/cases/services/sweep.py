@@ -11,7 +11,7 @@ from diaodu.core.models import OrgUnit, User
 from diaodu.core.phrases import phrase
 from diaodu.core.roles import Role, role_of
 
-from .. import rules
+from .. import policy, rules
 from ..models import (
     PENDING_STATUSES,
     ActionKind,
@@ -45,9 +45,9 @@ class _Recipients:
             self._role[role] = list(User.objects.filter(role=role, is_active=True))
         return self._role[role]
 
-    def unit(self, unit: OrgUnit, roles=(Role.REPORTER, Role.UNIT_HEAD)) -> list[User]:
+    def unit(self, unit: OrgUnit, roles=policy.UNIT_ROLES) -> list[User]:
         if unit.pk not in self._units:
-            self._units[unit.pk] = unit_users([unit], (Role.REPORTER, Role.UNIT_HEAD))
+            self._units[unit.pk] = unit_users([unit], policy.UNIT_ROLES)
         return [u for u in self._units[unit.pk] if u.role in roles]
 
     def escalation(self, case: Case, level: int) -> list[User]:
