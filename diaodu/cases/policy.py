@@ -66,10 +66,13 @@ def is_lead(actor: Any, case: Any) -> bool:
     """Whether `actor` works in the lead unit (a unit head: or above it)."""
     if actor is None:
         return True
-    if not in_case_units(actor, case) or case.lead_unit_id is None:
+    # The lead unit is one of the case's units, so this implies in_case_units (without
+    # reading the co-operating units).
+    role = role_of(actor)
+    if not actor.unit_id or role not in UNIT_ROLES or case.lead_unit_id is None:
         return False
     return actor.unit_id == case.lead_unit_id or (
-        role_of(actor) == Role.UNIT_HEAD and case.lead_unit.path.startswith(actor.unit.path))
+        role == Role.UNIT_HEAD and case.lead_unit.path.startswith(actor.unit.path))
 
 
 @dataclass(frozen=True)
