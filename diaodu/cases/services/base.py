@@ -56,7 +56,7 @@ def unit_users(units: Iterable[OrgUnit], roles: Sequence[str]) -> list[User]:
 
 
 def log(case: Case, kind: str, actor: User | None, *, on: date, text: str | dict = "",
-         key: str = "") -> CaseAction:
+        key: str = "") -> CaseAction:
     """A step in the case's log; `text` a person's words or a phrase (core/phrases.py)."""
     action = CaseAction(case=case, kind=kind, actor=actor,
                         actor_unit_id=getattr(actor, "unit_id", None), on=on, key=key)
@@ -106,7 +106,7 @@ def attach(action: CaseAction, files: Sequence) -> list[CaseAttachment]:
 
 
 def clean_text(value: str, *, field: str, label: str, limit: int | None = None,
-                required: bool = True) -> str:
+               required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
         raise UserError(f"case.{field}_required", _("请填写%(label)s。") % {"label": label},

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from diaodu.core import audit
+from diaodu.core import audit, inbox
 from diaodu.core.calendar import WorkCalendar, load_calendar
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.models import OrgUnit, User
@@ -47,7 +47,6 @@ from .base import (
     unit_users,
     visible_case,
 )
-from .inbox import notify
 from .settings import MAX_DUE_WORKDAYS, policy_get
 
 
@@ -113,9 +112,9 @@ def _announce_assignment(case: Case, actor: User | None, today: date) -> None:
     if co:
         text += _("配合单位：%(co)s。") % {"co": co}
     log(case, ActionKind.ASSIGN, actor, on=today, text=text)
-    notify(unit_users([case.lead_unit, *case.co_units.all()], policy.UNIT_ROLES),
-            case=case, title=phrase(gettext_noop("新交办事项：%(title)s"), title=case.title),
-            body=text)
+    inbox.notify(unit_users([case.lead_unit, *case.co_units.all()], policy.UNIT_ROLES),
+                 about=case, title=phrase(gettext_noop("新交办事项：%(title)s"), title=case.title),
+                 body=text)
 
 
 def case_create(*, actor: User | None, kind: str = CaseKind.PROBLEM, title: str,
@@ -161,8 +160,8 @@ def case_create(*, actor: User | None, kind: str = CaseKind.PROBLEM, title: str,
         if case.status == CaseStatus.ASSIGNED:
             _announce_assignment(case, actor, today)
         else:
-            notify(User.objects.filter(role=Role.DISPATCHER, is_active=True), case=case,
-                    title=phrase(gettext_noop("待交办事项：%(title)s"), title=title))
+            inbox.notify(User.objects.filter(role=Role.DISPATCHER, is_active=True), about=case,
+                         title=phrase(gettext_noop("待交办事项：%(title)s"), title=title))
         audit.record(actor, "case.create", case, {
             "kind": kind, "title": title, "category": category, "source": source,
             "project": project, "lead_unit": lead_unit, "co_units": [u.pk for u in co_units],
@@ -248,8 +247,8 @@ def case_resolve(*, actor: User | None, case: Case, text: str, resolved_on: date
         supervisors = [case.raised_by] if case.raised_by and \
             role_of(case.raised_by) in CASE_SUPERVISORS else []
         supervisors += list(User.objects.filter(role=Role.DISPATCHER, is_active=True))
-        notify(supervisors, case=case,
-                title=phrase(gettext_noop("待核查：%(title)s"), title=case.title), body=text)
+        inbox.notify(supervisors, about=case,
+                     title=phrase(gettext_noop("待核查：%(title)s"), title=case.title), body=text)
         audit.record(actor, "case.resolve", case, {"resolved_on": resolved_on})
     return case
 
@@ -264,7 +263,7 @@ def case_verify(*, actor: User | None, case: Case, passed: bool, note: str = "",
         ensure_case_version(case, expected_version)
         policy.require(actor, case, policy.VERIFY, who=False)
         note = clean_text(note, field="note", label=_("退回原因"), limit=2000,
-                           required=not passed)
+                          required=not passed)
         if passed:
             case.status = CaseStatus.VERIFIED
             log(case, ActionKind.VERIFY, actor, on=today, text=note)
@@ -272,8 +271,9 @@ def case_verify(*, actor: User | None, case: Case, passed: bool, note: str = "",
             case.status = CaseStatus.RETURNED
             case.resolved_on = None
             log(case, ActionKind.RETURN, actor, on=today, text=note)
-            notify(unit_users([case.lead_unit], policy.UNIT_ROLES), case=case,
-                    title=phrase(gettext_noop("核查退回：%(title)s"), title=case.title), body=note)
+            inbox.notify(unit_users([case.lead_unit], policy.UNIT_ROLES), about=case,
+                         title=phrase(gettext_noop("核查退回：%(title)s"), title=case.title),
+                         body=note)
         case.version += 1
         case.save()
         audit.record(actor, "case.verify", case, {"passed": passed, "note": note})
@@ -295,8 +295,8 @@ def case_close(*, actor: User | None, case: Case, note: str = "",
         case.version += 1
         case.save()
         log(case, ActionKind.CLOSE, actor, on=today, text=note)
-        notify(unit_users([case.lead_unit], policy.UNIT_ROLES), case=case,
-                title=phrase(gettext_noop("已销号：%(title)s"), title=case.title))
+        inbox.notify(unit_users([case.lead_unit], policy.UNIT_ROLES), about=case,
+                     title=phrase(gettext_noop("已销号：%(title)s"), title=case.title))
         audit.record(actor, "case.close", case, {"closed_on": today})
     return case
 
@@ -311,8 +311,9 @@ def case_comment(*, actor: User | None, case: Case, text: str,
         text = clean_text(text, field="text", label=_("意见"), limit=2000)
         action = log(case, ActionKind.COMMENT, actor, on=today, text=text)
         if case.lead_unit_id:
-            notify(unit_users([case.lead_unit], policy.UNIT_ROLES), case=case,
-                    title=phrase(gettext_noop("新批示：%(title)s"), title=case.title), body=text)
+            inbox.notify(unit_users([case.lead_unit], policy.UNIT_ROLES), about=case,
+                         title=phrase(gettext_noop("新批示：%(title)s"), title=case.title),
+                         body=text)
         audit.record(actor, "case.comment", case, {"action": action.pk})
     return action
 

@@ -16,8 +16,15 @@ from ..models import (
 )
 
 
+def store(users: Iterable[User], *, title: str | dict, body: str | dict = "", key: str = "",
+          about: object = None) -> int:
+    """core.inbox's writer: messages about a case link to it (any other subject: none yet)."""
+    return notify(users, case=about if isinstance(about, Case) else None, title=title,
+                  body=body, key=key)
+
+
 def notify(users: Iterable[User], *, case: Case | None, title: str | dict,
-            body: str | dict = "", key: str = "") -> int:
+           body: str | dict = "", key: str = "") -> int:
     """Write inbox messages; with a key, a user already holding that key gets nothing new.
     `title` and `body`: a person's words, or a phrase (core/phrases.py) shown in the reader's
     language."""

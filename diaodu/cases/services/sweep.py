@@ -5,7 +5,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from diaodu.core import audit
+from diaodu.core import audit, inbox
 from diaodu.core.calendar import WorkCalendar, load_calendar
 from diaodu.core.models import OrgUnit, User
 from diaodu.core.phrases import phrase
@@ -25,7 +25,6 @@ from .base import (
     unit_users,
 )
 from .cases import notice_issue
-from .inbox import notify
 from .settings import policy_get
 
 # msgids: stored in phrases and put into words when read.
@@ -109,8 +108,8 @@ def _sweep_step(case: Case, locked: Case, step: rules.SweepStep, today: date,
         text = phrase(gettext_noop("距办结期限 %(due)s 还有 %(n)s 个工作日。"),
                       due=case.due_on, n=calendar.workdays_between(today, case.due_on))
         log(locked, ActionKind.REMIND, None, on=today, text=text, key=step.key)
-        sent = notify(unit_users, case=locked, key=key, body=text,
-                       title=phrase(gettext_noop("到期提醒：%(title)s"), title=case.title))
+        sent = inbox.notify(unit_users, about=locked, key=key, body=text,
+                            title=phrase(gettext_noop("到期提醒：%(title)s"), title=case.title))
         notice_issue(actor=None, case=locked, kind=NoticeKind.REMIND, today=today)
         audit.record(None, "case.remind", locked, {"due_on": case.due_on})
         return sent
@@ -119,8 +118,9 @@ def _sweep_step(case: Case, locked: Case, step: rules.SweepStep, today: date,
         locked.save(update_fields=["overdue_since"])
         text = phrase(gettext_noop("已超过办结期限 %(due)s。"), due=case.due_on)
         log(locked, ActionKind.OVERDUE, None, on=today, text=text, key=step.key)
-        sent = notify([*unit_users, *recipients.role(Role.DISPATCHER)], case=locked, key=key,
-                       body=text, title=phrase(gettext_noop("已逾期：%(title)s"), title=case.title))
+        sent = inbox.notify([*unit_users, *recipients.role(Role.DISPATCHER)], about=locked,
+                            key=key, body=text,
+                            title=phrase(gettext_noop("已逾期：%(title)s"), title=case.title))
         audit.record(None, "case.overdue", locked, {"due_on": case.due_on})
         return sent
     level_name = LEVEL_NAMES[step.level]
@@ -129,8 +129,8 @@ def _sweep_step(case: Case, locked: Case, step: rules.SweepStep, today: date,
     locked.escalation_level = step.level
     locked.save(update_fields=["escalation_level"])
     log(locked, ActionKind.ESCALATE, None, on=today, text=text, key=step.key)
-    sent = notify(recipients.escalation(case, step.level), case=locked, key=key, body=text,
-                   title=phrase(gettext_noop("升级督办（%(level)s）：%(title)s"),
+    sent = inbox.notify(recipients.escalation(case, step.level), about=locked, key=key, body=text,
+                        title=phrase(gettext_noop("升级督办（%(level)s）：%(title)s"),
                                 translated=("level",), level=level_name, title=case.title))
     if step.level == 1:
         notice_issue(actor=None, case=locked, kind=NoticeKind.SUPERVISE, today=today,
