@@ -13,7 +13,7 @@ from . import audit, clock
 from .calendar import package_exceptions, package_years
 from .errors import Forbidden, UserError
 from .models import CalendarDay, CalendarYear, OrgUnit, PasswordHistory, UnitKind, User
-from .roles import ACCOUNT_ADMINS, CALENDAR_EDITORS, ROLE_ADMINS, ROLES, Role
+from .roles import ACCOUNT_ADMINS, CALENDAR_EDITORS, ROLE_ADMINS, ROLES, Role, require_role
 
 # Which kinds of unit may sit under which (the district tree of DESIGN §1).
 ALLOWED_PARENT: dict[str, set[str | None]] = {
@@ -27,8 +27,7 @@ ALLOWED_PARENT: dict[str, set[str | None]] = {
 
 def _require(actor: User | None, roles: frozenset[str], what: str) -> None:
     # actor None = the system itself (migrations, demo loader, scheduled tasks).
-    if actor is not None and actor.role not in roles:
-        raise Forbidden("permission.denied", _("您的角色无权%(what)s。") % {"what": what})
+    require_role(actor, roles, _("您的角色无权%(what)s。") % {"what": what})
 
 
 def org_unit_create(
