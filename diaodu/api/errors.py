@@ -8,7 +8,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from diaodu.core.errors import UserError
 
 # Service refusals that mean "your role may not do this" rather than "fix your input".
-FORBIDDEN_CODES = frozenset({"permission.denied", "schedule.permission_denied"})
+FORBIDDEN_CODES = frozenset({"permission.denied", "schedule.permission_denied",
+                             "auth.password_change_required"})
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict:

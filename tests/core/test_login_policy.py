@@ -106,7 +106,8 @@ def test_password_older_than_ninety_days_must_change(client, street_a_reporter):
         password_changed_at=timezone.now() - timedelta(days=91))
     client.force_login(street_a_reporter)
     assert client.get("/projects/")["Location"] == reverse("admin:password_change")
-    assert client.get("/api/v1/projects").status_code == 200  # the API answers, it cannot redirect
+    # The API cannot redirect: it refuses with the reason (issue 16, finding 3).
+    assert client.get("/api/v1/projects").status_code == 403
 
 
 def test_only_one_s_own_password_changes(street_a_reporter, street_b_reporter):
