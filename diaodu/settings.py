@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "diaodu.core.middleware.QueryParamsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -165,6 +166,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # the next attempt on that device (1, 2, 4 … seconds), cleared only by a right code.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "中原区重点项目调度平台")
 OTP_TOTP_THROTTLE_FACTOR = int(os.environ.get("OTP_TOTP_THROTTLE_FACTOR", "1"))
+# django-otp's device admin would show a device's secret and QR code (and looks a device up
+# before checking permissions: a 500 for an unknown id). Enrolment is our own page.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = reverse_lazy("admin:login")
 LOGIN_REDIRECT_URL = reverse_lazy("projects:list")
 

@@ -6,11 +6,22 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, StringConstraints
+from pydantic import AfterValidator, ConfigDict, StringConstraints
+
+from diaodu.core.text import CONTROL_CHARACTERS, LONG_TEXT_MAX, SHORT_TEXT_MAX
+
+
+def _plain(value: str) -> str:
+    # The rule of core/text.py (the pages' forms), as a 400 naming the field.
+    found = CONTROL_CHARACTERS.search(value)
+    if found:
+        raise ValueError(f"control character U+{ord(found.group()):04X} at {found.start() + 1}")
+    return value
+
 
 Money = Annotated[str, StringConstraints(max_length=24)]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
-LongText = Annotated[str, StringConstraints(max_length=5000)]
+ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT_MAX), AfterValidator(_plain)]
+LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT_MAX), AfterValidator(_plain)]
 Version = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Pk = Annotated[int, Field(ge=1, le=9_223_372_036_854_775_807)]
 # Dates the working calendar covers (2000–2060); outside it no deadline can be computed.

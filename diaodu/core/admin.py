@@ -4,11 +4,13 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import ActionLocation
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.options import ActionLocation, IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.core.exceptions import FieldError, PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
-from django.urls import path
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -183,7 +185,11 @@ class AuditEventAdmin(ScopedModelAdmin):
     def export_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except (IncorrectLookupParameters, FieldError):
+            # What the list page does with a filter it does not know: start over, with a note.
+            return redirect(f"{reverse('admin:core_auditevent_changelist')}?{ERROR_FLAG}=1")
         rows = changelist.get_queryset(request).order_by("seq")[: self.EXPORT_LIMIT]
         buffer = io.StringIO()
         writer = csv.writer(buffer)

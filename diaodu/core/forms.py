@@ -3,6 +3,8 @@
 from django import forms
 from unfold.widgets import CHECKBOX_CLASSES, INPUT_CLASSES, SELECT_CLASSES, TEXTAREA_CLASSES
 
+from .text import plain_text_fields
+
 
 def style_widget(widget: forms.Widget) -> None:
     if isinstance(widget, forms.HiddenInput):
@@ -19,9 +21,11 @@ def style_widget(widget: forms.Widget) -> None:
 
 
 class ShellFormMixin:
-    """Mix into a Form to give every visible widget unfold's look."""
+    """Mix into a Form to give every visible widget unfold's look (and its text fields the
+    one rule for free text: core/text.py)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        plain_text_fields(self)
         for field in self.fields.values():
             style_widget(field.widget)
