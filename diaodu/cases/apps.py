@@ -37,9 +37,11 @@ class CasesConfig(AppConfig):
         scoping.register(Visit, scoping.ScopeRule(
             unit_paths=("projects__responsible_unit", "projects__street"),
             taskforce_path="projects__task_forces"))
+        # An instruction follows its own project (and the unit leading the case made of it),
+        # not the visit: a visit to five streets' projects shows each street its own.
         scoping.register(Instruction, scoping.ScopeRule(
-            unit_paths=("visit__projects__responsible_unit", "visit__projects__street"),
-            taskforce_path="visit__projects__task_forces"))
+            unit_paths=("project__responsible_unit", "project__street", "case__lead_unit"),
+            taskforce_path="project__task_forces"))
         scoping.register(Approval, scoping.ScopeRule(
             unit_paths=("project__responsible_unit", "project__street"),
             taskforce_path="project__task_forces"))
