@@ -24,15 +24,18 @@ class CasesConfig(AppConfig):
 
         # Task forces are visible to the roles that see all projects and to their members.
         scoping.register(TaskForce, scoping.ScopeRule(unit_paths=("lead_unit",), taskforce_path=""))
-        # A case: its lead and co-operating units (a unit head also below), the task force
-        # that owns it; dispatchers, leaders and statistics see all. Selectors de-duplicate
-        # (co_units is many-to-many).
-        scoping.register(Case, scoping.ScopeRule(unit_paths=("lead_unit", "co_units"),
-                                                 taskforce_path="task_force"))
+        # A case: its lead and co-operating units (a unit head also below), the unit that
+        # raised it (a reporter's case waits without a lead unit, and the raiser follows it to
+        # the end), the task force that owns it; dispatchers, leaders and statistics see all.
+        # Selectors de-duplicate (co_units is many-to-many).
+        scoping.register(Case, scoping.ScopeRule(
+            unit_paths=("lead_unit", "co_units", "raised_by__unit"), taskforce_path="task_force"))
         scoping.register(CaseAction, scoping.ScopeRule(
-            unit_paths=("case__lead_unit", "case__co_units"), taskforce_path="case__task_force"))
+            unit_paths=("case__lead_unit", "case__co_units", "case__raised_by__unit"),
+            taskforce_path="case__task_force"))
         scoping.register(Notice, scoping.ScopeRule(
-            unit_paths=("case__lead_unit", "case__co_units"), taskforce_path="case__task_force"))
+            unit_paths=("case__lead_unit", "case__co_units", "case__raised_by__unit"),
+            taskforce_path="case__task_force"))
         # Visits and approvals follow their projects.
         scoping.register(Visit, scoping.ScopeRule(
             unit_paths=("projects__responsible_unit", "projects__street"),
