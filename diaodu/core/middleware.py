@@ -1,5 +1,7 @@
 import uuid
 
+from django.utils.cache import add_never_cache_headers
+
 from .context import RequestInfo, current_request
 
 
@@ -59,3 +61,20 @@ class QueryParamsMiddleware:
                 query._mutable = False
                 request.GET = query
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every page of a signed-in user, every API answer and every
+    download: a shared or back-button cache must not keep another street's figures, an export
+    or an audit log on a shared office computer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/api/") \
+                or "attachment" in response.get("Content-Disposition", ""):
+            add_never_cache_headers(response)
+        return response
