@@ -5,17 +5,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, StringConstraints
 
-from diaodu.core.text import CONTROL_CHARACTERS, LONG_TEXT_MAX, SHORT_TEXT_MAX
+from diaodu.core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, validate_plain_text
 
 
 def _plain(value: str) -> str:
-    # The rule of core/text.py (the pages' forms), as a 400 naming the field.
-    found = CONTROL_CHARACTERS.search(value)
-    if found:
-        raise ValueError(f"control character U+{ord(found.group()):04X} at {found.start() + 1}")
+    # The one rule of core/text.py (the pages' forms use it too), as a 400 naming the field.
+    try:
+        validate_plain_text(value)
+    except DjangoValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
     return value
 
 
