@@ -47,6 +47,10 @@ class User(AbstractUser):
     )
     role = models.CharField(_("角色"), max_length=16, blank=True,
                             choices=[(r.value, _(ROLE_LABELS[r])) for r in Role])
+    # 三员分立, two people: the role the system administrator asked for when opening the
+    # account. It grants nothing until the security administrator confirms it.
+    pending_role = models.CharField(_("待确认角色"), max_length=16, blank=True,
+                                    choices=[(r.value, _(ROLE_LABELS[r])) for r in Role])
     display_name = models.CharField(_("显示名称"), max_length=60, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
