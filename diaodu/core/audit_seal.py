@@ -15,12 +15,14 @@ pass, after the events sealed before it, instead of being skipped. Its place is 
 order in which the sealer saw the commits (ids order only events that became visible
 together). What is not committed is invisible to the sealer; what rolls back never existed.
 
-Who seals. `nudge_on_commit()` registers, once per transaction, a callback that seals right
-after the commit if no one else is sealing (PostgreSQL: a try-lock, so a writer never waits
-for another writer's sealing); every `diaodu task_worker` runs a `Sealer` loop that seals
-every AUDIT_SEAL_INTERVAL seconds what nudges missed (a nudge that lost the race, a process
-killed between commit and seal); `diaodu audit_seal` seals by hand. Nothing is lost in
-between: the unsealed event is stored, and sealing resumes from the chain's head.
+Who seals. `nudge_on_commit()` registers, once per transaction, a callback run after the
+commit. On PostgreSQL it wakes one sealing thread per process, so the request spends no
+round trip on sealing and waits for nobody; nudges that arrive while that thread seals are
+served by its next pass. On SQLite (one writer at a time, often no task worker) it seals
+inline. Every `diaodu task_worker` also runs a `Sealer` loop that seals every
+AUDIT_SEAL_INTERVAL seconds what the nudges missed (a process killed between commit and
+seal); `diaodu audit_seal` seals by hand. Nothing is lost in between: the unsealed event is
+stored, and sealing resumes from the chain's head.
 `diaodu audit_verify` reports events left unsealed longer than AUDIT_UNSEALED_MAX_AGE.
 """
 
@@ -127,11 +129,72 @@ def seal(*, wait: bool = True, max_batches: int | None = None) -> int:
     return total
 
 
+class _Background:
+    """One thread per process that seals after commits (PostgreSQL). A nudge only wakes it:
+    the request that committed spends no round trip on sealing, and the nudges that arrive
+    while it seals are served by its next pass (it waits for the chain lock, off the request
+    path, so that pass sees every commit that came before it)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Condition()
+        self.pending = False
+        self.stopping = False
+        self.idle = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def poke(self) -> None:
+        with self.lock:
+            self.pending = True
+            self.idle.clear()
+            if self.thread is None or not self.thread.is_alive():  # first use, or forked
+                self.thread = threading.Thread(target=self._run, name="audit-seal-nudge",
+                                               daemon=True)
+                self.thread.start()
+            self.lock.notify()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish what is pending, close the thread's connection and end it (test teardown:
+        the test database cannot be dropped while a connection is open)."""
+        with self.lock:
+            thread = self.thread
+            if thread is None:
+                return
+            self.stopping = True
+            self.lock.notify()
+        thread.join(timeout)
+        with self.lock:
+            self.thread, self.stopping = None, False
+
+    def _run(self) -> None:
+        while True:
+            with self.lock:
+                while not self.pending:
+                    self.idle.set()
+                    if self.stopping:
+                        connections.close_all()
+                        return
+                    self.lock.wait()
+                self.pending = False
+            try:
+                seal()
+            except Exception:  # the events are committed; the next pass or a worker seals
+                logger.exception("sealing after commit failed; the task workers' sealer "
+                                 "retries")
+                connections.close_all()
+
+
+background = _Background()
+
+
 def _nudge() -> None:
-    """After a commit: seal now unless another sealer is at work (it or the next pass takes
-    this transaction's events too). Never raises into the request whose write committed."""
+    """After a commit: on PostgreSQL wake this process's sealing thread; on SQLite (one
+    writer at a time, often no task worker) seal at once. Never raises into the request
+    whose write committed."""
     try:
-        seal(wait=False, max_batches=NUDGE_BATCHES)
+        if _postgres():
+            background.poke()
+        else:
+            seal(wait=False, max_batches=NUDGE_BATCHES)
     except Exception:  # the write is committed; a worker's Sealer loop seals it later
         logger.exception("sealing after commit failed; the task workers' sealer retries")
 
@@ -141,6 +204,11 @@ def nudge_on_commit() -> None:
     if any(callback is _nudge for _ids, callback, _robust in connection.run_on_commit):
         return
     transaction.on_commit(_nudge)
+
+
+def settle(timeout: float = 10.0) -> bool:
+    """Wait until this process's sealing thread has nothing left to do (tests, benchmarks)."""
+    return background.idle.wait(timeout) if background.thread is not None else True
 
 
 def unsealed_problems(*, using: str = "default", max_age: timedelta | None = None,

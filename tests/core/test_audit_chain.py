@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from diaodu.core import audit, audit_chain
+from diaodu.core import audit, audit_chain, audit_seal
 from diaodu.core.models import AuditEvent
 
 from .sealing import sealed
@@ -139,6 +139,8 @@ def test_concurrent_writers_keep_one_chain(dispatcher, project_a):
         thread.join()
     assert errors == []
     assert AuditEvent.objects.filter(action="test.parallel").count() == 60
+    audit_seal.seal()
+    assert not AuditEvent.objects.filter(seq__isnull=True).exists()
     verify()
 
 

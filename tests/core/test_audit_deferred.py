@@ -133,6 +133,7 @@ def test_a_long_deferred_write_does_not_stop_other_writers(dispatcher, street_a)
     thread.join(30)
     assert errors == []
     assert waited < 5, f"the other save waited {waited:.1f}s for the long write"
+    assert audit_seal.settle()
     names = list(AuditEvent.objects.filter(action="project.create").order_by("seq")
                  .values_list("object_repr", flat=True))
     assert names[-2:] == ["同时保存的项目", "导入中的项目"]

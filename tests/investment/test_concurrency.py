@@ -91,6 +91,7 @@ def test_one_units_open_transaction_does_not_hold_up_another_units_submit(
     services.report_submit(actor=street_b_reporter, report=report,
                            expected_version=report.version)
     waited = time.monotonic() - started
+    assert audit_seal.settle()  # B's event is sealed while A's transaction is still open
     release.set()
     thread.join(30)
     assert errors == []
