@@ -71,6 +71,7 @@ def setup(reports: int) -> list[tuple[str, int, int]]:
     from django.utils import timezone
 
     from diaodu.core.models import OrgUnit, UnitKind, User
+    from diaodu.core.security import AUTH_AT, OTP_ASKED, SEEN_AT
     from diaodu.investment import services
     from diaodu.projects.models import Category, Project
 
@@ -93,6 +94,10 @@ def setup(reports: int) -> list[tuple[str, int, int]]:
         store[SESSION_KEY], store[BACKEND_SESSION_KEY] = str(user.pk), \
             "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        # What a real sign-in stamps (diaodu/core/security.py): without it every first
+        # request of a session would check for a TOTP device and write the session.
+        store[AUTH_AT] = store[SEEN_AT] = int(time.time())
+        store[OTP_ASKED] = False
         store.create()
         units.append(unit)
         sessions[unit.pk] = store.session_key
