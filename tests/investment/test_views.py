@@ -32,13 +32,14 @@ def test_reporter_fills_and_submits_on_the_form(client, march, building_a, stree
 def test_submit_on_the_form_query_count(client, march, building_a, street_a_reporter,
                                         django_assert_num_queries):
     """Pinned: session and user; the report (without its corrections: a successful POST
-    redirects); the service's transaction — lock, the months before in one query, settings,
-    update, history row, audit event (one INSERT, sealed after the commit), the later
-    reports' YTD — and its savepoint. Was 18 (19 on PostgreSQL) before issue 20."""
+    redirects); the service's transaction — lock, the months around it in one query (no
+    later report here, so no YTD to refresh), settings, update, history row, audit event (one
+    INSERT, sealed after the commit) — and its savepoint. Was 18 (19 on PostgreSQL) before
+    issue 20."""
     client.force_login(street_a_reporter)
     url = reverse("investment:report", args=[report_of(march, building_a).pk])
     client.get(url)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.post(url, {"action": "submit", "completed_in_period": "12.34",
                                      "cumulative_completed": "3012.34",
                                      "physical_progress": "主体封顶", "expected_version": 1})

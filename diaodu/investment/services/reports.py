@@ -50,18 +50,20 @@ def _previous(report: ProgressReport) -> ProgressReport | None:
 
 @dataclass(frozen=True)
 class Before:
-    """What a monthly report's checks read of the months before it, in one query: the year's
-    earlier monthly figures, the corrections up to this month, and the latest earlier
-    monthly report that was submitted at least once (the quality check's comparison)."""
+    """What a monthly report's checks read of the months around it, in one query: the year's
+    earlier monthly figures, the corrections up to this month, the latest earlier monthly
+    report that was submitted at least once (the quality check's comparison), and whether
+    the year has later reports (whose stored YTD a changed figure must refresh)."""
 
     earlier: list[Decimal]
     corrections: list[Decimal]
     previous: SimpleNamespace | None
+    later: bool
 
 
 def months_before(report: ProgressReport) -> Before:
-    """`Before` of a monthly report: the two lists and the previous report that ytd_of and
-    _previous read in three queries, read in one (a UNION ALL)."""
+    """`Before` of a monthly report: what ytd_of, _previous and _refresh_ytd_after's search
+    read in four queries, read in one (a UNION ALL)."""
     reports = (ProgressReport.objects
                .filter(project_id=report.project_id, round__cadence=Cadence.MONTHLY,
                        round__period_end__lt=report.round.period_start)
@@ -77,11 +79,21 @@ def months_before(report: ProgressReport) -> Before:
                    .values_list(Value(1), "report__round__period_end", "delta_completed",
                                 "delta_completed",
                                 Value("", output_field=models.CharField())))
-    earlier, deltas, previous = [], [], None
-    rows = reports.union(corrections, all=True).order_by()
+    later = (ProgressReport.objects  # _refresh_ytd_after's rows, any cadence
+             .filter(project_id=report.project_id,
+                     round__period_end__year=report.round.year,
+                     round__period_end__gt=report.round.period_end)
+             .order_by()
+             .values_list(Value(2), "round__period_end", "completed_in_period",
+                          "cumulative_completed", "status"))
+    earlier, deltas, previous, any_later = [], [], None, False
+    rows = reports.union(corrections, later, all=True).order_by()
     for kind, period_end, amount, cumulative, status in rows:
-        if kind:
+        if kind == 1:
             deltas.append(amount)
+            continue
+        if kind == 2:
+            any_later = True
             continue
         if period_end.year == report.round.year:
             earlier.append(amount)
@@ -89,7 +101,7 @@ def months_before(report: ProgressReport) -> Before:
                                              or period_end > previous.period_end):
             previous = SimpleNamespace(period_end=period_end, completed_in_period=amount,
                                        cumulative_completed=cumulative)
-    return Before(earlier, deltas, previous)
+    return Before(earlier, deltas, previous, any_later)
 
 
 def ytd_of(report: ProgressReport, completed_in_period: Decimal,
@@ -150,9 +162,11 @@ def report_save(*, actor: User | None, report: ProgressReport, expected_version:
             report = _submit(actor, report, at, figures, known)
         else:
             report = _save(report, actor, "report.save", figures)
-        if period != before[0]:
+        if period != before[0] and (known is None or known.later):
             # A month filled late or corrected after its return: the later reports' stored
-            # year-to-date figures add this one up.
+            # year-to-date figures add this one up. Skipped when `known` found none: a later
+            # round still being opened by another transaction is unseen either way (the
+            # locking query would not see its uncommitted rows).
             _refresh_ytd_after(report)
         return report
 
