@@ -5,7 +5,7 @@ The archived segment is always a prefix of the chain (every event up to the firs
 inside the retention period). It is verified while it is written; the file is encrypted and
 authenticated with the backup key (Fernet, DIAODU_BACKUP_KEY) and carries its own chain from
 the previous checkpoint's hash, so `diaodu audit_archive --verify FILE` checks it alone. Then,
-in one transaction under the chain-head lock: the checkpoint row (last archived seq and hash,
+in one transaction under the sealer's lock: the checkpoint row (last archived seq and hash,
 file digest), an `audit.archive` event in the live log naming the same (sealed into the
 chain after the commit like every event), and the deletion of exactly the archived events —
 the only deletion the database triggers allow. Unsealed events are never archived: the run
