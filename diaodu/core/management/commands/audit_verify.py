@@ -20,11 +20,13 @@ class Command(BaseCommand):
                  "rows removed from the end of the log")
         parser.add_argument(
             "--settle", type=float, default=1.0,
-            help="seconds to wait before counting events still unsealed (default 1)")
+            help="seconds between looks at unsealed events while a sealer makes progress "
+                 "(default 1; 0: one look)")
 
     def handle(self, *args, head: str = "", **options):
         # From the latest archive checkpoint (`diaodu audit_archive`), or the first event.
-        # A second's grace lets an event that has only just committed be sealed first.
+        # A sealer at work (an import's thousands of events take a few passes) is given time
+        # while it makes progress; only an absent or stuck one is reported.
         count, last_hash, problems = verify_log(settle=options.get("settle", 1.0))
         if head:
             known = AuditEvent.objects.filter(hash=head).values_list("seq", flat=True).first()
