@@ -298,6 +298,11 @@ TASKS = {
 # audit_archive`, run daily from cron). At least 183 days — 网络安全法 第二十一条 keeps network
 # logs for no less than six months; a system check refuses less.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+# Audit events join the hash chain after commit (diaodu/core/audit_seal.py): task workers
+# seal every AUDIT_SEAL_INTERVAL seconds what commit nudges missed; audit_verify reports an
+# event left unsealed longer than AUDIT_UNSEALED_MAX_AGE seconds.
+AUDIT_SEAL_INTERVAL = float(os.environ.get("AUDIT_SEAL_INTERVAL", "1"))
+AUDIT_UNSEALED_MAX_AGE = float(os.environ.get("AUDIT_UNSEALED_MAX_AGE", "5"))
 AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", DATA_DIR / "audit-archive"))
 
 # API tokens (/api/v1/): the longest validity a user may choose.

@@ -67,7 +67,9 @@ class User(AbstractUser):
 class AuditEvent(models.Model):
     """One recorded write, sign-in or audit query. Append-only: the model refuses updates and
     deletes, database triggers refuse them below the ORM, and a hash chain (`seq`, `prev_hash`,
-    `hash`; core/audit_chain.py) shows any row changed or removed behind the triggers' back."""
+    `hash`; core/audit_chain.py) shows any row changed or removed behind the triggers' back.
+    A write stores its event unsealed (no `seq`, empty hashes); the sealer gives it its place
+    in the chain after commit (core/audit_seal.py) — the one update the triggers allow."""
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -86,15 +88,20 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
-    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
-    prev_hash = models.CharField(_("前一条摘要"), max_length=64)
-    hash = models.CharField(_("摘要"), max_length=64)
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True, null=True, blank=True)
+    prev_hash = models.CharField(_("前一条摘要"), max_length=64, blank=True)
+    hash = models.CharField(_("摘要"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The sealer's queue: only the few events not yet in the chain.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True),
+                         name="core_auditevent_unsealed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
