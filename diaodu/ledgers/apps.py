@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +17,6 @@ class LedgersConfig(AppConfig):
         # the roles that see the whole district.
         scoping.register(ImportJob, scoping.ScopeRule(unit_paths=("unit",)))
         scoping.register(MappingProfile, scoping.ScopeRule(unit_paths=("unit",)))
+        # Each app's planner for its kind of ledger row (projects/imports.py …) registers
+        # itself in core.imports when its module is imported.
+        autodiscover_modules("imports")

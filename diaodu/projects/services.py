@@ -29,11 +29,14 @@ EDITABLE_FIELDS = (
     "code", "name", "level", "category", "owner_name", "responsible_unit", "street", "leader",
     "total_investment", "scope", "planned_start", "planned_completion", "actual_start",
     "actual_completion", "reached_capacity_on", "fulfilled_on", "on_whitelist",
-    "whitelisted_on", "whitelist_note", "stats_registered_on", "location",
+    "whitelisted_on", "whitelist_note", "stats_registered_on", "location", "leader_text",
+    "date_precision",
 )
 DATE_FIELDS = ("planned_start", "planned_completion", "actual_start", "actual_completion",
                "reached_capacity_on", "fulfilled_on", "whitelisted_on", "stats_registered_on")
-TEXT_LIMITS = {"name": 200, "owner_name": 200, "location": 200, "whitelist_note": 200}
+TEXT_LIMITS = {"name": 200, "owner_name": 200, "location": 200, "whitelist_note": 200,
+               "leader_text": 100}
+PRECISIONS = ("month",)
 
 
 def _label(field: str) -> str:
@@ -134,6 +137,11 @@ def _clean(data: dict[str, Any], *, instance: Project | None,
                                 % {"label": _label(field), "value": value}, field) from None
         if field in DATE_FIELDS and value == "":
             value = None
+        if field == "date_precision":
+            value = dict(value or {})
+            if any(k not in DATE_FIELDS or v not in PRECISIONS for k, v in value.items()):
+                raise UserError("project.precision_invalid",
+                                _("日期精度无效：%(v)s") % {"v": value}, "date_precision")
         cleaned[field] = value
     return cleaned
 
