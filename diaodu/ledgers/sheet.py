@@ -98,7 +98,8 @@ class Sheet:
             labels = mp.get("labels", [])
             fields = {k: int(v) for k, v in mp.get("fields", {}).items()}
             undecided = frozenset(k for k, i in fields.items()
-                                  if i < len(labels) and m.bare(labels[i]) in UNDECIDED_DATES)
+                                  if i < len(labels)
+                                  and m.bare(labels[i].rpartition("/")[2]) in UNDECIDED_DATES)
             self.parts.append(Part(
                 table, mp.get("sheet", ""), fields,
                 {int(k): Decimal(v) for k, v in mp.get("factors", {}).items()},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diaodu.core.imports import Line, Pending, Planner, name_key, register, show
@@ -114,19 +115,27 @@ class ProjectPlanner(ProjectRows):
         super().__init__(*args, **kwargs)
         self.labels = {f.name: str(f.verbose_name) for f in Project._meta.fields}
 
-    def _dates_by_stage(self, line: Line, stage: str | None) -> None:
-        """开工时间/竣工时间 without 计划/实际: the actual date of a project under construction
-        (or completed), the planned one of a project not started yet."""
+    def _dates_by_stage(self, line: Line, stage: str | None) -> str | None:
+        """开工时间/竣工时间 without 计划/实际: the start is actual for a project under
+        construction, planned before; the completion is actual only for a completed one. A
+        project the ledger lists as starting (新开工) whose start is still ahead is being
+        prepared. Returns the stage the row ends up in."""
         v = line.values
-        if stage is None or stage_rank(stage) >= _CONSTRUCTION:
-            return
-        for actual, planned in (("actual_start", "planned_start"),
-                                ("actual_completion", "planned_completion")):
-            if actual in self.sheet.undecided and v.get(actual) is not None \
-                    and v.get(planned) is None:
+        undecided = self.sheet.undecided
+        start = v.get("actual_start") if "actual_start" in undecided else None
+        if stage == Stage.CONSTRUCTION and start is not None and start > timezone.localdate():
+            stage = Stage.PREPARATION
+        moves = []
+        if stage is not None and stage_rank(stage) < _CONSTRUCTION:
+            moves.append(("actual_start", "planned_start"))
+        if stage != Stage.COMPLETED:
+            moves.append(("actual_completion", "planned_completion"))
+        for actual, planned in moves:
+            if actual in undecided and v.get(actual) is not None and v.get(planned) is None:
                 v[planned] = v.pop(actual)
                 if actual in line.precision:
                     line.precision[planned] = line.precision.pop(actual)
+        return stage
 
     def plan(self, line: Line) -> None:
         v = line.values
@@ -155,8 +164,7 @@ class ProjectPlanner(ProjectRows):
                 line.warn(self.sheet.cell("leader"), "import.leader_text",
                           _("包联领导“%(v)s”没有对应的区领导账号，按文字保存。")
                           % {"v": v["leader"]})
-        stage = v.get("stage")
-        self._dates_by_stage(line, stage)
+        stage = self._dates_by_stage(line, v.get("stage"))
         for key in PLAIN:
             if key in v:
                 changes[key] = v[key]
