@@ -118,6 +118,12 @@ class Project(models.Model):
         return value.isoformat()
 
     @property
+    def dates_text(self) -> dict[str, str]:
+        """The four schedule dates as date_text shows them (for templates)."""
+        return {f: self.date_text(f) for f in ("planned_start", "planned_completion",
+                                               "actual_start", "actual_completion")}
+
+    @property
     def leader_shown(self) -> str:
         """The leader account's name, else the text the ledger gave."""
         return str(self.leader) if self.leader_id else self.leader_text

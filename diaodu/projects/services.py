@@ -204,6 +204,11 @@ def _edit(project: Project, changes: dict[str, Any], *,
     """Validate `changes` and apply them to the (locked) `project` in memory: the audit diff
     (project_update and project_update_many)."""
     cleaned = _clean(changes, instance=project, code_owner=code_owner)
+    if "date_precision" not in cleaned and project.date_precision and any(
+            f in cleaned and cleaned[f] != getattr(project, f) for f in project.date_precision):
+        # A date typed to the day (the edit page) is no longer a month.
+        cleaned["date_precision"] = {f: p for f, p in project.date_precision.items()
+                                     if f not in cleaned or cleaned[f] == getattr(project, f)}
     before = _snapshot(project)
     for field, value in cleaned.items():
         setattr(project, field, value)

@@ -1,10 +1,12 @@
 """The ledgers users really keep (issue 14) import exactly — counts and totals to the cent —
 after at most one reconciliation step per file; the same file again changes nothing."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from diaodu.core.models import AuditEvent, OrgUnit, UnitKind
@@ -183,3 +185,51 @@ def test_bad_cell_in_a_workbook_names_sheet_and_cell_and_writes_nothing(dispatch
     cells = [e["cell"] for r in job.rows for e in r["errors"]]
     assert cells == ["区城管局!C3"]
     assert not ProgressReport.objects.filter(round=round_, completed_in_period__gt=0).exists()
+
+
+def test_command_lists_unknown_names_then_takes_an_aliases_file(dispatcher, offices, tmp_path):
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes(corpus.key_projects())
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="4 行被拒绝"):
+        call_command("import", str(ledger), kind="projects", username="dispatcher", stdout=out)
+    text = out.getvalue()
+    assert "责任单位“区城管局”：3 行（J12、J15、J17）；建议：中原区城市管理局（410102-CGJ）" in text
+    assert "项目类别“基础设施类”" in text and "（infrastructure）" in text
+    assert Project.objects.count() == 0
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("区城管局,410102-CGJ\n基础设施类,infrastructure\n"
+                       "副区长（分管城建）,wangjianguo\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("import", str(ledger), kind="projects", username="dispatcher",
+                 aliases=str(aliases), stdout=out)
+    assert "已保存 3 个别名" in out.getvalue() and "新增 7" in out.getvalue()
+    # A post saved as the leader's alias links the account.
+    assert Project.objects.filter(leader__username="wangjianguo").count() == 4
+
+
+def test_command_reads_only_the_sheets_named(dispatcher, offices, tmp_path):
+    ledger = tmp_path / "亿元.xlsx"
+    ledger.write_bytes(corpus.key_projects(unit="亿元"))
+    with pytest.raises(CommandError, match="没有工作表“总表”"):
+        call_command("import", str(ledger), kind="projects", sheet=["总表"],
+                     stdout=io.StringIO())
+    with pytest.raises(CommandError, match="没有找到表头"):
+        call_command("import", str(ledger), kind="projects", sheet=["填报说明"], dry_run=True,
+                     stdout=io.StringIO())
+
+
+def test_month_dates_show_as_months_until_edited_to_a_day(client, dispatcher, offices):
+    from diaodu.projects import services as project_services
+
+    reconciled(dispatcher, corpus.key_projects())
+    project = Project.objects.get(name="中原区老旧小区改造（二期）")
+    client.force_login(dispatcher)
+    page = client.get(project.get_absolute_url())
+    assert "2022年4月" in page.text and "2023年10月" in page.text
+    assert "副区长（分管城建）" in page.text
+    project = project_services.project_update(actor=dispatcher, project=project,
+                                              expected_version=project.version,
+                                              actual_start=date(2022, 4, 18))
+    assert project.date_precision == {"planned_completion": "month"}
+    assert project.date_text("actual_start") == "2022-04-18"
