@@ -59,33 +59,34 @@ def _has_rows(table: Table, header: m.Header) -> bool:
     return any(m.classify(row, name_col) == m.DATA for row in table.iter_rows(header.data_start))
 
 
-def _part(header: m.Header, table: Table) -> dict[str, Any]:
+def _part(kind: str, header: m.Header, table: Table) -> dict[str, Any]:
     fields = m.mapping_of(header.columns)
     return {
         "sheet": table.sheet, "format": table.fmt, "title": header.title[:200],
         "header_row": header.first_row, "header_rows": header.rows,
         "labels": header.labels, "fields": fields,
         "factors": {str(c.index): str(c.factor) for c in header.columns if c.factor},
-        "ignored": _ignored(header),
+        "ignored": _ignored(kind, header),
     }
 
 
-def _ignored(header: m.Header) -> dict[str, str]:
+def _ignored(kind: str, header: m.Header) -> dict[str, str]:
     """Why each unmapped column is not imported: {column: reason} — another kind's field
     (年度计划投资 belongs to the plan import) or unknown."""
     out = {}
     for column in header.columns:
         if not column.label or (column.key and not column.key.startswith("_")):
             continue
-        if column.key:
-            out[str(column.index)] = _("不导入（%(f)s）") % {"f": column.key.strip("_")}
+        if column.key:  # 序号, 备注, 占比: read by nobody on purpose
+            out[str(column.index)] = _("不导入（%(f)s）") % {
+                "f": m.spec_of(kind, column.key).label}
             continue
-        for kind in ImportKind.values:
-            key = m.match_label(kind, column.label)
+        for other in ImportKind.values:
+            key = m.match_label(other, column.label)
             if key and not key.startswith("_") and key not in ("code", "name",
                                                                 "responsible_unit"):
                 out[str(column.index)] = _("不导入：属于“%(k)s”（%(f)s），请用该类型导入") % {
-                    "k": ImportKind(kind).label, "f": m.spec_of(kind, key).label}
+                    "k": ImportKind(other).label, "f": m.spec_of(other, key).label}
                 break
         else:
             out[str(column.index)] = _("不导入：未识别的列")
@@ -121,7 +122,7 @@ def find_sheets(kind: str, tables: list[Table], profile: dict[str, str] | None,
         if header is None or not _has_rows(table, header):
             skipped.append(_("工作表“%(s)s”没有项目表头或数据行，未读取。") % {"s": label})
             continue
-        parts.append(_part(header, table))
+        parts.append(_part(kind, header, table))
     return parts, skipped
 
 

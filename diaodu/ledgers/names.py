@@ -178,3 +178,11 @@ def name_alias_save(*, actor: User | None, kind: str, name: str, target) -> Name
         audit.record(actor, "name_alias.create", alias,
                      {"kind": kind, "name": alias.name, "target": str(target)})
     return alias
+
+
+def name_alias_delete(*, actor: User | None, alias: NameAlias) -> None:
+    """Remove an alias: the name is asked for again at the next import."""
+    with transaction.atomic():
+        audit.record(actor, "name_alias.delete", alias,
+                     {"kind": alias.kind, "name": alias.name, "target": str(alias.target)})
+        alias.delete()

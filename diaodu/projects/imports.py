@@ -199,7 +199,9 @@ class ProjectPlanner(ProjectRows):
         line.action = "create"
         line.values = {**changes, **({"stage": stage} if stage else {})}
         if self.want_diffs:
-            line.diff = {self.labels[k]: ["", _show(val, k)]
+            line.diff = {self.labels[k]: ["", _show(val, k) if k not in line.precision
+                                          else _("%(y)s年%(m)s月") % {"y": val.year,
+                                                                    "m": val.month}]
                          for k, val in line.values.items()
                          if val not in (None, "", {}) and k != "date_precision"}
         if changes.get("code"):

@@ -233,3 +233,20 @@ def test_month_dates_show_as_months_until_edited_to_a_day(client, dispatcher, of
                                               actual_start=date(2022, 4, 18))
     assert project.date_precision == {"planned_completion": "month"}
     assert project.date_text("actual_start") == "2022-04-18"
+
+
+def test_aliases_are_managed_in_the_admin(client, dispatcher, offices):
+    client.force_login(dispatcher)
+    url = "/admin/ledgers/namealias/add/"
+    response = client.post(url, {"kind": "unit", "name": "区城管局",
+                                 "unit": offices["chengguan"].pk})
+    assert response.status_code == 302, response.text
+    alias = NameAlias.objects.get()
+    assert alias.key == "区城管局" and alias.unit == offices["chengguan"]
+    # One name, one meaning: the same name for another unit is refused.
+    response = client.post(url, {"kind": "unit", "name": "区城管局 ",
+                                 "unit": offices["jiaoyu"].pk})
+    assert response.status_code == 200 and "已是" in response.text
+    response = client.post(f"/admin/ledgers/namealias/{alias.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not NameAlias.objects.exists()
+    assert AuditEvent.objects.filter(action__startswith="name_alias.").count() == 2
