@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diaodu.core import clock
 from diaodu.core.imports import Line, Pending, Planner, name_key, register, show
 from diaodu.core.models import OrgUnit, UnitKind
 from diaodu.core.scoping import scope_for
@@ -123,7 +123,7 @@ class ProjectPlanner(ProjectRows):
         v = line.values
         undecided = self.sheet.undecided
         start = v.get("actual_start") if "actual_start" in undecided else None
-        if stage == Stage.CONSTRUCTION and start is not None and start > timezone.localdate():
+        if stage == Stage.CONSTRUCTION and start is not None and start > clock.today():
             stage = Stage.PREPARATION
         moves = []
         if stage is not None and stage_rank(stage) < _CONSTRUCTION:
