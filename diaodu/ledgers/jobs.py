@@ -152,7 +152,7 @@ def _read_parts(kind: str, data: bytes, filename: str, profile: MappingProfile |
 
 # ---------------------------------------------------------------- upload, read, map
 
-def _store(actor, kind, filename, data, options, status) -> ImportJob:
+def store(actor, kind, filename, data, options, status) -> ImportJob:
     job = ImportJob(kind=kind, filename=filename[:200], size=len(data),
                     sha256=hashlib.sha256(data).hexdigest(), status=status,
                     unit=getattr(actor, "unit", None), created_by=actor,
@@ -163,33 +163,12 @@ def _store(actor, kind, filename, data, options, status) -> ImportJob:
     return job
 
 
-def _check_upload(data: bytes) -> None:
+def check_upload(data: bytes) -> None:
     if len(data) > max_bytes():
         raise UserError("import.too_large", _("文件超过 %(mb)s MB，请拆分后导入。")
                         % {"mb": max_bytes() // (1024 * 1024)}, "file")
     if not data.strip():
         raise UserError("import.empty_file", _("文件是空的。"), "file")
-
-
-def import_job_upload(*, actor: User | None, kind: str, filename: str, data: bytes,
-                      profile: MappingProfile | None = None,
-                      options: dict[str, Any] | None = None) -> ImportJob:
-    """Keep an upload and hand its reading to a background task (a big or crafted file
-    must not hold a web request); the page polls until the header is found or the file is
-    refused."""
-    from .tasks import read_upload
-
-    ensure_may_import(actor, kind)
-    _check_upload(data)
-    options = {**(options or {}), "profile": profile.pk if profile else None}
-    with transaction.atomic():
-        job = _store(actor, kind, filename, data, options, JobStatus.READING)
-        audit.record(actor, "import.upload", job,
-                     {"kind": kind, "sha256": job.sha256, "size": job.size,
-                      "profile": profile.name if profile else ""})
-        transaction.on_commit(lambda: read_upload.enqueue(job_id=job.pk))
-    cache.set(progress_key(job.pk), 0, 3600)
-    return job
 
 
 def import_job_read(*, actor: User | None, job: ImportJob,
@@ -220,11 +199,11 @@ def import_job_create(*, actor: User | None, kind: str, filename: str, data: byt
                       options: dict[str, Any] | None = None) -> ImportJob:
     """Upload and read at once (the command line, scripts): a refused file leaves no job."""
     ensure_may_import(actor, kind)
-    _check_upload(data)
+    check_upload(data)
     mapping = _read_parts(kind, data, filename, profile,
                           (options or {}).get("sheets") or None)
     with transaction.atomic():
-        job = _store(actor, kind, filename, data, options, JobStatus.MAPPED)
+        job = store(actor, kind, filename, data, options, JobStatus.MAPPED)
         job.mapping = mapping
         job.save(update_fields=["mapping"])
         audit.record(actor, "import.upload", job,

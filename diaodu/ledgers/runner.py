@@ -150,30 +150,4 @@ def _finish(actor, job, commit, refused, summary, kept, counts) -> ImportJob:
     return job
 
 
-def import_job_queue(*, actor: User | None, job: ImportJob, commit: bool) -> ImportJob:
-    """Hand the run to a background worker; the page polls the progress."""
-    from .tasks import run_import
-
-    ensure_may_import(actor, job.kind)
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.busy:
-            raise UserError("import.busy", _("该导入任务正在进行中。"))
-        if job.status == JobStatus.DONE:
-            raise UserError("import.already_done", _("该导入任务已完成。"))
-        if commit and job.status != JobStatus.CHECKED:
-            raise UserError("import.needs_dry_run", _("请先预检，确认结果后再导入。"))
-        if commit and job.error_count:
-            raise UserError("import.has_errors",
-                            _("预检发现 %(n)s 行有错误，请修改文件后重新上传。")
-                            % {"n": job.error_count})
-        job.status, job.progress = JobStatus.QUEUED, 0
-        job.options = {**job.options, "commit": commit}
-        job.save(update_fields=["status", "progress", "options"])
-        audit.record(actor, "import.queue", job, {"commit": commit})
-        transaction.on_commit(lambda: run_import.enqueue(job_id=job.pk, commit=commit))
-    cache.set(progress_key(job.pk), 0, 3600)
-    return job
-
-
-__all__ = ["ROWS_KEPT", "import_job_queue", "import_job_run", "planner_for"]
+__all__ = ["ROWS_KEPT", "import_job_run", "planner_for"]
