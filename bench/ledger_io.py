@@ -50,6 +50,10 @@ from django.db import connection, transaction  # noqa: E402
 STREETS = ["林山寨", "建设路", "棉纺路", "秦岭路", "桐柏路", "三官庙", "绿东村", "汝河路",
            "航海西路", "中原西路", "西流湖", "须水", "莲湖", "柳湖"]
 DEPARTMENTS = ["区住房和城乡建设局", "区工业和信息化局", "区卫生健康委员会", "区教育局"]
+# How the ledger writes the departments: abbreviations the reconciliation step answered once
+# (saved as aliases in setup), so every row goes through the alias lookup.
+WRITTEN = {"区住房和城乡建设局": "住建局", "区工业和信息化局": "工信局",
+           "区卫生健康委员会": "卫健委", "区教育局": "教体局"}
 CATEGORIES = [("urban_renewal", "城市更新"), ("industry", "产业项目"),
               ("infrastructure", "基础设施"), ("social", "社会民生"), ("village", "城中村改造")]
 LEVELS = [("province", "省重点"), ("city", "市重点"), ("district", "区重点")]
@@ -71,8 +75,12 @@ def setup():
     drc = unit("410102-FGW", "区发展和改革委员会", UnitKind.DEPARTMENT, district)
     for n, name in enumerate(STREETS, start=1):
         unit(f"410102{n:03d}", f"{name}街道办事处", UnitKind.STREET, district)
+    from diaodu.ledgers.models import AliasKind
+    from diaodu.ledgers.names import name_alias_save
+
     for n, name in enumerate(DEPARTMENTS):
-        unit(f"410102-D{n}", name, UnitKind.DEPARTMENT, district)
+        department = unit(f"410102-D{n}", name, UnitKind.DEPARTMENT, district)
+        name_alias_save(actor=None, kind=AliasKind.UNIT, name=WRITTEN[name], target=department)
     for code, name in CATEGORIES:
         Category.objects.create(code=code, name=name)
     return UserFactory(username="bench_dispatcher", unit=drc, role=Role.DISPATCHER)
@@ -102,7 +110,9 @@ def project_rows(n: int):
 
 
 def our_ledger(n: int) -> bytes:
-    """The ledger as a unit keeps it: title, unit line, two-row header, 亿元, sections."""
+    """The ledger as a unit keeps it: title, unit line, two-row header, 亿元, the rows grouped
+    under section rows (一、省重点项目 / （一）前期项目 …, each with its count and subtotal),
+    units written as abbreviations and streets without 街道办事处, a 合计 and notes under it."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
     ws = book.add_worksheet("台账")
@@ -123,34 +133,47 @@ def our_ledger(n: int) -> bytes:
     ws.merge_range(2, 11, 2, 14, "时间节点", head)
     for c in range(11, 15):
         ws.write(3, c, labels[c], head)
-    r, current = 4, None
-    for i, (level, p) in enumerate(project_rows(n), start=1):
-        if level != current and i <= 3:
-            ws.write(r, 0, f"{'一二三'[i - 1]}、{p['level_label']}项目")
+    rows = sorted(project_rows(n), key=lambda lp: [x for x, _l in LEVELS].index(lp[0]))
+    r, total = 4, Decimal(0)
+    for depth1, (level, label) in enumerate(LEVELS):
+        group = [p for lv, p in rows if lv == level]
+        ws.write_string(r, 0, f"{'一二三'[depth1]}、{label}项目（{len(group)}个）")
+        ws.write_number(r, 9, float(sum(p["total_investment"] for p in group)))
+        ws.write_string(r + 1, 0, f"（一）前期项目（{len(group)}个）")
+        r += 2
+        for p in group:
+            i = int(p["code"][-6:]) + 1
+            write_row(ws, r, i, p, day)
+            total += p["total_investment"]
             r += 1
-            current = level
-        ws.write_number(r, 0, i)
-        ws.write_string(r, 1, p["code"])
-        ws.write_string(r, 2, p["name"])
-        ws.write_string(r, 3, p["level_label"])
-        ws.write_string(r, 4, p["category"])
-        ws.write_string(r, 5, p["stage_label"])
-        ws.write_string(r, 6, p["owner_name"])
-        ws.write_string(r, 7, p["responsible_unit"])
-        ws.write_string(r, 8, p["street"])
-        ws.write_number(r, 9, float(p["total_investment"]))
-        ws.write_string(r, 10, p["scope"])
-        ws.write_datetime(r, 11, p["planned_start"], day)
-        ws.write_datetime(r, 12, p["planned_completion"], day)
-        ws.write_string(r, 15, p["location"])
-        ws.write_string(r, 17, "否")
-        for c, value in enumerate(["张三", "0371-6788" + f"{i % 10000:04d}", str(i % 300),
-                                   "", "", "否", "立项已完成"], start=18):
-            if value:
-                ws.write_string(r, c, value)
-        r += 1
+    ws.write_string(r, 0, "合计")
+    ws.write_number(r, 9, float(total))
+    ws.write_string(r + 1, 0, "注：本表由区发改委汇总。")
+    ws.write_string(r + 2, 0, "填报人：张三")
     book.close()
     return buffer.getvalue()
+
+
+def write_row(ws, r: int, i: int, p: dict, day) -> None:
+    ws.write_number(r, 0, i)
+    ws.write_string(r, 1, p["code"])
+    ws.write_string(r, 2, p["name"])
+    ws.write_string(r, 3, p["level_label"])
+    ws.write_string(r, 4, p["category"])
+    ws.write_string(r, 5, p["stage_label"])
+    ws.write_string(r, 6, p["owner_name"])
+    ws.write_string(r, 7, WRITTEN.get(p["responsible_unit"], p["responsible_unit"]))
+    ws.write_string(r, 8, p["street"].removesuffix("街道办事处"))
+    ws.write_number(r, 9, float(p["total_investment"]))
+    ws.write_string(r, 10, p["scope"])
+    ws.write_datetime(r, 11, p["planned_start"], day)
+    ws.write_datetime(r, 12, p["planned_completion"], day)
+    ws.write_string(r, 15, p["location"])
+    ws.write_string(r, 17, "否")
+    for c, value in enumerate(["张三", "0371-6788" + f"{i % 10000:04d}", str(i % 300),
+                               "", "", "否", "立项已完成"], start=18):
+        if value:
+            ws.write_string(r, c, value)
 
 
 def peer_template(n: int) -> bytes:
@@ -406,7 +429,8 @@ def main() -> None:
 
     ours, summary = time_ours(user, data)
     print(f"import ours: {ours:.2f}s ({n / ours:.0f} rows/s) created={summary.get('create')} "
-          f"errors={summary.get('error')}")
+          f"errors={summary.get('error')} unknown names={len(summary.get('unknown', []))} "
+          f"totals checked={sum(1 for t in summary.get('totals', []) if t['stated'])}")
     floor, floor_count = time_floor(user, data)
     print(f"import floor (stream read + bulk insert of projects, history, audit; no checks): "
           f"{floor:.2f}s ({floor_count} projects)")

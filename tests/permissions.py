@@ -104,6 +104,8 @@ MATRIX = {
     "admin:cases_approval_changelist": (
         None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
     "admin:cases_approval_change": ("approval", admin_project_page),
+    "admin:ledgers_namealias_changelist": (
+        None, admin_listing_for({"dispatcher", "sysadmin"})),
     "admin:cases_supervisionpolicy_changelist": (
         None, lambda role, which: REDIRECT if role in SUPERVISORS | {"street_a_head"}
         else FORBIDDEN),

@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from diaodu.core import audit, audit_seal
 from diaodu.core.errors import UserError
 from diaodu.core.models import AuditEvent
-from diaodu.ledgers import services
 from diaodu.projects import services as project_services
+from diaodu.projects.imports import ProjectPlanner
 from diaodu.projects.models import Project
 
 from .conftest import project_ledger, run
@@ -194,7 +194,7 @@ def test_import_in_small_batches_matches_row_by_row(dispatcher, categories, stre
     data = project_ledger(rows)
 
     def imported(batch):
-        monkeypatch.setattr(services.ProjectPlanner, "batch", batch)
+        monkeypatch.setattr(ProjectPlanner, "batch", batch)
         job = run(dispatcher, "projects", data)
         assert job.status == "done", job.rows
         return job.summary["create"], job.summary["update"]
