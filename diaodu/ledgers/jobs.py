@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from diaodu.core import audit
-from diaodu.core.errors import UserError
+from diaodu.core.errors import Forbidden, UserError
 from diaodu.core.models import User
 from diaodu.core.roles import Role, role_of
 
@@ -43,7 +43,7 @@ def ensure_may_import(actor: User | None, kind: str) -> None:
     if kind not in ImportKind.values:
         raise UserError("import.kind_invalid", _("导入类型无效：%(k)s") % {"k": kind}, "kind")
     if actor is not None and kind not in kinds_for(actor):
-        raise UserError("permission.denied", _("您的角色不能导入“%(k)s”。")
+        raise Forbidden("permission.denied", _("您的角色不能导入“%(k)s”。")
                         % {"k": ImportKind(kind).label}, "kind")
 
 
@@ -298,7 +298,7 @@ def import_job_reconcile(*, actor: User | None, job: ImportJob,
     empty answer leaves the name unknown. All or nothing."""
     ensure_may_import(actor, job.kind)
     if actor is not None and role_of(actor) != Role.DISPATCHER:
-        raise UserError("permission.denied", _("只有调度员可以保存名称别名。"))
+        raise Forbidden("permission.denied", _("只有调度员可以保存名称别名。"))
     saved = []
     with transaction.atomic():
         for (field, text), value in choices.items():
