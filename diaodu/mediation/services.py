@@ -65,7 +65,7 @@ def _street_of(unit: OrgUnit) -> OrgUnit | None:
     if unit.kind == UnitKind.STREET:
         return unit
     if unit.kind == UnitKind.COMMUNITY:
-        return unit.get_parent()
+        return OrgUnit.objects.get(path=unit.path[:-OrgUnit.steplen])
     return None
 
 
@@ -381,8 +381,9 @@ def dispute_refer(*, actor: User | None, dispute: Dispute, to_level: str,
         else:
             target = to_committee
             if target is None or target.parent_id != current.pk or not target.active:
-                raise UserError("referral.child", _("请选择%(c)s下属的社区（村）调委会。")
-                                % {"c": current}, "to_committee")
+                raise UserError("referral.child", _("请选择%(c)s下属的%(level)s调委会。")
+                                % {"c": current, "level": Level(to_level).label},
+                                "to_committee")
         if referred_on < dispute.received_on or referred_on > (on or today()):
             raise UserError("referral.date", _("移交日期应在受理日期与今天之间。"), "referred_on")
         referral = Referral.objects.create(dispute=dispute, from_committee=current,
