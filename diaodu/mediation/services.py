@@ -11,10 +11,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diaodu.core import audit
+from diaodu.core import audit, clock
 from diaodu.core.errors import ConflictError, NotFound, UserError
 from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.core.money import parse_wan
@@ -45,7 +44,8 @@ PHONE = re.compile(r"^[0-9][0-9\- ]{4,19}$")
 
 
 def today() -> date:
-    return timezone.localdate()
+    """The business date (core.clock: pinned in the demo)."""
+    return clock.today()
 
 
 def _require_reference_editor(actor: User | None) -> None:

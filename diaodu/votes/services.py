@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diaodu.core import audit
+from diaodu.core import audit, clock
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.models import OrgUnit, User
 
@@ -68,7 +68,7 @@ def ballot_cast(*, actor: User, poll: Poll, choices: Iterable[int],
     """Cast the actor's ballot. Returns nothing: not even the caller learns the ballot's key.
     Refused (nothing written) for someone not on the roll, a second vote, a vote outside the
     poll's times, or an invalid set of choices."""
-    now = now or timezone.now()
+    now = now or clock.now()
     chosen = [int(c) for c in choices]
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
@@ -101,7 +101,7 @@ def poll_close(*, actor: User | None, poll: Poll, now: datetime | None = None) -
     """Close the poll and count it: at or after its closing time, or earlier once everyone on
     the roll has voted. Checks that ballots cast equal voters marked, stores the tallies and
     seals the tables."""
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         poll = Poll.objects.select_for_update().select_related("unit").get(pk=poll.pk)
         if not policy.may_organise(actor, poll.unit):
@@ -161,7 +161,7 @@ def _compact() -> None:
 
 def polls_close_due(*, now: datetime | None = None) -> int:
     """Close every open poll past its closing time (the daily task); returns how many."""
-    now = now or timezone.now()
+    now = now or clock.now()
     closed = 0
     for poll in Poll.objects.filter(status=PollStatus.OPEN, closes_at__lte=now):
         poll_close(actor=None, poll=poll, now=now)

@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from diaodu.core import clock
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.models import User
 from diaodu.core.roles import Role, role_of
@@ -75,7 +75,7 @@ class PollDetailView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         poll = selectors.poll_get(user=self.request.user, pk=self.kwargs["pk"])
-        state = rules.accepting(poll.status, poll.opens_at, poll.closes_at, timezone.now())
+        state = rules.accepting(poll.status, poll.opens_at, poll.closes_at, clock.now())
         may_vote = state == "open" and poll.my_voter is not None and not poll.my_voter.voted
         context.update(
             poll=poll, title=poll.title, state=state,

@@ -136,3 +136,14 @@ def test_voters_from_elsewhere_see_the_poll_they_are_on(street_b, members, stree
     assert selectors.poll_get(user=street_a_reporter, pk=poll.pk).my_voter is not None
     with pytest.raises(NotFound):
         selectors.poll_get(user=members[0], pk=poll.pk)
+
+
+def test_the_command_closes_due_polls(poll, members):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.ballot_cast(actor=members[0], poll=poll, choices=ids(poll, "甲"), now=DURING)
+    out = StringIO()
+    call_command("polls_close", stdout=out)  # the real clock is long past 2022
+    assert out.getvalue().strip() == "closed=1"
