@@ -39,8 +39,8 @@ GROUPS = [
     (_("进度计划"), schedule_nav.items),
     (_("督办"), cases_nav.items),
     (_("台账"), ledgers_nav.items),
-    (_("人民调解与法律服务"), mediation_nav.items),
-    (_("民主评议投票"), votes_nav.items),
+    (mediation_nav.GROUP, mediation_nav.items),
+    (votes_nav.GROUP, votes_nav.items),
     (_("系统"), _system_items),
 ]
 

@@ -8,6 +8,9 @@ from diaodu.core.scoping import may_see
 from .models import Committee, Dispute, LegalPlace
 
 
+GROUP = _("人民调解与法律服务")
+
+
 def can(model):
     return lambda request: may_see(request.user, model)
 

@@ -4,6 +4,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 
+GROUP = _("民主评议投票")
+
+
 def signed_in(request) -> bool:
     return bool(request.user.is_authenticated and getattr(request.user, "role", ""))
 
