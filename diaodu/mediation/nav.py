@@ -7,7 +7,6 @@ from diaodu.core.scoping import may_see
 
 from .models import Committee, Dispute, LegalPlace
 
-
 GROUP = _("人民调解与法律服务")
 
 

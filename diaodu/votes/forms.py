@@ -13,8 +13,9 @@ class PollForm(forms.Form):
     candidates = forms.CharField(label=_("候选人（每行一名）"),
                                  widget=forms.Textarea(attrs={"rows": 5}))
     max_choices = forms.IntegerField(label=_("每票最多可选"), min_value=1, initial=1)
-    opens_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs=DATETIME))
-    closes_at = forms.DateTimeField(label=_("截止时间"),
+    opens_at = forms.DateTimeField(label=_("投票开始时间"),
+                                   widget=forms.DateTimeInput(attrs=DATETIME))
+    closes_at = forms.DateTimeField(label=_("投票截止时间"),
                                     widget=forms.DateTimeInput(attrs=DATETIME))
     voters = forms.ModelMultipleChoiceField(label=_("参加投票人员"), queryset=User.objects.none(),
                                             widget=forms.CheckboxSelectMultiple)

@@ -29,11 +29,11 @@ class Poll(models.Model):
 
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("组织单位"), on_delete=models.PROTECT,
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("发起单位"), on_delete=models.PROTECT,
                              related_name="polls")
     max_choices = models.PositiveSmallIntegerField(_("每票最多可选"))
-    opens_at = models.DateTimeField(_("开始时间"))
-    closes_at = models.DateTimeField(_("截止时间"))
+    opens_at = models.DateTimeField(_("投票开始时间"))
+    closes_at = models.DateTimeField(_("投票截止时间"))
     status = models.CharField(_("状态"), max_length=16, choices=PollStatus.choices,
                               default=PollStatus.OPEN)
     # Filled when the poll is closed and counted.

@@ -3,7 +3,6 @@
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-
 GROUP = _("民主评议投票")
 
 
