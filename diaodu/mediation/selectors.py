@@ -190,17 +190,14 @@ _COUNTS = {
 
 
 def _rows(qs, key: str, labels: dict) -> list[StatRow]:
-    rows = []
-    for values in qs.values(key).annotate(**_COUNTS).order_by(key):
-        k = values[key]
-        rows.append(StatRow(
-            key=str(k or ""), label=str(labels.get(k, k or "")),
-            total=values["total"], settled=values["settled"], failed=values["failed"],
-            litigation=values["litigation"], pending=values["pending"],
-            amount=quantize_wan(values["amount_sum"])))
+    """One row per value of `key`, in the order of `labels` (unknown values last)."""
     order = list(labels)
-    rows.sort(key=lambda r: order.index(r.key) if r.key in order else len(order))
-    return rows
+    grouped = sorted(qs.values(key).annotate(**_COUNTS).order_by(key),
+                     key=lambda v: order.index(v[key]) if v[key] in order else len(order))
+    return [StatRow(key=str(v[key] or ""), label=str(labels.get(v[key], v[key] or "")),
+                    total=v["total"], settled=v["settled"], failed=v["failed"],
+                    litigation=v["litigation"], pending=v["pending"],
+                    amount=quantize_wan(v["amount_sum"])) for v in grouped]
 
 
 def _total(rows: list[StatRow]) -> StatRow:
