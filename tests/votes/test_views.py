@@ -65,8 +65,8 @@ def test_list_queries_are_pinned(client, street_a, members, street_a_head,
     client.force_login(street_a_head)
     make_poll(street_a, members)
     client.get(reverse("votes:list"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("votes:list"))
     make_poll(street_a, members, title="另一次")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("votes:list"))
