@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "diaodu.ledgers",
     "diaodu.api",
     "diaodu.dashboard",
+    "diaodu.mediation",
+    "diaodu.votes",
     "diaodu.demo",
     # Sign-in lockout (django-axes); its own admin pages stay off (roles, not Django perms).
     "axes",

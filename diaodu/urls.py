@@ -13,6 +13,8 @@ urlpatterns = [
     path("cases/", include("diaodu.cases.urls")),
     path("ledgers/", include("diaodu.ledgers.urls")),
     path("dashboard/", include("diaodu.dashboard.urls")),
+    path("mediation/", include("diaodu.mediation.urls")),
+    path("votes/", include("diaodu.votes.urls")),
     path("api/v1/", api.urls),
     path("account/tokens/", include("diaodu.api.urls")),
     path("account/two-factor/", include("diaodu.core.two_factor_views")),

@@ -200,3 +200,11 @@ MATRIX.update({
     "two_factor:setup": (None, listing),
     "two_factor:verify": (None, lambda role, which: REDIRECT),
 })
+
+
+# 人民调解, the legal-service network and 无记名投票: rows and their argument builders live
+# with the feature (tests/mediation/matrix.py).
+from tests.mediation import matrix as _mediation_matrix  # noqa: E402
+
+MATRIX.update(_mediation_matrix.ROWS)
+BUILDERS = {name: _mediation_matrix.build for name in _mediation_matrix.BUILDS}

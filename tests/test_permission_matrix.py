@@ -1,7 +1,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .permissions import MATRIX, ROLES
+from .permissions import BUILDERS, MATRIX, ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,8 @@ def _our_url_names(resolver=None, namespace=""):
 def _is_ours(name: str) -> bool:
     return name.startswith(("projects:", "investment:", "cases:", "schedule:", "dashboard:",
                             "home",
-                            "ledgers:", "tokens:", "api:openapi", "two_factor:")) or any(
+                            "ledgers:", "tokens:", "api:openapi", "two_factor:",
+                            "mediation:", "votes:")) or any(
         name.startswith(f"admin:{app}_") and name.endswith(("_changelist", "_change",
                                                             "_history"))
         for app in ("projects_project",)) or name in MATRIX
@@ -121,6 +122,8 @@ def _import_job_of(project):
 
 
 def _args(build, project):
+    if build in BUILDERS:
+        return BUILDERS[build](build, project)
     if build == "import_job":
         return [_import_job_of(project).pk]
     if build == "ledger":
