@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "diaodu.ledgers",
     "diaodu.api",
     "diaodu.dashboard",
+    "diaodu.duty",
     "diaodu.demo",
     # Sign-in lockout (django-axes); its own admin pages stay off (roles, not Django perms).
     "axes",
