@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/", include("diaodu.cases.urls")),
     path("ledgers/", include("diaodu.ledgers.urls")),
     path("dashboard/", include("diaodu.dashboard.urls")),
+    path("duty/", include("diaodu.duty.urls")),
     path("api/v1/", api.urls),
     path("account/tokens/", include("diaodu.api.urls")),
     path("account/two-factor/", include("diaodu.core.two_factor_views")),
