@@ -189,7 +189,7 @@ def _generated_projects(units, users, categories, campaigns, rng):
 # Demo sections of later apps, loaded after the ledger. Each module has `load() -> bool`
 # that finds units, users and projects by code/username/name and is idempotent by itself.
 SECTIONS: list[str] = ["diaodu.demo.investment", "diaodu.demo.schedule", "diaodu.demo.cases",
-                      "diaodu.demo.dashboard"]
+                      "diaodu.demo.dashboard", "diaodu.demo.duty"]
 
 
 def load_demo() -> bool:

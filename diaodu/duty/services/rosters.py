@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diaodu.core import audit
+from diaodu.core import audit, bulk
 from diaodu.core.calendar import WorkCalendar, load_calendar
 from diaodu.core.errors import UserError
 from diaodu.core.models import OrgUnit, User
@@ -102,25 +102,60 @@ class _UnitPlan:
     shifts: list[rules.PlannedShift]
 
 
+Turn = tuple[int | None, list[int]]  # the last shift's leader and staff, in order
+
+
+def _last_turns(units: Sequence[OrgUnit], kinds: list[tuple[date, rules.DayKind]]
+                ) -> tuple[dict[int, set[date]], dict[tuple[int, bool], Turn]]:
+    """The days of the span each unit already has, and each unit's last ordinary and last
+    holiday shift before its first free day (where its turns continue). Four queries for any
+    number of units, so a district's year costs the same as one unit's."""
+    start, end = kinds[0][0], kinds[-1][0]
+    kind_of = dict(kinds)
+    taken: dict[int, set[date]] = {u.pk: set() for u in units}
+    for unit_id, day in DutyShift.objects.filter(unit__in=units, date__range=(start, end)) \
+            .values_list("unit_id", "date"):
+        taken[unit_id].add(day)
+    holiday = rules.DayKind.HOLIDAY.value
+    wanted: dict[tuple[int, bool], date] = {}
+    for row in DutyShift.objects.filter(unit__in=units, date__lt=start).values("unit_id") \
+            .annotate(ordinary=Max("date", filter=~Q(kind=holiday)),
+                      holiday=Max("date", filter=Q(kind=holiday))):
+        for is_holiday in (False, True):
+            if row["holiday" if is_holiday else "ordinary"]:
+                wanted[row["unit_id"], is_holiday] = row["holiday" if is_holiday else "ordinary"]
+    for unit_id, days in taken.items():
+        # A span partly rostered already: the turns continue from its last day before the gap.
+        first_free = next((d for d, _k in kinds if d not in days), None)
+        for day in sorted(d for d in days if first_free and d < first_free):
+            wanted[unit_id, kind_of[day] == rules.DayKind.HOLIDAY] = day
+    turns: dict[tuple[int, bool], Turn] = {}
+    if wanted:
+        condition = Q()
+        for (unit_id, _h), day in wanted.items():
+            condition |= Q(unit_id=unit_id, date=day)
+        shifts = {(s.unit_id, s.date): s for s in DutyShift.objects.filter(condition)}
+        staff: dict[int, list[int]] = {}
+        for shift_id, person_id in DutyAssignment.objects.filter(
+                shift__in=list(shifts.values()), role=DutyAssignment.Role.STAFF) \
+                .order_by("id").values_list("shift_id", "person_id"):
+            staff.setdefault(shift_id, []).append(person_id)
+        for (unit_id, is_holiday), day in wanted.items():
+            shift = shifts[unit_id, day]
+            turns[unit_id, is_holiday] = (shift.leader_id, staff.get(shift.pk, []))
+    return taken, turns
+
+
 def _plan_unit(unit: OrgUnit, kinds: list[tuple[date, rules.DayKind]], *, staff_per_shift: int,
-               holiday_staff: int | None, people: list[DutyPerson]) -> _UnitPlan:
+               holiday_staff: int | None, people: list[DutyPerson], taken: set[date],
+               last: dict[bool, Turn]) -> _UnitPlan:
     """The unit's roster for the days of `kinds` that have no shift yet, continuing the turns
     from its last ordinary and holiday shifts."""
     leaders = [p.pk for p in people if p.can_lead]
     staff = [p.pk for p in people if not p.can_lead]
-    taken = set(DutyShift.objects.filter(unit=unit, date__range=(kinds[0][0], kinds[-1][0]))
-                .values_list("date", flat=True)) if kinds else set()
     days = [(d, k) for d, k in kinds if d not in taken]
     if not days:
         return _UnitPlan(unit, [])
-    last = {}
-    for holiday in (False, True):
-        kind_filter = Q(kind=rules.DayKind.HOLIDAY) if holiday else ~Q(kind=rules.DayKind.HOLIDAY)
-        shift = DutyShift.objects.filter(kind_filter, unit=unit, date__lt=days[0][0]) \
-            .order_by("-date").first()
-        staff_ids = list(shift.assignments.filter(role=DutyAssignment.Role.STAFF)
-                         .order_by("id").values_list("person_id", flat=True)) if shift else []
-        last[holiday] = (shift.leader_id if shift else None, staff_ids)
     cursor = rules.cursor_after(leaders, staff, last_leader=last[False][0],
                                 last_staff=last[False][1], last_holiday_leader=last[True][0],
                                 last_holiday_staff=last[True][1])
@@ -139,20 +174,22 @@ def _plan_unit(unit: OrgUnit, kinds: list[tuple[date, rules.DayKind]], *, staff_
 
 
 def _write_plans(plans: list[_UnitPlan], *, staff_per_shift: int) -> int:
-    shifts = [DutyShift(unit=p.unit, date=s.day, kind=s.kind.value, leader_id=s.leader,
-                        base_staff=len(s.staff) if s.kind == rules.DayKind.HOLIDAY
-                        else staff_per_shift)
-              for p in plans for s in p.shifts]
-    DutyShift.objects.bulk_create(shifts, batch_size=2000)
-    planned = [s for p in plans for s in p.shifts]
-    assignments = []
-    for row, plan in zip(shifts, planned, strict=True):
-        assignments.append(DutyAssignment(shift_id=row.pk, person_id=plan.leader, date=plan.day,
-                                          role=DutyAssignment.Role.LEADER))
-        assignments.extend(DutyAssignment(shift_id=row.pk, person_id=p, date=plan.day,
-                                          role=DutyAssignment.Role.STAFF) for p in plan.staff)
-    DutyAssignment.objects.bulk_create(assignments, batch_size=5000)
-    return len(shifts)
+    """INSERT the planned shifts and their people as plain rows (core/bulk.py): a year for
+    every unit is some 11,000 shifts and 35,000 assignments, where bulk_create's per-value
+    compilation would cost seconds."""
+    planned = [(p.unit.pk, s) for p in plans for s in p.shifts]
+    pks = bulk.insert_rows(
+        DutyShift, ["unit", "date", "kind", "leader", "base_staff", "level"],
+        [(unit_id, s.day, s.kind.value, s.leader,
+          len(s.staff) if s.kind == rules.DayKind.HOLIDAY else staff_per_shift, "")
+         for unit_id, s in planned], returning_pk=True)
+    leader, staff = DutyAssignment.Role.LEADER.value, DutyAssignment.Role.STAFF.value
+    rows = []
+    for pk, (_unit, s) in zip(pks, planned, strict=True):
+        rows.append((pk, s.leader, s.day, leader))
+        rows.extend((pk, person, s.day, staff) for person in s.staff)
+    bulk.insert_rows(DutyAssignment, ["shift", "person", "date", "role"], rows)
+    return len(pks)
 
 
 def roster_generate(*, actor: User | None, unit: OrgUnit, start: date, end: date,
@@ -181,8 +218,12 @@ def roster_generate_all(*, actor: User | None, units: Sequence[OrgUnit], start: 
     for person in DutyPerson.objects.filter(unit__in=units, active=True).order_by("sort", "id"):
         people[person.unit_id].append(person)
     with transaction.atomic():
+        taken, turns = _last_turns(units, kinds)
+        none: Turn = (None, [])
         plans = [_plan_unit(u, kinds, staff_per_shift=staff_per_shift,
-                            holiday_staff=holiday_staff, people=people[u.pk]) for u in units]
+                            holiday_staff=holiday_staff, people=people[u.pk], taken=taken[u.pk],
+                            last={h: turns.get((u.pk, h), none) for h in (False, True)})
+                 for u in units]
         count = _write_plans(plans, staff_per_shift=staff_per_shift)
         audit.record_many(actor, [
             ("duty.roster_generate", p.unit, {"start": start, "end": end,
