@@ -17,7 +17,9 @@ from diaodu.core.models import OrgUnit
 from . import clock, selectors
 from .models import DutyAssignment, DutyShift
 
-WEEKDAYS = "一二三四五六日"
+WEEKDAYS = [gettext_noop("星期一"), gettext_noop("星期二"), gettext_noop("星期三"),
+            gettext_noop("星期四"), gettext_noop("星期五"), gettext_noop("星期六"),
+            gettext_noop("星期日")]
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def _title(start: date, end: date) -> str:
 
 def _row(shift: DutyShift) -> Row:
     staff = [a.person for a in shift.assignments.all() if a.role == DutyAssignment.Role.STAFF]
-    return Row(str(shift.unit), shift.date, _("星期%(d)s") % {"d": WEEKDAYS[shift.date.weekday()]},
+    return Row(str(shift.unit), shift.date, _(WEEKDAYS[shift.date.weekday()]),
                shift.leader.name, shift.leader.phone, "、".join(p.name for p in staff),
                "、".join(p.phone for p in staff if p.phone))
 
