@@ -1,5 +1,6 @@
 """Duty and emergency demo (应急值守): duty lists and two years of 24-hour rosters for every
-department and street, spot checks in March 2022, the 14 streets' flood-control posts and the
+department and street, spot checks in the three weeks before the demo's business date
+(2023-03-31), the 14 streets' flood-control posts and the
 district flood plan, the district's two-level drill plans with the drills of early March 2022,
 and the tracing force of the seeds — 110 members from 卫生/公安/街道 in 22 groups and 3
 echelons.
@@ -81,17 +82,17 @@ def _rosters(units: list[OrgUnit], rng: random.Random, names: Names) -> None:
 
 
 def _checks(units: list[OrgUnit], rng: random.Random) -> None:
-    """Three weeks of night-time spot checks in March 2022; most answered within minutes, a
-    few missed (SAMPLE)."""
-    for day in range(8, 29):
+    """Three weeks of night-time spot checks up to the demo's business date (31 March 2023);
+    most answered within minutes, about one in ten missed (SAMPLE)."""
+    for day in range(9, 31):
         for unit in rng.sample(units, 3):
-            called = at(2022, 3, day, rng.randint(0, 5), rng.randint(0, 59))
+            called = at(2023, 3, day, rng.randint(0, 5), rng.randint(0, 59))
             check = services.spot_check_create(actor=None, unit=unit, called_at=called)
             if rng.random() < 0.9:
                 services.spot_check_answer(
                     actor=None, check=check,
                     at=called + timedelta(seconds=rng.randint(20, 9 * 60)))
-    shift = DutyShift.objects.filter(unit__code="410102001", date=date(2022, 3, 28)).first()
+    shift = DutyShift.objects.filter(unit__code="410102001", date=date(2023, 3, 30)).first()
     if shift:
         services.handover_record(actor=None, shift=shift, calls=6,
                                  events=S + "夜间辖区平稳；接群众来电 6 个，均已登记转办。",
@@ -140,8 +141,11 @@ def _drills(streets: list[OrgUnit], units: dict[str, OrgUnit], rng: random.Rando
         (element, wjw, date(2022, 3, 4), [], 45, 90, "进口货物专班参加。",
          [("采样点物资清单与实际不符", wjw)]),
     ]
-    for street in streets[:9]:  # the other five have not drilled the chain plan yet
+    for street in streets[:9]:  # the other five did not drill the chain plan in 2022
         drills.append((chain, street, date(2022, 3, rng.randint(7, 25)), [wjw],
+                       rng.randint(20, 60), rng.randint(60, 150), "", []))
+    for street in streets[:6]:  # 2023 so far: six streets (the coverage page lists the rest)
+        drills.append((chain, street, date(2023, 3, rng.randint(1, 30)), [wjw],
                        rng.randint(20, 60), rng.randint(60, 150), "", []))
     for plan, unit, held_on, with_units, people, minutes, note, findings in drills:
         drill = services.drill_record(actor=None, plan=plan, unit=unit, held_on=held_on,

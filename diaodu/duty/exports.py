@@ -12,9 +12,10 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from diaodu.core import clock
 from diaodu.core.models import OrgUnit
 
-from . import clock, selectors
+from . import selectors
 from .models import DutyAssignment, DutyShift
 
 WEEKDAYS = [gettext_noop("星期一"), gettext_noop("星期二"), gettext_noop("星期三"),

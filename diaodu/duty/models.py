@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from diaodu.core import clock
 from diaodu.core.models import OrgUnit
 
 from .rules import DayKind, WarningLevel
@@ -127,7 +128,7 @@ class DutySwap(models.Model):
                               default=SwapStatus.PENDING)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"),
                                      on_delete=models.PROTECT, null=True, related_name="+")
-    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    requested_at = models.DateTimeField(_("申请时间"), default=clock.now)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"),
                                    on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
@@ -153,7 +154,7 @@ class Handover(models.Model):
     open_items = models.TextField(_("待办事项"), blank=True)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"),
                                    on_delete=models.PROTECT, null=True, related_name="+")
-    written_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+    written_at = models.DateTimeField(_("记录时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("交接班记录")

@@ -32,7 +32,7 @@ def test_duty_demo_reproduces_the_tracing_force_and_loads_once():
                for g in TracingGroup.objects.all())
     # Every department and street (and the district office) on duty every day of 2022–2023.
     units = DutyShift.objects.values("unit").distinct().count()
-    assert DutyShift.objects.filter(date=date(2022, 3, 28)).count() == units == 31
+    assert DutyShift.objects.filter(date=date(2023, 3, 31)).count() == units == 31
     assert DutyShift.objects.filter(unit__code="410102001").count() == 730
     assert FloodPost.objects.count() == 14
     assert Drill.objects.filter(held_on__range=(date(2022, 3, 1), date(2022, 3, 5))).count() == 2

@@ -28,7 +28,10 @@ def messages_of(response) -> list[str]:
 
 def test_board_query_count_does_not_grow_with_units(client, leader, rostered, district,
                                                    django_assert_num_queries):
+    from django.core.cache import cache
+
     client.force_login(leader)
+    cache.clear()  # the sidebar's unread badge is cached: count from a cold cache
     url = reverse("duty:board") + "?day=2022-03-28"
     # The shell (session, user, 2FA device, permissions ×2, unread badge), flood season,
     # shifts, their people, units not rostered, active warnings: the same for any number of

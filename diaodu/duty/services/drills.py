@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 # Through the module, not its file: the case service is being split into a package and keeps
 # its public names there.
 from diaodu.cases import services as case_services
-from diaodu.core import audit
+from diaodu.core import audit, clock
 from diaodu.core.errors import UserError
 from diaodu.core.models import OrgUnit, UnitKind, User
 
-from .. import clock
 from ..models import Drill, DrillFinding, DrillMode, DrillPlan
 from ..policy import is_duty_office, may_manage, require
 from .rosters import _text

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diaodu.core import audit
+from diaodu.core import audit, clock
 from diaodu.core.errors import UserError
 from diaodu.core.models import OrgUnit, UnitKind, User
 
-from .. import clock, rules
+from .. import rules
 from ..models import (
     DutyShift,
     FloodMaterial,

@@ -10,12 +10,12 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diaodu.core import audit, bulk
+from diaodu.core import audit, bulk, clock
 from diaodu.core.calendar import WorkCalendar, load_calendar
 from diaodu.core.errors import UserError
 from diaodu.core.models import OrgUnit, User
 
-from .. import clock, rules
+from .. import rules
 from ..models import (
     DutyAssignment,
     DutyPerson,
@@ -332,7 +332,7 @@ def swap_request(*, actor: User | None, shift: DutyShift, from_person: DutyPerso
     with transaction.atomic():
         swap = DutySwap.objects.create(shift=shift, from_person=from_person, to_person=to_person,
                                        reason=reason, requested_by=actor,
-                                       requested_at=timezone.now())
+                                       requested_at=clock.now())
         audit.record(actor, "duty.swap_request", swap, {
             "from_person": from_person, "to_person": to_person, "reason": reason})
     return swap
@@ -355,7 +355,7 @@ def swap_decide(*, actor: User | None, swap: DutySwap, approve: bool, note: str 
                 swap.shift.leader = swap.to_person
                 swap.shift.save(update_fields=["leader"])
         swap.status = SwapStatus.APPROVED if approve else SwapStatus.REJECTED
-        swap.decided_by, swap.decided_at, swap.note = actor, timezone.now(), note
+        swap.decided_by, swap.decided_at, swap.note = actor, clock.now(), note
         swap.save()
         audit.record(actor, "duty.swap_decide", swap, {"status": swap.status, "note": note})
     return swap
@@ -380,7 +380,7 @@ def handover_record(*, actor: User | None, shift: DutyShift, events: str, calls:
         before = {"events": handover.events, "calls": handover.calls,
                   "open_items": handover.open_items}
         handover.events, handover.calls, handover.open_items = events, int(calls), open_items
-        handover.written_by, handover.written_at = actor, timezone.now()
+        handover.written_by, handover.written_at = actor, clock.now()
         handover.save()
         audit.record(actor, "duty.handover", handover,
                      audit.diff({} if created else before,

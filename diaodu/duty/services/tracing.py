@@ -9,11 +9,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diaodu.core import audit
+from diaodu.core import audit, clock
 from diaodu.core.errors import UserError
 from diaodu.core.models import OrgUnit, User
 
-from .. import clock, rules
+from .. import rules
 from ..models import TracingActivation, TracingGroup, TracingMember, TracingTeam
 from ..policy import is_duty_office, may_act_for, may_manage, require
 from .rosters import _text

@@ -6,12 +6,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
+from diaodu.core import clock
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.roles import Role, role_of
 from diaodu.core.scoping import scope_for
 from diaodu.core.views import ShellMixin
 
-from .. import clock, forms, rules, selectors, services
+from .. import forms, rules, selectors, services
 from ..models import DrillPlan, FloodPlan, FloodWarning, TracingMember
 from ..policy import is_duty_office, may_issue_warning, may_manage
 from .base import ActionView

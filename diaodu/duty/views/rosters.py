@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from diaodu.core import clock
 from diaodu.core.errors import NotFound
 from diaodu.core.scoping import scope_for
 from diaodu.core.views import ShellMixin
 
-from .. import clock, exports, forms, rules, selectors, services
+from .. import exports, forms, rules, selectors, services
 from ..models import DutyAssignment, DutyPerson, SwapStatus
 from ..policy import is_duty_office, may_act_for, may_manage
 from .base import ActionView, parse_day
