@@ -310,3 +310,13 @@ MATRIX.update({
     "duty:member_status": (None, not_allowed),
     "admin:duty_dutyperson_changelist": (None, admin_listing_for(SEE_ALL | SEE_OWN)),
 })
+MATRIX.update({
+    "admin:duty_floodpost_changelist": (None, admin_listing_for(SEE_ALL | SEE_OWN)),
+    "admin:duty_drillplan_changelist": (None, admin_listing_for(SEE_ALL | SEE_OWN)),
+    "admin:duty_tracingmember_changelist": (None, admin_listing_for(SEE_ALL | SEE_OWN)),
+    # Plans and seasons concern everyone on duty (readers: every business role).
+    "admin:duty_floodplan_changelist": (
+        None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
+    "admin:duty_floodseason_changelist": (
+        None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
+})
