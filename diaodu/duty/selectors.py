@@ -223,8 +223,7 @@ def flood_post_get(*, user, pk) -> FloodPost:
 
 
 def active_warnings(*, user) -> QuerySet[FloodWarning]:
-    return scope_for(user, FloodWarning).filter(lifted_at__isnull=True).select_related("plan") \
-        .prefetch_related("plan__units__unit")
+    return scope_for(user, FloodWarning).filter(lifted_at__isnull=True).select_related("plan")
 
 
 def warning_get(*, user, pk) -> FloodWarning:

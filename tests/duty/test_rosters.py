@@ -114,6 +114,23 @@ def test_one_person_twice_on_a_day_is_refused(street_a, a_people):
     assert _state() == before
 
 
+def test_a_day_twice_names_the_second_row(street_a, a_people):
+    leader1, leader2 = a_people[:2]
+    rows = [RosterRow(date(2022, 3, 28), leader1), RosterRow(date(2022, 3, 29), leader2),
+            RosterRow(date(2022, 3, 28), leader2)]
+    with pytest.raises(UserError) as error:
+        services.roster_save(actor=None, unit=street_a, rows=rows)
+    assert error.value.message == "第3行：2022-03-28 与第1行重复。"
+    assert not DutyShift.objects.exists()
+
+
+def test_a_staff_member_as_leader_is_refused(street_a, a_people):
+    with pytest.raises(UserError) as error:
+        services.roster_save(actor=None, unit=street_a,
+                             rows=[RosterRow(date(2022, 3, 28), a_people[2])])
+    assert error.value.code == "duty.not_a_leader"
+
+
 def test_roster_save_replaces_the_people_of_a_day(street_a, a_people):
     shift = _roster(street_a, a_people)
     leader2, staff3 = a_people[1], a_people[4]

@@ -232,6 +232,15 @@ def roster_generate_all(*, actor: User | None, units: Sequence[OrgUnit], start: 
     return count
 
 
+def _problem_row(problem: rules.Problem, rows: Sequence["RosterRow"],
+                 first_rows: dict[date, int]) -> int:
+    """The row a problem concerns: a repeated day's second row, else the day's first row."""
+    if problem.code == "day_twice":
+        return next(n for n, row in enumerate(rows, start=1)
+                    if row.day == problem.day and n != first_rows[problem.day])
+    return first_rows[problem.day]
+
+
 @dataclass(frozen=True)
 class RosterRow:
     day: date
@@ -244,31 +253,40 @@ def roster_save(*, actor: User | None, unit: OrgUnit, rows: Sequence[RosterRow],
     """Set the people of `unit` on the given days (a hand-made or corrected roster), all or
     nothing. Each row needs a leader from the unit's leaders; no one twice on a day."""
     require(may_manage(actor, unit))
-    seen: dict[date, int] = {}
     for number, row in enumerate(rows, start=1):
         where = {"row": number, "day": row.day}
-        if row.day in seen:
-            raise UserError("duty.day_twice", _("第%(row)s行：%(day)s 与第%(first)s行重复。")
-                            % {**where, "first": seen[row.day]}, "day", number)
-        seen[row.day] = number
-        if row.leader is None:
-            raise UserError("duty.no_leader", _("第%(row)s行：%(day)s 没有带班领导。") % where,
-                            "leader", number)
-        people = [row.leader, *row.staff]
-        for person in people:
+        for person in [p for p in (row.leader, *row.staff) if p is not None]:
             if person.unit_id != unit.pk:
                 raise UserError("duty.other_unit",
                                 _("第%(row)s行：%(person)s 不是%(unit)s的值班人员。")
                                 % {**where, "person": person, "unit": unit}, "staff", number)
-        if not row.leader.can_lead:
+        if row.leader is not None and not row.leader.can_lead:
             raise UserError("duty.not_a_leader", _("第%(row)s行：%(person)s 不是带班领导。")
                             % {**where, "person": row.leader}, "leader", number)
-        ids = [p.pk for p in people]
-        if len(set(ids)) != len(ids):
-            twice = next(p for p in people if ids.count(p.pk) > 1)
-            raise UserError("duty.two_shifts",
-                            _("第%(row)s行：%(person)s 在 %(day)s 被安排了两个班次。")
-                            % {**where, "person": twice}, "staff", number)
+    # The roster's own faults (no leader, a day twice, a person twice) from the pure check,
+    # reported at the first row they concern.
+    planned = [rules.PlannedShift(row.day, rules.DayKind.WORKDAY,
+                                  row.leader.pk if row.leader else None,
+                                  tuple(p.pk for p in row.staff)) for row in rows]
+    seen: dict[date, int] = {}
+    for number, row in enumerate(rows, start=1):
+        seen.setdefault(row.day, number)
+    problems = rules.roster_problems(planned)
+    if problems:
+        first = min(problems, key=lambda p: _problem_row(p, rows, seen))
+        number = _problem_row(first, rows, seen)
+        where = {"row": number, "day": first.day}
+        if first.code == "day_twice":
+            raise UserError("duty.day_twice", _("第%(row)s行：%(day)s 与第%(first)s行重复。")
+                            % {**where, "first": seen[first.day]}, "day", number)
+        if first.code == "no_leader":
+            raise UserError("duty.no_leader", _("第%(row)s行：%(day)s 没有带班领导。") % where,
+                            "leader", number)
+        person = next(p for p in (rows[number - 1].leader, *rows[number - 1].staff)
+                      if p is not None and p.pk == first.person)
+        raise UserError("duty.two_shifts",
+                        _("第%(row)s行：%(person)s 在 %(day)s 被安排了两个班次。")
+                        % {**where, "person": person}, "staff", number)
     calendar = load_calendar()
     days = sorted(seen)
     kinds = dict(rules.day_kinds(days[0], days[-1], calendar.overrides)) if days else {}
