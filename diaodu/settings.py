@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "diaodu.dashboard",
     "diaodu.mediation",
     "diaodu.votes",
+    "diaodu.duty",
     "diaodu.demo",
     # Sign-in lockout (django-axes); its own admin pages stay off (roles, not Django perms).
     "axes",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboard/", include("diaodu.dashboard.urls")),
     path("mediation/", include("diaodu.mediation.urls")),
     path("votes/", include("diaodu.votes.urls")),
+    path("duty/", include("diaodu.duty.urls")),
     path("api/v1/", api.urls),
     path("account/tokens/", include("diaodu.api.urls")),
     path("account/two-factor/", include("diaodu.core.two_factor_views")),
