@@ -13,6 +13,7 @@ from diaodu.core import audit
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.models import User
 from diaodu.core.money import CENT, parse_wan
+from diaodu.core.overdue import is_overdue
 from diaodu.core.roles import CASE_SUPERVISORS, LEDGER_EDITORS, Role, role_of
 from diaodu.projects.models import Stage
 
@@ -149,7 +150,7 @@ def _submit(actor: User | None, report: ProgressReport, at: datetime | None,
     now = at or timezone.now()
     report.status = ReportStatus.SUBMITTED
     report.submitted_by, report.submitted_at = actor, now
-    report.is_overdue = now > report.round.due_at
+    report.is_overdue = is_overdue(report.round.due_at, now)
     report.return_reason = ""
     return _save(report, actor, "report.submit",
                  {**(figures or {}), "flags": report.review_flags, "overdue": report.is_overdue})
