@@ -48,7 +48,8 @@ def test_moments_in_other_zones_compare_as_instants():
     (datetime(2022, 10, 25, tzinfo=SHANGHAI), date(2022, 10, 26)),
 ])
 def test_a_day_and_a_moment_are_not_compared(due, at):
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^compare a date deadline with a day and a moment "
+                                        r"with a moment$"):
         is_overdue(due, at)
 
 
