@@ -194,3 +194,10 @@ MATRIX.update({
     "two_factor:setup": (None, listing),
     "two_factor:verify": (None, lambda role, which: REDIRECT),
 })
+
+
+# Every admin page of the project's own models and the admin site's pages (issue 23):
+# tests/admin_permissions.py. Rows written above stay as they are.
+from .admin_permissions import _site_pages, admin_rows  # noqa: E402
+
+MATRIX.update({k: v for k, v in {**admin_rows(), **_site_pages()}.items() if k not in MATRIX})
