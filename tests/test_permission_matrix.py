@@ -64,10 +64,27 @@ def test_the_meta_test_sees_every_admin_page_of_every_model_of_ours():
     assert len([p for p in pages if p.startswith("admin:")]) >= 100
 
 
-# One test per page and object (own / other); the roles run inside it, each with its own
-# client, so the units, users and objects are built once per page, not once per role.
+# The matrix's own project is led by street A and located there; a third object, "located",
+# belongs to the DRC-led project located in street A (tests/conftest.py drc_project_in_a), so
+# a rule that reaches projects through their street is told apart from one through their
+# responsible unit. Per builder: whom street A's users should find it like — their "own"
+# (reached through the street) or "other" (it belongs to the responsible unit, the DRC).
+LOCATED_AS = {
+    "pk": "own", "pk_version": "own", "report": "own", "visit": "own", "instruction": "own",
+    "approval": "own", "admin:projects.campaignentry": "own", "admin:investment.annualplan": "own",
+    "admin:investment.reportadjustment": "own", "admin:investment.registrationplan": "own",
+    "admin:investment.monthlyrollup": "own",
+    # Cases and task forces are led by the project's responsible unit; an import job is its
+    # uploader's unit's.
+    "case": "other", "case_act": "other", "attachment": "other", "notice": "other",
+    "task_force": "other", "import_job": "other",
+}
+
+# One test per page and object (own / located / other); the roles run inside it, each with
+# its own client, so the units, users and objects are built once per page, not once per role.
 CASES = [(name, which) for name, (build, _) in sorted(MATRIX.items())
-         for which in (("own", "other") if build else ("own",))]
+         for which in (("own", "other") if build else ("own",))
+         + (("located",) if build in LOCATED_AS else ())]
 
 
 def _report_of(project):
@@ -264,12 +281,16 @@ def _args(build, project):
 
 
 @pytest.mark.parametrize(("name", "which"), CASES)
-def test_matrix(request, name, which, project_a, project_b):
+def test_matrix(request, name, which, project_a, project_b, drc_project_in_a):
     from django.test import Client
 
-    build, expect = MATRIX[name]
-    target = project_a if which == "own" else project_b
+    build, rule = MATRIX[name]
+    target = {"own": project_a, "other": project_b, "located": drc_project_in_a}[which]
     url = reverse(name, args=_args(build, target))
+
+    def expect(role, which):
+        return rule(role, LOCATED_AS[build] if which == "located" else which)
+
     users = {role: request.getfixturevalue(role) for role in ROLES}
     wrong = []
     for role in ROLES:
