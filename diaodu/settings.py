@@ -216,7 +216,18 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # DIAODU_PROFILE=production: HTTPS only behind the reverse proxy (HSTS, secure cookies), no
 # debug, and a real SECRET_KEY required; `diaodu check --deploy` is clean (a test runs it).
 PRODUCTION = os.environ.get("DIAODU_PROFILE", "") == "production"
+# DIAODU_TODAY=YYYY-MM-DD pins the business date (diaodu/core/clock.py) — the demo lives on
+# 2023-03-31. Security time (sessions, TOTP, tokens, lockout, audit) stays real.
+DIAODU_TODAY = os.environ.get("DIAODU_TODAY", "").strip()
+if DIAODU_TODAY:
+    from diaodu.core.clock import parse_pin
+
+    parse_pin(DIAODU_TODAY)  # a malformed date stops the start, not the first request
 if PRODUCTION:
+    if DIAODU_TODAY:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("DIAODU_TODAY is refused under DIAODU_PROFILE=production")
     if SECRET_KEY.startswith("diaodu-insecure") or len(SECRET_KEY) < 50:
         from django.core.exceptions import ImproperlyConfigured
 
@@ -281,6 +292,8 @@ UNFOLD = {
     "SITE_TITLE": _("调度 · 重点项目调度平台"),
     "SITE_HEADER": _("中原区重点项目调度平台"),
     "SITE_SYMBOL": "account_tree",
+    # While the business clock is pinned, every page says so (演示数据 · 业务日期 …).
+    "ENVIRONMENT": "diaodu.core.views.business_date_label",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": True,
     "SHOW_LANGUAGES": True,

@@ -1,8 +1,7 @@
-from datetime import date
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from diaodu.core import clock
 from diaodu.core.models import OrgUnit, UnitKind
 
 from .models import ApprovalKind, CaseCategory, CaseKind, CaseSource, CaseStatus, Priority, Visit
@@ -178,7 +177,7 @@ class ApprovalFilterForm(forms.Form):
 
     def to_filters(self) -> ApprovalFilters:
         if not self.is_valid():
-            return ApprovalFilters(year=date.today().year)
+            return ApprovalFilters(year=clock.today().year)
         d = self.cleaned_data
         return ApprovalFilters(year=d["year"], quarter=int(d["quarter"]) if d["quarter"] else None,
                                kind=d["kind"])

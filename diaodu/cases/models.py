@@ -4,10 +4,9 @@ limits, service task forces, notices and the in-app inbox."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from diaodu.core import overdue
+from diaodu.core import clock, overdue
 from diaodu.core.models import OrgUnit
 from diaodu.core.phrases import Phrased
 from diaodu.projects.models import Project
@@ -113,7 +112,7 @@ class Visit(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"),
                                    on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("登记时间"), default=clock.now, editable=False)
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
@@ -167,7 +166,7 @@ class Case(models.Model):
     resolved_on = models.DateField(_("办结日期"), null=True, blank=True)
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("督办事项")
@@ -227,7 +226,7 @@ class CaseAction(Phrased):
     text = models.TextField(_("内容"), blank=True)
     on = models.DateField(_("日期"))
     key = models.CharField(_("去重键"), max_length=64, blank=True)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("办理记录")
@@ -318,7 +317,7 @@ class Approval(models.Model):
     on_time = models.BooleanField(_("按时办结"), null=True, blank=True)
     result = models.CharField(_("办理结果"), max_length=16, choices=Result.choices, blank=True)
     document_no = models.CharField(_("批复文号"), max_length=100, blank=True)
-    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("登记时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("审批事项")
@@ -380,7 +379,7 @@ class Notification(Phrased):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     key = models.CharField(_("去重键"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("时间"), default=clock.now)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     class Meta:

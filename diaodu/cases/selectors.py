@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from diaodu.core import clock
 from diaodu.core.calendar import load_calendar
 from diaodu.core.errors import NotFound
 from diaodu.core.overdue import is_overdue, overdue_lookup
@@ -48,10 +49,9 @@ class CaseFilters:
 def case_list(*, user, filters: CaseFilters | None = None,
               today: date | None = None) -> QuerySet[Case]:
     """The cases `user` may see (问题台账), filtered."""
-    from django.utils import timezone
 
     f = filters or CaseFilters()
-    today = today or timezone.localdate()
+    today = today or clock.today()
     qs = _scoped(user, Case).select_related("project", "lead_unit", "task_force") \
         .prefetch_related("co_units")
     if f.status:
@@ -130,9 +130,8 @@ class Kpi:
 def case_kpis(*, user, today: date | None = None) -> dict:
     """Closure rate, overdue count and average working days to resolve, overall and by lead
     unit and category, over the cases `user` may see (one query)."""
-    from django.utils import timezone
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     calendar = load_calendar()
     rows = _scoped(user, Case).values_list(
         "status", "category", "lead_unit__short_name", "lead_unit__name", "assigned_on",

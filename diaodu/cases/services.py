@@ -10,11 +10,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from diaodu.core import audit
+from diaodu.core import audit, clock
 from diaodu.core.calendar import WorkCalendar, load_calendar
 from diaodu.core.errors import ConflictError, NotFound, UserError
 from diaodu.core.models import OrgUnit, UnitKind, User
@@ -60,7 +60,7 @@ MAX_DUE_WORKDAYS = 250
 
 
 def _today(today: date | None) -> date:
-    return today or timezone.localdate()
+    return today or clock.today()
 
 
 def _role(actor: User | None) -> str:
@@ -691,7 +691,7 @@ def notification_mark_read(*, actor: User, ids: Sequence[int] | None = None) -> 
         qs = Notification.objects.filter(user=actor, read_at__isnull=True)
         if ids is not None:
             qs = qs.filter(pk__in=list(ids))
-        count = qs.update(read_at=timezone.now())
+        count = qs.update(read_at=clock.now())
         _forget_unread([actor.pk])
         return count
 

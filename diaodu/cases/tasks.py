@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from django.tasks import task
 from django.utils import timezone
 
+from diaodu.core import clock
 from diaodu.core.scheduling import next_morning, queue_next_day
 
 from . import services
@@ -26,9 +27,10 @@ def next_run(after: date) -> datetime:
 @task()
 def daily_supervision(today: str | None = None) -> dict[str, int]:
     """Send the day's reminders, overdue marks and escalations; queue tomorrow's run."""
-    day = date.fromisoformat(today) if today else timezone.localdate()
+    day = date.fromisoformat(today) if today else clock.today()
     counts = services.supervision_sweep(today=day)
-    schedule_next(after=day)
+    # The chain follows real mornings, also while the business clock is pinned.
+    schedule_next(after=timezone.localdate())
     return counts
 
 

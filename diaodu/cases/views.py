@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from diaodu.core import clock
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.roles import CASE_SUPERVISORS, Role, role_of
 from diaodu.core.views import ShellMixin
@@ -41,7 +41,7 @@ class CaseListView(ShellMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
+        today = clock.today()
         form = forms.CaseFilterForm(self.request.GET or None)
         cases = selectors.case_list(user=self.request.user, filters=form.to_filters(),
                                     today=today)
@@ -123,7 +123,7 @@ def _action_forms(user, case, data=None, files=None) -> dict:
     if case.status in PENDING_STATUSES and is_lead:
         available["resolve"] = forms.ResolveForm(
             data, files, prefix="resolve",
-            initial={**version, "resolved_on": timezone.localdate()})
+            initial={**version, "resolved_on": clock.today()})
     if role in CASE_SUPERVISORS or role in (Role.UNIT_HEAD, Role.TASKFORCE):
         if case.status in (CaseStatus.OPEN, *PENDING_STATUSES):
             available["assign"] = forms.AssignForm(data, prefix="assign", initial={
@@ -151,8 +151,8 @@ class CaseDetailView(ShellMixin, TemplateView):
                                                         pk=self.kwargs["pk"])
         action_forms = kwargs.get("action_forms") or _action_forms(self.request.user, case)
         context.update(case=case, title=f"{case.number} {case.title}",
-                       action_forms=action_forms, today=timezone.localdate(),
-                       overdue=case.is_overdue(timezone.localdate()))
+                       action_forms=action_forms, today=clock.today(),
+                       overdue=case.is_overdue(clock.today()))
         return context
 
 
@@ -377,7 +377,7 @@ class ApprovalListView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         data = self.request.GET.copy()
-        data.setdefault("year", str(timezone.localdate().year))
+        data.setdefault("year", str(clock.today().year))
         form = forms.ApprovalFilterForm(data)
         approvals = selectors.approval_list(user=self.request.user, filters=form.to_filters())
         page = Paginator(approvals, 50).get_page(self.request.GET.get("page"))

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, clock
 from .calendar import package_exceptions, package_years
 from .errors import UserError
 from .models import CalendarDay, CalendarYear, OrgUnit, PasswordHistory, UnitKind, User
@@ -179,7 +179,7 @@ def calendar_set_day(*, actor: User, day: date, is_workday: bool, name: str) -> 
 def calendar_missing_next_year(today: date | None = None) -> int | None:
     """The coming year when its holidays are not entered yet (shown as a warning from
     November on, when the State Council usually publishes the notice)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     next_year = today.year + 1
     if today.month >= 11 and not CalendarYear.objects.filter(year=next_year,
                                                              complete=True).exists():

@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
+from . import clock
 from .roles import Role, role_of
 
 
@@ -32,3 +34,12 @@ HOME_PAGES = {Role.LEADER: "dashboard:index", Role.DISPATCHER: "dashboard:index"
 
 def home(request):
     return redirect(HOME_PAGES.get(role_of(request.user), "projects:list"))
+
+
+def business_date_label(request) -> list[str] | None:
+    """unfold's environment label: shown in every page's header while the business clock is
+    pinned (the demo), so nobody mistakes its dates for today's."""
+    day = clock.pinned()
+    if day is None:
+        return None
+    return [_("演示数据 · 业务日期 %(date)s") % {"date": day.isoformat()}, "warning"]

@@ -8,9 +8,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Min, Sum
-from django.utils import timezone
 
 from diaodu.cases.models import PENDING_STATUSES, Case
+from diaodu.core import clock
 from diaodu.core.overdue import is_overdue, overdue_lookup
 from diaodu.investment.kpis import annual_completion_rate, rate, time_progress
 from diaodu.investment.models import (
@@ -106,7 +106,7 @@ def _grouped(qs, ids, path: str = "project_id"):
 def project_facts(*, today: date, project_ids=None,
                   now: datetime | None = None) -> dict[int, dict[str, Decimal | int | None]]:
     """{project id: {metric: value or None}} for the projects not yet completed."""
-    now = now or timezone.now()
+    now = now or clock.now()
     projects = Project.objects.exclude(stage=Stage.COMPLETED)
     if project_ids is not None:
         projects = projects.filter(pk__in=project_ids)

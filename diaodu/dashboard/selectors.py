@@ -8,11 +8,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diaodu.cases.models import Approval
 from diaodu.cases.selectors import CaseFilters, case_list
+from diaodu.core import clock
 from diaodu.core.money import quantize_wan
 from diaodu.core.scoping import may_see, scope_for
 from diaodu.investment import kpis as inv_kpis
@@ -131,7 +131,7 @@ def _completion_rule() -> rules.Rule | None:
 def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
     """Every figure of the district dashboard for the month; has_data False when the rollups
     hold nothing for the year (the page then says so)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     # One read for the year by month and level, and for the seasonal share of up to three
     # earlier years, which needs only this month and December of each.
     rows = list(_figures(user)[0].filter(
@@ -355,7 +355,7 @@ def project_progress(*, user, project: Project, today: date | None = None) -> Pr
     from diaodu.investment.models import AnnualPlan, PlanStatus, ReportAdjustment
     from diaodu.schedule.models import Activity
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     result = ProjectProgress()
     plan = (scope_for(user, AnnualPlan).filter(project=project, status=PlanStatus.APPROVED,
                                                year__lte=today.year)

@@ -9,11 +9,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diaodu.cases.models import DONE_STATUSES, Case
-from diaodu.core import audit
+from diaodu.core import audit, clock
 from diaodu.core.errors import UserError
 from diaodu.core.models import User
 from diaodu.core.roles import LEDGER_EDITORS, role_of
@@ -145,7 +144,7 @@ def warnings_evaluate(*, actor: User | None = None, today: date | None = None,
     levels to a new row, clear the ones that no longer hold. Idempotent for a given day.
     `project_ids`: only those projects (after an approval); None: every project (nightly)."""
     _require_dispatcher(actor)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         rule_set = rule_set_active()
         parsed = rules.validate(rule_set.rules)
@@ -263,7 +262,7 @@ def dashboard_refresh(*, actor: User | None = None, today: date | None = None) -
     """The nightly job and the dispatcher's "重新评估" button: warnings for every project, and
     the ranking of the last locked month and the month before it."""
     _require_dispatcher(actor)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     result = warnings_evaluate(actor=actor, today=today)
     period = last_locked_period()
     ranked = 0

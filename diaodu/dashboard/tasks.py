@@ -11,6 +11,7 @@ from datetime import date, time
 from django.tasks import task
 from django.utils import timezone
 
+from diaodu.core import clock
 from diaodu.core.scheduling import queue_next_day
 
 from . import services
@@ -21,7 +22,8 @@ RUN_AT = time(6, 45)
 
 @task()
 def daily_dashboard(today: str | None = None) -> dict[str, int]:
-    day = date.fromisoformat(today) if today else timezone.localdate()
+    day = date.fromisoformat(today) if today else clock.today()
     result = services.dashboard_refresh(today=day)
-    queue_next_day(daily_dashboard, after=day, at=RUN_AT)
+    # The chain follows real mornings, also while the business clock is pinned.
+    queue_next_day(daily_dashboard, after=timezone.localdate(), at=RUN_AT)
     return result

@@ -7,11 +7,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from diaodu.core import clock
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.money import wan_to_yi
 from diaodu.core.roles import LEDGER_EDITORS, role_of
@@ -47,7 +47,7 @@ def _period(request, locked=False) -> selectors.Period:
         locked = selectors.last_locked_round(user=request.user)
     if locked:
         return selectors.Period(locked.period_end.year, locked.period_end.month)
-    today = timezone.localdate()
+    today = clock.today()
     return selectors.Period(today.year, today.month).previous
 
 

@@ -2,8 +2,8 @@
 raise on the demo's projects, and the ranking of the last locked month (and the month before).
 Idempotent: a second run finds version 1 of both and changes nothing."""
 
-from django.utils import timezone
 
+from diaodu.core import clock
 from diaodu.dashboard import services
 from diaodu.dashboard.models import ScoringScheme, WarningRuleSet
 
@@ -13,5 +13,5 @@ def load() -> bool:
         return False
     services.rule_set_active()
     services.scheme_active()
-    services.dashboard_refresh(today=timezone.localdate())
+    services.dashboard_refresh(today=clock.today())
     return True

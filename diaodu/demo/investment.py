@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from diaodu.core import clock
 from diaodu.core.models import User
 from diaodu.investment import services
 from diaodu.investment.models import AnnualPlan, Cadence, ReportingRound
@@ -142,7 +143,7 @@ def _load_2022(projects: list[Project], cumulative: dict[int, Decimal]) -> None:
 
 
 def _open_current_round() -> None:
-    today = timezone.localdate()
+    today = clock.today()
     start, end = _month_bounds(today.year, today.month)
     if not ReportingRound.objects.filter(cadence=Cadence.MONTHLY, period_start=start).exists():
         services.round_open(actor=None, cadence=Cadence.MONTHLY, period_start=start,

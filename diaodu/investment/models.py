@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from diaodu.core import clock
 from diaodu.core.models import OrgUnit
 from diaodu.projects.models import Category, Project
 
@@ -95,7 +96,7 @@ class PlanAdjustment(models.Model):
     previous_targets = models.JSONField(_("调整前月度目标"), default=list)
     adjusted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("调整人"),
                                     on_delete=models.PROTECT, null=True, related_name="+")
-    adjusted_at = models.DateTimeField(_("调整时间"), auto_now_add=True)
+    adjusted_at = models.DateTimeField(_("调整时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("计划调整")
@@ -130,7 +131,7 @@ class ReportingRound(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"),
                                    on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("调度轮次")
@@ -240,7 +241,7 @@ class ReportAdjustment(models.Model):
     reason = models.TextField(_("调整原因"))
     adjusted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("调整人"),
                                     on_delete=models.PROTECT, null=True, related_name="+")
-    adjusted_at = models.DateTimeField(_("调整时间"), auto_now_add=True)
+    adjusted_at = models.DateTimeField(_("调整时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("数据更正")
@@ -260,7 +261,7 @@ class Reminder(models.Model):
                              related_name="+")
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("催报人"),
                                 on_delete=models.PROTECT, null=True, related_name="+")
-    sent_at = models.DateTimeField(_("催报时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("催报时间"), default=clock.now, editable=False)
     pending = models.PositiveIntegerField(_("未报数量"))
 
     class Meta:

@@ -10,6 +10,7 @@ from datetime import date, time
 from django.tasks import task
 from django.utils import timezone
 
+from diaodu.core import clock
 from diaodu.core.scheduling import queue_next_day
 
 from . import services
@@ -19,8 +20,9 @@ RUN_AT = time(6, 30)
 
 @task()
 def daily_dispatch(today: str | None = None) -> dict[str, int]:
-    day = date.fromisoformat(today) if today else timezone.localdate()
+    day = date.fromisoformat(today) if today else clock.today()
     opened = services.round_open_monthly_if_due(today=day)
     overdue = services.reports_mark_overdue()
-    queue_next_day(daily_dispatch, after=day, at=RUN_AT)
+    # The chain follows real mornings, also while the business clock is pinned.
+    queue_next_day(daily_dispatch, after=timezone.localdate(), at=RUN_AT)
     return {"opened": int(opened is not None), "overdue": overdue}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from diaodu.core import clock
 from diaodu.core.errors import UserError
 from diaodu.core.models import OrgUnit
 from diaodu.core.money import wan_to_yi
@@ -166,7 +167,7 @@ class RoundListView(DispatcherMixin, ShellMixin, TemplateView):
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
+        today = clock.today()
         context.update(rounds=selectors.round_list(user=self.request.user)[:36],
                        form=form or RoundOpenForm(initial={
                            "cadence": Cadence.MONTHLY, "period_start": today.replace(day=1)}))
@@ -233,7 +234,7 @@ class KpiView(ShellMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
+        today = clock.today()
         try:
             year = int(self.request.GET.get("year") or today.year)
             month = int(self.request.GET.get("month") or (12 if year < today.year
@@ -261,7 +262,7 @@ class RegistrationView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        today = timezone.localdate()
+        today = clock.today()
         next_month = (today.replace(day=28) + timezone.timedelta(days=5)).replace(day=1)
         done, total, rate = selectors.registration_rate(user=user)
         context.update(

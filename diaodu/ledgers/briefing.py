@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Cm, Pt, RGBColor
 
-from diaodu.core import wordfmt
+from diaodu.core import clock, wordfmt
 from diaodu.core.money import wan_to_yi
 from diaodu.core.scoping import scope_for
 from diaodu.investment import kpis
@@ -114,7 +113,7 @@ def briefing_docx(*, user, year: int, month: int, issue: int | None = None) -> t
     """The month's briefing as .docx bytes and its file name."""
     from diaodu.cases.selectors import ApprovalFilters, approval_kpis, approval_list, case_kpis
 
-    today = timezone.localdate()
+    today = clock.today()
     key = year_kpis(user=user, year=year, month=month, levels=(Level.PROVINCE, Level.CITY))
     whole = year_kpis(user=user, year=year, month=month)
     issue = issue or month

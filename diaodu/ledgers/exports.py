@@ -18,10 +18,10 @@ from typing import Any
 
 import xlsxwriter
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from diaodu.core import clock
 from diaodu.core.money import CENT
 from diaodu.investment import selectors as investment_selectors
 from diaodu.investment.models import ProgressReport, ReportStatus
@@ -177,7 +177,7 @@ class LedgerWriter:
 
 def _unit_line(user, unit_word: str = "万元") -> str:
     unit = getattr(user, "unit", None)
-    today = timezone.localdate()
+    today = clock.today()
     return _("填报单位：%(unit)s        日期：%(date)s        单位：%(word)s") % {
         "unit": unit.name if unit else _("中原区"), "date": f"{today:%Y年%m月%d日}",
         "word": unit_word}
@@ -440,5 +440,5 @@ LEDGERS: dict[str, Ledger] = {ledger.slug: ledger for ledger in (
 def export_ledger(slug: str, *, user, year: int, month: int) -> tuple[bytes, str]:
     ledger = LEDGERS[slug]
     content = ledger.build(user, year, month)
-    stamp = timezone.localdate().strftime("%Y%m%d")
+    stamp = clock.today().strftime("%Y%m%d")
     return content, f"{ledger.title}_{stamp}.xlsx"

@@ -6,12 +6,12 @@ from datetime import date
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from diaodu.core import clock
 from diaodu.core.errors import UserError
 from diaodu.core.roles import role_of
 from diaodu.core.scoping import may_see
@@ -165,14 +165,14 @@ class ExportListView(ShellMixin, TemplateView):
         from .exports import LEDGERS
 
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
+        today = clock.today()
         context.update(ledgers=LEDGERS, year=today.year, month=today.month,
                        years=range(today.year, 2019, -1), months=range(1, 13))
         return context
 
 
 def _year_month(request) -> tuple[int, int]:
-    today = timezone.localdate()
+    today = clock.today()
     try:
         year = int(request.GET.get("year") or today.year)
         month = int(request.GET.get("month") or today.month)

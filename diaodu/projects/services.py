@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
-from diaodu.core import audit, bulk
+from diaodu.core import audit, bulk, clock
 from diaodu.core.errors import ConflictError, UserError
 from diaodu.core.history import changes_since
 from diaodu.core.models import OrgUnit, UnitKind, User
@@ -144,7 +144,7 @@ def _check_whole(project: Project) -> None:
                       planned_completion=project.planned_completion,
                       actual_start=project.actual_start,
                       actual_completion=project.actual_completion,
-                      today=(timezone.localdate()
+                      today=(clock.today()
                              if project.actual_start or project.actual_completion else None))
     rules.check_stage(project.stage, actual_start=project.actual_start,
                       actual_completion=project.actual_completion)
@@ -321,7 +321,7 @@ def project_register_stats(*, actor: User | None, project: Project, registered_o
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         ensure_version(project, expected_version)
-        if registered_on and registered_on > timezone.localdate():
+        if registered_on and registered_on > clock.today():
             raise UserError("project.registered_future", _("入库日期不能晚于今天。"),
                             "stats_registered_on")
         if registered_on and not project.actual_start:

@@ -6,10 +6,9 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diaodu.core import audit
+from diaodu.core import audit, clock
 from diaodu.core.calendar import WorkCalendar, load_calendar
 from diaodu.core.errors import ConflictError, UserError
 from diaodu.core.history import changes_since
@@ -223,7 +222,7 @@ def schedule_recompute(*, project: Project, today: date | None = None,
     morning; raises UserError for a cycle, rolling back the change that made it. fill_plan:
     activities without planned dates take their forecast as plan.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     calendar = calendar or load_calendar()
     activities = list(Activity.objects.filter(project=project).order_by("position", "id"))
     links = list(Dependency.objects.filter(project=project))
@@ -284,7 +283,7 @@ def schedules_refresh(*, today: date | None = None) -> int:
     finish passes, a latest start passes) and calendar changes (a stop-work day entered by an
     administrator) reach the forecasts. Only computed fields change: no audit row. Returns the
     number of schedules recomputed; running it twice a day does nothing the second time."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     calendar = load_calendar()
     done = 0
     pending = ProjectSchedule.objects.exclude(computed_on=today).select_related("project")
@@ -331,7 +330,7 @@ def activity_create(*, actor: User | None, project: Project, name: str = "",
                     today: date | None = None) -> Activity:
     """Add an activity (or a milestone, duration 0). Name, duration and key flag default to
     the milestone type's."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         ensure_can_edit(actor, project)
@@ -363,7 +362,7 @@ def activity_create(*, actor: User | None, project: Project, name: str = "",
 def activity_update(*, actor: User | None, activity: Activity, expected_version: int | None,
                     today: date | None = None, **changes: Any) -> Activity:
     """Edit an activity; a stale `expected_version` is refused naming what changed."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     unknown = set(changes) - set(ACTIVITY_FIELDS)
     if unknown:
         raise UserError("schedule.field_unknown",
@@ -467,7 +466,7 @@ def schedule_update(*, actor: User | None, project: Project, expected_version: i
                     fill_plan: bool = False, today: date | None = None) -> ProjectSchedule:
     """Set the schedule's start, the 倒排工期 target finish and the at-risk threshold;
     fill_plan gives activities without planned dates their forecast as plan."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         ensure_can_edit(actor, project)
@@ -524,7 +523,7 @@ def schedule_apply_template(*, actor: User | None, project: Project,
                             today: date | None = None) -> ProjectSchedule:
     """Create a project's activities and links from a template in one step (empty schedule
     only)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         ensure_can_edit(actor, project)
@@ -558,7 +557,7 @@ def schedule_apply_template(*, actor: User | None, project: Project,
 def baseline_save(*, actor: User | None, project: Project, name: str,
                   today: date | None = None) -> Baseline:
     """Save the current plan (forecast dates) as a named, dated baseline."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     name = (name or "").strip()
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)

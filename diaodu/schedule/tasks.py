@@ -9,6 +9,7 @@ from datetime import date, time
 from django.tasks import task
 from django.utils import timezone
 
+from diaodu.core import clock
 from diaodu.core.scheduling import queue_next_day
 
 from . import services
@@ -18,7 +19,8 @@ RUN_AT = time(6, 15)
 
 @task()
 def daily_schedule_refresh(today: str | None = None) -> dict[str, int]:
-    day = date.fromisoformat(today) if today else timezone.localdate()
+    day = date.fromisoformat(today) if today else clock.today()
     refreshed = services.schedules_refresh(today=day)
-    queue_next_day(daily_schedule_refresh, after=day, at=RUN_AT)
+    # The chain follows real mornings, also while the business clock is pinned.
+    queue_next_day(daily_schedule_refresh, after=timezone.localdate(), at=RUN_AT)
     return {"refreshed": refreshed}

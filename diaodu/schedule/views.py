@@ -6,12 +6,12 @@ from collections import Counter
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
+from diaodu.core import clock
 from diaodu.core.calendar import load_calendar
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.roles import role_of
@@ -61,7 +61,7 @@ class GanttView(ProjectScheduleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
+        today = clock.today()
         activities = list(selectors.activity_list(user=self.request.user, project=self.project))
         baselines = list(selectors.baseline_list(user=self.request.user, project=self.project))
         baseline = selectors.baseline_get(user=self.request.user, project=self.project,
@@ -214,7 +214,7 @@ class SettingsView(ProjectScheduleMixin, FormView):
     def get_initial(self):
         schedule = selectors.project_schedule(self.project)
         if schedule is None:
-            return {"start_on": self.project.planned_start or timezone.localdate(),
+            return {"start_on": self.project.planned_start or clock.today(),
                     "target_finish": self.project.planned_completion, "risk_float": 5}
         return {"start_on": schedule.start_on, "target_finish": schedule.target_finish,
                 "risk_float": schedule.risk_float, "expected_version": schedule.version}
@@ -252,7 +252,7 @@ class TemplateApplyView(ProjectScheduleMixin, FormView):
         suggested = (ScheduleTemplate.objects.filter(category=self.project.category_id).first()
                      or ScheduleTemplate.objects.filter(code=self.project.category.code).first())
         return {"template": suggested,
-                "start_on": self.project.planned_start or timezone.localdate(),
+                "start_on": self.project.planned_start or clock.today(),
                 "target_finish": self.project.planned_completion}
 
     def get_context_data(self, **kwargs):
@@ -285,7 +285,7 @@ class BaselinesView(ProjectScheduleMixin, FormView):
         return self.can_edit and role_of(self.request.user) in services.BASELINE_EDITORS
 
     def get_initial(self):
-        return {"name": _("%(date)s 基线") % {"date": timezone.localdate().isoformat()}}
+        return {"name": _("%(date)s 基线") % {"date": clock.today().isoformat()}}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -328,7 +328,7 @@ class BoardView(ShellMixin, TemplateView):
                 row.cells = [row.milestones.get(c.pk) for c in columns]
                 row.rag_label = Rag(row.rag).label if row.rag else ""
         context.update(form=form, groups=groups, columns=columns,
-                       today=timezone.localdate(), rag_labels=dict(Rag.choices),
+                       today=clock.today(), rag_labels=dict(Rag.choices),
                        project_count=sum(len(g.rows) for g in groups))
         return context
 

@@ -5,10 +5,9 @@ from itertools import pairwise
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diaodu.core import audit
+from diaodu.core import audit, clock
 from diaodu.core.errors import ConflictError, UserError
 from diaodu.core.models import User
 from diaodu.core.money import CENT, parse_wan
@@ -77,7 +76,7 @@ def annual_plan_approve(*, actor: User | None, plan: AnnualPlan) -> AnnualPlan:
         if plan.status == PlanStatus.APPROVED:
             return plan
         plan.status = PlanStatus.APPROVED
-        plan.approved_by, plan.approved_at = actor, timezone.now()
+        plan.approved_by, plan.approved_at = actor, clock.now()
         plan.version += 1
         plan._history_user = actor
         plan.save()

@@ -6,10 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diaodu.core import audit
+from diaodu.core import audit, clock
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.models import User
 from diaodu.core.money import CENT, parse_wan
@@ -147,7 +146,7 @@ def _submit(actor: User | None, report: ProgressReport, at: datetime | None,
     """Submit a locked, editable report whose YTD is current (`figures`: the amounts changed
     in the same step, for the audit record)."""
     report.review_flags = _check_quality(report)
-    now = at or timezone.now()
+    now = at or clock.now()
     report.status = ReportStatus.SUBMITTED
     report.submitted_by, report.submitted_at = actor, now
     report.is_overdue = is_overdue(report.round.due_at, now)
@@ -190,7 +189,7 @@ def report_unit_approve(*, actor: User, report: ProgressReport,
         if report.status != ReportStatus.SUBMITTED:
             raise UserError("report.not_submitted", _("只有已提交的填报可以审核。"))
         report.status = ReportStatus.UNIT_APPROVED
-        report.unit_approved_by, report.unit_approved_at = actor, timezone.now()
+        report.unit_approved_by, report.unit_approved_at = actor, clock.now()
         return _save(report, actor, "report.unit_approve", {})
 
 
@@ -215,7 +214,7 @@ def report_return(*, actor: User, report: ProgressReport, reason: str,
                             _("当前状态（%(s)s）不能退回。") % {"s": report.get_status_display()})
         report.status = ReportStatus.RETURNED
         report.return_reason = reason.strip()
-        report.reviewed_by, report.reviewed_at = actor, timezone.now()
+        report.reviewed_by, report.reviewed_at = actor, clock.now()
         return _save(report, actor, "report.return", {"reason": reason.strip()})
 
 
@@ -232,7 +231,7 @@ def report_approve(*, actor: User | None, report: ProgressReport,
             raise UserError("report.not_approvable",
                             _("当前状态（%(s)s）不能审定。") % {"s": report.get_status_display()})
         report.status = ReportStatus.APPROVED
-        report.reviewed_by, report.reviewed_at = actor, at or timezone.now()
+        report.reviewed_by, report.reviewed_at = actor, at or clock.now()
         _save(report, actor, "report.approve", {})
         rollups.refresh_project(report.project, report.round.year)
     return report

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from diaodu.core import audit
+from diaodu.core import audit, clock
 from diaodu.core.errors import UserError
 from diaodu.core.models import OrgUnit, User
 from diaodu.projects.models import Project, Stage
@@ -40,7 +40,7 @@ def round_open(*, actor: User | None, cadence: str, period_start: date, period_e
         raise UserError("round.cadence_invalid", _("调度频次无效。"), "cadence")
     if period_end < period_start:
         raise UserError("round.period_order", _("期间结束不能早于期间开始。"), "period_end")
-    opens_at = opens_at or timezone.now()
+    opens_at = opens_at or clock.now()
     if due_at <= opens_at:
         raise UserError("round.due_before_open", _("截止时间应晚于开启时间。"), "due_at")
     if cadence == Cadence.MONTHLY and (period_start.day != 1 or
@@ -88,7 +88,7 @@ def monthly_round_due(today: date, settings_row: DispatchSettings | None = None
 def round_open_monthly_if_due(*, today: date | None = None) -> ReportingRound | None:
     """The scheduled job: open this month's round once its opening day has come. Running it
     again changes nothing."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     due = monthly_round_due(today)
     if due is None:
         return None
@@ -108,7 +108,7 @@ def round_lock(*, actor: User | None, round_: ReportingRound,
         round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
         if round_.is_locked:
             return round_
-        round_.locked_at, round_.locked_by = at or timezone.now(), actor
+        round_.locked_at, round_.locked_by = at or clock.now(), actor
         round_.save(update_fields=["locked_at", "locked_by"])
         audit.record(actor, "round.lock", round_, {})
     return round_
@@ -133,7 +133,7 @@ def round_remind(*, actor: User | None, round_: ReportingRound, unit: OrgUnit) -
 
 def reports_mark_overdue(*, now: datetime | None = None) -> int:
     """Mark reports not yet submitted after their round's due time as overdue (idempotent)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         late = ProgressReport.objects.filter(status__in=EDITABLE, is_overdue=False,
                                              round__due_at__lt=now, round__locked_at__isnull=True)
