@@ -13,7 +13,9 @@ SQLite file kept between mutants (`--reuse-db`), so a mutant costs its tests, no
 start-up; one run pays that start-up once, so name several modules in one run.
 
 Prints, per module: mutants, killed (a test failed, or it hung past mutmut's time limit),
-survived, and mutants no selected test reaches; the kill rate is killed ÷ all. With `--show`
+survived, and mutants no selected test reaches; the kill rate is killed ÷ checked.
+`--summary` prints the stored results of the last run of the same modules again (also of a
+run stopped early: what was not run yet is "not checked"). With `--show`
 it prints the diff of every survivor. `--min-rate` makes the exit code fail below a rate.
 
 mutmut mutates inside functions and methods only (its trampolines switch a function's
@@ -127,25 +129,35 @@ def run_group(keys: list[str], *, jobs: int, show: bool) -> list[dict[str, objec
                           cwd=work, env=env, capture_output=True, text=True)
     seconds = time.monotonic() - start
     (work / "mutmut.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    return summarise(work, keys, env=env, seconds=seconds, show=show, log=proc)
+
+
+def summarise(work: Path, keys: list[str], *, env: dict | None = None, seconds: float = 0,
+              show: bool = False, log=None) -> list[dict[str, object]]:
+    """A row per module from the results mutmut stored in `work` (also of a run stopped
+    early: mutants not yet run count as "not checked" and the rate is over those checked)."""
     rows = []
     for key in keys:
         source = MODULES[key][0]
         try:
             codes = results(work, source)
         except FileNotFoundError:
-            print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n")
+            if log is not None:
+                print(log.stdout[-3000:], log.stderr[-3000:], sep="\n")
             sys.exit(f"{key}: mutmut produced no results (log: {work / 'mutmut.log'})")
         counts: dict[str, int] = {}
         survivors = []
         for name, code in sorted(codes.items()):
             status = classify(code)
             counts[status] = counts.get(status, 0) + 1
-            if status != "killed":
+            if status not in ("killed", "not checked"):
                 survivors.append((name, status))
         total, killed = len(codes), counts.get("killed", 0)
-        rows.append({"module": key, "source": source, "mutants": total, "killed": killed,
-                     "survived": counts.get("survived", 0), "no_tests": counts.get("no tests", 0),
-                     "rate": killed / total if total else 1.0, "seconds": round(seconds),
+        checked = total - counts.get("not checked", 0)
+        rows.append({"module": key, "source": source, "mutants": total, "checked": checked,
+                     "killed": killed, "survived": counts.get("survived", 0),
+                     "no_tests": counts.get("no tests", 0),
+                     "rate": killed / checked if checked else 1.0, "seconds": round(seconds),
                      "survivors": [f"{name} ({status})" for name, status in survivors]})
         if show:
             for name, status in survivors:
@@ -165,6 +177,8 @@ def main() -> int:
     parser.add_argument("--min-rate", type=float, default=None,
                         help="exit 1 when a module's kill rate is below this (0-1)")
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    parser.add_argument("--summary", action="store_true",
+                        help="only print the results stored by the last run of these modules")
     parser.add_argument("--tests", nargs="+", help="other test files for one module (e.g. to "
                         "measure the suite as it was before a test file was added)")
     args = parser.parse_args()
@@ -183,15 +197,20 @@ def main() -> int:
         MODULES[keys[0]] = (MODULES[keys[0]][0], args.tests)
         global GIVEN_TESTS
         GIVEN_TESTS = True
-    rows = run_group(keys, jobs=args.jobs, show=args.show)
-    print(f"\n{'module':14} {'mutants':>7} {'killed':>6} {'survived':>8} {'no tests':>8} "
-          f"{'rate':>6}")
+    if args.summary:
+        work = WORK / ("+".join(keys) + ("-given-tests" if GIVEN_TESTS else ""))
+        rows = summarise(work, keys, show=args.show)
+    else:
+        rows = run_group(keys, jobs=args.jobs, show=args.show)
+    print(f"\n{'module':14} {'mutants':>7} {'checked':>7} {'killed':>6} {'survived':>8} "
+          f"{'no tests':>8} {'rate':>6}")
     for r in rows:
-        print(f"{r['module']:14} {r['mutants']:7} {r['killed']:6} {r['survived']:8} "
-              f"{r['no_tests']:8} {r['rate']:6.1%}")
+        print(f"{r['module']:14} {r['mutants']:7} {r['checked']:7} {r['killed']:6} "
+              f"{r['survived']:8} {r['no_tests']:8} {r['rate']:6.1%}")
         for name in r["survivors"]:
             print(f"    not killed: {name}")
-    print(f"one mutmut run: {rows[0]['seconds']} s")
+    if not args.summary:
+        print(f"one mutmut run: {rows[0]['seconds']} s")
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     if min_rate is not None and any(r["rate"] < min_rate for r in rows):
