@@ -77,3 +77,22 @@ def test_indices_around_national_day():
     assert CAL.index_on_or_after(date(2022, 10, 3)) == before + 1
     assert CAL.index_on_or_before(date(2022, 10, 3)) == before
     assert CAL.day_at(before + 2) == date(2022, 10, 9)
+
+
+def test_the_package_gives_2022_as_the_state_council_notice():
+    from diaodu.core.calendar import package_exceptions, package_years
+
+    exceptions = package_exceptions(2022)
+    make_up = sorted(d for d, (work, _name) in exceptions.items() if work)
+    assert make_up == [date(2022, 1, 29), date(2022, 1, 30), date(2022, 4, 2), date(2022, 4, 24),
+                       date(2022, 5, 7), date(2022, 10, 8), date(2022, 10, 9)]
+    assert exceptions[date(2022, 1, 3)] == (False, "元旦")          # the first weekday off
+    assert exceptions[date(2022, 10, 8)] == (True, "国庆节调休上班")
+    assert exceptions[date(2022, 10, 7)] == (False, "国庆节")
+    assert all(d.year == 2022 for d in exceptions)
+    assert package_exceptions(2021)[date(2021, 1, 1)] == (False, "元旦")  # a Friday off
+    # Weekdays off and weekends worked only: a plain Saturday is no exception.
+    assert date(2022, 10, 15) not in exceptions
+    years = package_years()
+    assert 2022 in years and years.start <= 2021
+    assert package_exceptions(years[-1])  # the last year the package knows is included
