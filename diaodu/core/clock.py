@@ -8,12 +8,19 @@ audit timestamps, job timings — reads `django.utils.timezone.now()`, never thi
 pinned business day must not make a token or a lockout last for years.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+
+# Set by `as_of` for one block of code (the demo loader writes each part of its story on the
+# day it happened); takes precedence over DIAODU_TODAY.
+_as_of: ContextVar[date | None] = ContextVar("business_day", default=None)
 
 
 @lru_cache(maxsize=8)
@@ -32,6 +39,9 @@ def parse_pin(value: str) -> date | None:
 
 def pinned() -> date | None:
     """The pinned business day, or None when the clock follows the real date."""
+    day = _as_of.get()
+    if day is not None:
+        return day
     day = parse_pin(getattr(settings, "DIAODU_TODAY", ""))
     if day is not None and getattr(settings, "PRODUCTION", False):
         raise ImproperlyConfigured("DIAODU_TODAY is refused under DIAODU_PROFILE=production")
@@ -51,3 +61,14 @@ def now() -> datetime:
     if day is None:
         return real
     return real.replace(year=day.year, month=day.month, day=day.day)
+
+
+@contextmanager
+def as_of(day: date) -> Iterator[None]:
+    """Run a block as of the business day `day` (code only, never configuration: the demo
+    loader records a case raised on 2023-03-30 as raised then)."""
+    token = _as_of.set(day)
+    try:
+        yield
+    finally:
+        _as_of.reset(token)

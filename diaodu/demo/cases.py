@@ -2,6 +2,12 @@
 day by day by the same sweep the daily task runs; 2022 Q1 approvals (44 items: 11 approvals
 and 33 filings, all on time); the task force's results.
 
+Seed 000 is a 2022 page: the 市发改委督导组 came on 2022-03-30; its three recommendations were
+cases, closed by the end of April 2022. Seed 001 is a 2023 page (its 3月31日 meeting is the
+2023年第一季度 意识形态联席会议): the district leaders' visits of 2023-03-26 and 2023-03-30 gave
+instructions that are cases in progress on the demo's day, their reminders falling due in
+April.
+
 The visits, leaders' titles, projects, recommendations and the approval totals are from the
 seeds. Which unit led each instruction, deadlines, reply texts and approval item names and
 dates are SAMPLE (marked 【示例数据】 in the texts).
@@ -12,9 +18,12 @@ from datetime import date, timedelta
 
 from diaodu.cases import services
 from diaodu.cases.models import Approval, ApprovalKind, NoticeKind, TaskForce, Visit
+from diaodu.core import clock
 from diaodu.core.calendar import load_calendar
 from diaodu.core.models import OrgUnit, User
-from diaodu.projects.models import Project
+from diaodu.projects.models import Project, Stage
+
+from .catalogue import is_enterprise
 
 S = "【示例数据】"
 
@@ -22,7 +31,7 @@ S = "【示例数据】"
 #  working days). The text is the seed's; the unit and time limit are SAMPLE.
 VISITS = [
     dict(
-        title="常务副区长调研重点项目建设情况", visited_on=date(2022, 3, 26), kind="research",
+        title="常务副区长调研重点项目建设情况", visited_on=date(2023, 3, 26), kind="research",
         leaders="区委常委、常务副区长；区政协副主席、区发改委主任；相关局委、街道、平台公司负责人",
         lead_user="leader",
         projects=["郑州市实验中学建设项目", "濮河路道路工程项目", "西站北街道路工程项目",
@@ -43,7 +52,7 @@ VISITS = [
              "410102-CJJ", ["410102011", "410102-ZRZY"], "land", 20),
         ]),
     dict(
-        title="区委书记调研重点项目推进情况（现场办公）", visited_on=date(2022, 3, 30),
+        title="区委书记调研重点项目推进情况（现场办公）", visited_on=date(2023, 3, 30),
         kind="onsite_office", leaders="区委书记；区领导陪同", lead_user="leader_secretary",
         projects=["国棉三厂历史文化街区项目", "新力热电厂城市更新项目",
                   "三磨所华山路老厂区升级改造项目", "二砂文化创意园（二砂文创园核心板）",
@@ -97,51 +106,34 @@ VISITS = [
 # The story of each case after assignment: (day, who, step, text). "who" is a demo username
 # or None (the unit's staff have no demo account: recorded by the system). SAMPLE texts.
 STORY = {
-    "school": [(date(2022, 4, 11), None, "reply", "区教育局会同区城建局完成施工图审查意见回复。"),
-               (date(2022, 4, 20), None, "resolve", "施工许可已取得，主体施工按计划推进。"),
-               (date(2022, 4, 22), "dispatcher", "verify", ""),
-               (date(2022, 4, 22), "dispatcher", "close", "经现场核查，问题已解决。")],
-    "roads": [(date(2022, 4, 8), None, "resolve", "已制定濮河路、西站北街实施计划和节点进度表。"),
-              (date(2022, 4, 11), "dispatcher", "verify", ""),
-              (date(2022, 4, 11), "dispatcher", "close", "")],
-    "plaza": [(date(2022, 4, 25), None, "resolve", "后续地块规划条件已提请区自然资源局出具。"),
-              (date(2022, 4, 27), "leader", "verify", ""),
-              (date(2022, 4, 27), "dispatcher", "close", "")],
-    "guomian": [(date(2022, 4, 14), None, "resolve", "任务台账已建立，拆迁清理完成98%。"),
-                (date(2022, 4, 15), "leader_secretary", "verify", ""),
-                (date(2022, 4, 15), "dispatcher", "close", "")],
-    "xinli": [(date(2022, 4, 15), None, "reply", "已与企业就收储补偿方案完成第二轮协商。"),
-              (date(2022, 4, 19), None, "resolve", "土地收储协议已签订。"),
-              (date(2022, 4, 20), "dispatcher", "verify", ""),
-              (date(2022, 4, 21), "dispatcher", "close", "")],
-    # The demo's walk-through: reminded, escalated to the unit head and the leader in charge,
-    # replies, resolves; the dispatcher returns it once, then verifies and closes.
-    "sanmo": [(date(2022, 4, 12), "reporter", "reply",
-               "已对接企业梳理手续清单，规划许可变更材料正在准备。"),
-              (date(2022, 4, 21), "reporter", "resolve", "规划许可变更已取得。"),
-              (date(2022, 4, 22), "dispatcher", "return", "请补充规划许可变更批复文件。"),
-              (date(2022, 4, 22), "unit_head", "resolve", "已补充规划许可变更批复文件。"),
-              (date(2022, 4, 25), "dispatcher", "verify", "材料齐全，核查通过。"),
-              (date(2022, 4, 25), "dispatcher", "close", "")],
-    "ersha": [(date(2022, 4, 20), "reporter", "reply", "控规调整方案已报区自然资源局。"),
-              (date(2022, 4, 26), "reporter", "resolve", "控规调整方案已通过专家评审。"),
-              (date(2022, 4, 28), "dispatcher", "verify", ""),
-              (date(2022, 4, 28), "dispatcher", "close", "")],
-    # Left open: the demo shows an overdue case escalated to the district leaders.
-    "jinshui": [(date(2022, 4, 8), "reporter", "reply",
-                 "林山寨街道已完成沿线房屋摸底，配合区城建局推进征收。")],
-    "invest1": [(date(2022, 4, 27), None, "resolve",
+    # 2022: the city group's recommendations, long closed. invest2 ran late: reminded, marked
+    # overdue and escalated before it was resolved; invest3 was returned once.
+    "invest1": [(date(2022, 4, 20), None, "reply",
+                 "已梳理“三个一批”未开工项目清单，逐一对接服务。"),
+                (date(2022, 4, 27), None, "resolve",
                  "一季度“三个一批”项目开工、入库资料已全部报送。"),
                 (date(2022, 4, 28), "dispatcher", "verify", ""),
                 (date(2022, 4, 28), "dispatcher", "close", "")],
-    "invest2": [(date(2022, 4, 20), None, "resolve", "已对14个街道办开展重点区域投资督导。"),
-                (date(2022, 4, 21), "leader", "verify", ""),
-                (date(2022, 4, 21), "dispatcher", "close", "")],
-    "invest3": [(date(2022, 4, 26), None, "resolve", "4月份拟入库项目已逐一明确责任单位。"),
-                (date(2022, 4, 27), "dispatcher", "verify", ""),
-                (date(2022, 4, 27), "dispatcher", "close", "")],
+    "invest2": [(date(2022, 4, 12), None, "reply", "督导方案已拟定，分三组对街道办开展督导。"),
+                (date(2022, 4, 29), None, "resolve", "已对14个街道办开展重点区域投资督导。"),
+                (date(2022, 5, 5), "leader", "verify", ""),
+                (date(2022, 5, 5), "dispatcher", "close", "")],
+    "invest3": [(date(2022, 4, 21), None, "resolve", "4月份拟入库项目已逐一明确责任单位。"),
+                (date(2022, 4, 22), "dispatcher", "return", "请附拟入库项目清单及责任单位确认表。"),
+                (date(2022, 4, 25), None, "resolve", "已补充拟入库项目清单及责任单位确认表。"),
+                (date(2022, 4, 26), "dispatcher", "verify", "材料齐全，核查通过。"),
+                (date(2022, 4, 26), "dispatcher", "close", "")],
+    # 2023: the district leaders' instructions, in progress on the demo's day.
+    "school": [(date(2023, 3, 29), None, "reply", "区教育局已会同区城建局梳理施工组织问题清单。")],
+    "roads": [(date(2023, 3, 30), None, "reply", "濮河路、西站北街节点进度表正在编制。")],
+    "plaza": [(date(2023, 3, 31), None, "reply", "已提请区自然资源局出具后续地块规划条件。")],
+    "guomian": [(date(2023, 3, 31), None, "reply", "任务台账已建立，拆迁清理倒排至4月底。")],
+    "xinli": [(date(2023, 3, 31), None, "reply", "已与企业约定收储补偿方案第一轮协商时间。")],
+    "sanmo": [(date(2023, 3, 31), "reporter", "reply",
+               "已对接企业梳理手续清单，规划许可变更材料正在准备。")],
+    "ersha": [(date(2023, 3, 31), "reporter", "reply", "控规调整方案正在编制。")],
 }
-SWEEP_FROM, SWEEP_TO = date(2022, 3, 26), date(2022, 5, 10)
+SWEEPS = [(date(2022, 3, 30), date(2022, 5, 10)), (date(2023, 3, 26), date(2023, 3, 31))]
 
 # The seeds' task-force results: (project, problem, category, lead unit, assigned, resolved).
 TASK_FORCE_RESULTS = [
@@ -155,9 +147,6 @@ TASK_FORCE_RESULTS = [
      date(2021, 3, 1), date(2021, 5, 20)),
 ]
 
-APPROVAL_PROJECTS = ["郑州市实验中学建设项目", "濮河路道路工程项目", "西站北街道路工程项目",
-                     "中原文化广场项目", "金水河“一河两岸”城市更新项目",
-                     "新力热电厂城市更新项目"]
 APPROVAL_STEPS = ["项目建议书批复", "可行性研究报告批复"]
 
 
@@ -167,7 +156,7 @@ def load() -> bool:
     units = {u.code: u for u in OrgUnit.objects.all()}
     users = {u.username: u for u in User.objects.filter(
         username__in=["dispatcher", "leader", "leader_secretary", "reporter", "unit_head",
-                      "taskforce"])}
+                      "taskforce", "stats"])}
     projects = {p.name: p for p in Project.objects.all()}
     cases = _visits(units, users, projects)
     _play(cases, users)
@@ -179,27 +168,29 @@ def load() -> bool:
 def _visits(units, users, projects) -> dict:
     dispatcher = users["dispatcher"]
     cases = {}
-    for spec in VISITS:
+    for spec in sorted(VISITS, key=lambda v: v["visited_on"]):
         instructions = [(text, projects.get(project) if project else None)
                         for _key, project, text, *_rest in spec["instructions"]]
-        visit = services.visit_create(
-            actor=users.get(spec["lead_user"], dispatcher), visited_on=spec["visited_on"],
-            kind=spec["kind"], title=spec["title"], leaders=spec["leaders"],
-            projects=[projects[name] for name in spec["projects"]], notes=spec["notes"],
-            instructions=instructions, lead_user=users.get(spec["lead_user"]),
-            today=spec["visited_on"])
+        with clock.as_of(spec["visited_on"]):
+            visit = services.visit_create(
+                actor=users.get(spec["lead_user"], dispatcher), visited_on=spec["visited_on"],
+                kind=spec["kind"], title=spec["title"], leaders=spec["leaders"],
+                projects=[projects[name] for name in spec["projects"]], notes=spec["notes"],
+                instructions=instructions, lead_user=users.get(spec["lead_user"]),
+                today=spec["visited_on"])
         # The leader who gave the instructions turns them into cases the next working day
         # (the dispatcher for the city group's recommendations); a 交办函 goes with each.
         assigned_on = load_calendar().add_workdays(spec["visited_on"], 1)
         raiser = users.get(spec["lead_user"]) or dispatcher
         for instruction, (key, _p, _t, lead, co, category, days) in zip(
                 visit.instructions.order_by("sort"), spec["instructions"], strict=True):
-            case = services.instruction_to_case(
-                actor=raiser, instruction=instruction, lead_unit=units[lead],
-                co_units=[units[c] for c in co], due_workdays=days, category=category,
-                today=assigned_on)
-            services.notice_issue(actor=dispatcher, case=case, kind=NoticeKind.ASSIGN,
-                                  today=assigned_on)
+            with clock.as_of(assigned_on):
+                case = services.instruction_to_case(
+                    actor=raiser, instruction=instruction, lead_unit=units[lead],
+                    co_units=[units[c] for c in co], due_workdays=days, category=category,
+                    today=assigned_on)
+                services.notice_issue(actor=dispatcher, case=case, kind=NoticeKind.ASSIGN,
+                                      today=assigned_on)
             cases[key] = case
     return cases
 
@@ -208,13 +199,15 @@ def _play(cases, users) -> None:
     """Day by day: the units' and dispatcher's steps, then the daily sweep."""
     steps = sorted((day, key, n, who, step, text) for key, story in STORY.items()
                    for n, (day, who, step, text) in enumerate(story))
-    day = SWEEP_FROM
-    while day <= SWEEP_TO:
-        for when, key, _n, who, step, text in steps:
-            if when == day:
-                _step(cases[key], users.get(who) if who else None, step, text, day)
-        services.supervision_sweep(today=day)
-        day += timedelta(days=1)
+    for first, last in SWEEPS:
+        day = first
+        while day <= last:
+            with clock.as_of(day):
+                for when, key, _n, who, step, text in steps:
+                    if when == day:
+                        _step(cases[key], users.get(who) if who else None, step, text, day)
+                services.supervision_sweep(today=day)
+            day += timedelta(days=1)
 
 
 def _step(case, actor, step, text, day) -> None:
@@ -247,41 +240,81 @@ def _task_force_results(units, users, projects) -> None:
     calendar = load_calendar()
     for project_name, problem, category, lead, assigned, resolved in TASK_FORCE_RESULTS:
         project = projects[project_name]
-        case = services.case_create(
-            actor=dispatcher, kind="problem", source="task_force", task_force=force,
-            title=f"{problem}问题", project=project, category=category, lead_unit=units[lead],
-            detail=f"服务专班推动解决{project_name}{problem}问题（seeds）。{S}办理时间为示例。",
-            due_on=calendar.add_workdays(resolved, 5), today=assigned)
-        services.case_resolve(actor=None, case=case, text=f"{S}{problem}问题已解决。",
-                              resolved_on=resolved, today=resolved)
-        services.case_verify(actor=dispatcher, case=case, passed=True, today=resolved)
-        services.case_close(actor=dispatcher, case=case, note="专班成果", today=resolved)
+        with clock.as_of(assigned):
+            case = services.case_create(
+                actor=dispatcher, kind="problem", source="task_force", task_force=force,
+                title=f"{problem}问题", project=project, category=category,
+                lead_unit=units[lead],
+                detail=f"服务专班推动解决{project_name}{problem}问题（seeds）。{S}办理时间为示例。",
+                due_on=calendar.add_workdays(resolved, 5), today=assigned)
+        with clock.as_of(resolved):
+            services.case_resolve(actor=None, case=case, text=f"{S}{problem}问题已解决。",
+                                  resolved_on=resolved, today=resolved)
+            services.case_verify(actor=dispatcher, case=case, passed=True, today=resolved)
+            services.case_close(actor=dispatcher, case=case, note="专班成果", today=resolved)
+
+
+def _government_first(project: Project, before: date) -> bool:
+    """A government-invested project not started by `before`: its 建议书/可研 may be approved
+    then (an approval never comes after the work it permits)."""
+    return not is_enterprise(project.owner_name) and project.stage not in (
+        Stage.PIPELINE, Stage.NEGOTIATING, Stage.COMPLETED) and (
+        project.actual_start is None or project.actual_start > before)
+
+
+def _enterprise_first(project: Project, before: date) -> bool:
+    """An enterprise-invested project not started by `before` (告知性备案 comes first)."""
+    return is_enterprise(project.owner_name) and project.stage not in (
+        Stage.PIPELINE, Stage.NEGOTIATING) and (
+        project.actual_start is None or project.actual_start > before)
+
+
+# Approvals per quarter: (quarter's first day, last day, 审批, 告知性备案, still open). 2022 Q1
+# is the seed (44 = 11 + 33, all on time); 2023 Q1 is SAMPLE.
+QUARTERS = [(date(2022, 1, 4), date(2022, 3, 31), 11, 33, 0),
+            (date(2023, 1, 3), date(2023, 3, 31), 7, 16, 2)]
+FILING_FIRMS = ["郑州豫研智能装备有限公司", "河南中原数智科技有限公司", "郑州西区冷链物流有限公司",
+                "河南绿能新材料有限公司", "郑州嵩岳医疗器械有限公司", "河南天健食品有限公司"]
+FILING_WORKS = ["技术改造项目", "智能化生产线建设项目", "研发中心建设项目", "仓储设施改造项目",
+                "分布式光伏发电项目", "办公楼装修改造项目"]
 
 
 def _approvals(projects) -> None:
-    """2022 Q1: 11 approvals and 33 notification filings, all completed on time (the seeds)."""
+    """Each quarter's 审批 (项目建议书/可研 of government works that start later) and 告知性备案
+    (enterprise projects before they start; the others are not key projects), on time."""
     rng = random.Random(2022)
     calendar = load_calendar()
-    quarter_end = date(2022, 3, 31)
-    workdays = [d for d in (date(2022, 1, 4) + timedelta(days=n) for n in range(86))
-                if calendar.is_workday(d)]
-    items = [(f"{name}{step}", projects[name]) for name in APPROVAL_PROJECTS
-             for step in APPROVAL_STEPS][:11]
-    for n, (item, project) in enumerate(items):
-        received = workdays[n * 4]
-        used = rng.randint(4, 15)
-        completed = min(calendar.add_workdays(received, used), quarter_end)
-        services.approval_create(
-            actor=None, item=item, project=project, kind=ApprovalKind.APPROVAL,
-            applicant=str(project.responsible_unit), received_on=received,
-            completed_on=completed, result=Approval.Result.APPROVED,
-            document_no=f"中原发改审〔2022〕{n + 1}号", today=quarter_end)
-    enterprise = list(Project.objects.filter(
-        category__code__in=["industry", "commerce", "urban_renewal"])
-        .exclude(name__in=APPROVAL_PROJECTS).order_by("id")[:33])
-    for n, project in enumerate(enterprise):
-        services.approval_create(
-            actor=None, item=f"{project.name}备案", project=project,
-            kind=ApprovalKind.NOTIFICATION_FILING,
-            applicant=project.owner_name or f"{S}建设单位",
-            received_on=workdays[(n * 5) % len(workdays)], today=quarter_end)
+    every = list(Project.objects.order_by("id"))
+    for first, last, approvals, filings, still_open in QUARTERS:
+        workdays = [d for d in (first + timedelta(days=n) for n in range((last - first).days))
+                    if calendar.is_workday(d)]
+        government = [p for p in every if _government_first(p, last + timedelta(days=30))]
+        steps = [(p, step) for p in government for step in APPROVAL_STEPS][:approvals]
+        for n, (project, step) in enumerate(steps):
+            received = workdays[min(n * len(workdays) // approvals, len(workdays) - 6)]
+            open_now = n >= approvals - still_open
+            completed = None if open_now else min(
+                calendar.add_workdays(received, rng.randint(4, 15)), last)
+            with clock.as_of(completed or last):
+                services.approval_create(
+                    actor=None, item=f"{project.name}{step}", project=project,
+                    kind=ApprovalKind.APPROVAL, applicant=project.owner_name,
+                    received_on=received, completed_on=completed,
+                    result=Approval.Result.APPROVED if completed else "",
+                    document_no=f"中原发改审〔{first.year}〕{n + 1}号" if completed else "",
+                    today=completed or last)
+        enterprise = [p for p in every if _enterprise_first(p, last)]
+        for n in range(filings):
+            received = workdays[n * len(workdays) // filings]
+            if (n < len(enterprise) and enterprise[n].actual_start is None) or \
+                    (n < len(enterprise) and enterprise[n].actual_start > received):
+                project, applicant = enterprise[n], enterprise[n].owner_name
+                item = f"{project.name}备案"
+            else:  # an enterprise project below the key-project list
+                project, applicant = None, rng.choice(FILING_FIRMS)
+                item = f"{S}{applicant.removesuffix('有限公司')}{rng.choice(FILING_WORKS)}备案"
+            with clock.as_of(received):
+                services.approval_create(
+                    actor=None, item=item, project=project,
+                    kind=ApprovalKind.NOTIFICATION_FILING, applicant=applicant,
+                    received_on=received, today=received)

@@ -1,6 +1,7 @@
-"""Load the 中原区 demo: org tree, accounts, categories, campaigns, the seeds' projects and
-about a hundred generated SAMPLE projects. Deterministic (fixed random seed), all through the
-services, in one transaction; a second run changes nothing."""
+"""Load the 中原区 demo as it stands on its business day, 2023-03-31 (data.DEMO_TODAY): org
+tree, accounts, categories, campaigns, the seeds' projects and about a hundred generated
+SAMPLE projects (diaodu/demo/catalogue.py). Deterministic (fixed random seed), all through the
+services, each section in one transaction; a second run changes nothing."""
 
 import random
 from datetime import date, timedelta
@@ -10,34 +11,33 @@ from importlib import import_module
 from django.db import transaction
 
 from diaodu.cases.services import task_force_create
+from diaodu.core import audit, clock, two_factor
 from diaodu.core import services as core_services
-from diaodu.core import two_factor
 from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.projects import services
 from diaodu.projects.models import Campaign, Level, Stage
 
 from . import data
+from .campaigns import campaign_entries
+from .catalogue import (
+    ENTERPRISE_CATEGORIES,
+    KINDS,
+    SIGN_LEAD_MONTHS,
+    VILLAGES,
+    add_months,
+    level_for,
+    spend_curve,
+)
 
-GENERATED = 110
-LATEST_DEMO_DATE = date(2026, 6, 30)  # generated actual dates stay in the past
+COMPLETED_2021 = Decimal("4106000.00")  # the seed: 2021 省市重点 completed 410.6亿元
 
-# Name parts for generated SAMPLE projects: (category, templates).
-TEMPLATES = {
-    "urban_village": ["{place}城中村改造项目", "{place}安置区建设项目"],
-    "urban_renewal": ["{place}老旧小区改造项目", "{place}片区城市更新项目",
-                      "{place}历史街区有机更新项目"],
-    "education": ["{place}小学新建项目", "{place}初级中学扩建项目", "{place}幼儿园建设项目"],
-    "health": ["{place}社区卫生服务中心建设项目", "{place}医养结合中心项目"],
-    "road": ["{road}道路工程项目", "{road}综合管廊项目", "{road}提质改造工程"],
-    "industry": ["{firm}智能制造产业园项目", "{firm}研发总部项目", "{firm}数字经济产业园项目"],
-    "culture": ["{place}文化公园项目", "{place}全民健身中心项目"],
-    "public_service": ["{place}邻里中心项目", "{place}养老服务中心项目", "{place}停车场建设项目"],
-    "ecology": ["{place}河道综合治理项目", "{place}口袋公园建设项目", "{place}雨污分流改造工程"],
-    "commerce": ["{firm}商业综合体项目", "{firm}冷链物流中心项目"],
-}
+GENERATED = 106
+TODAY = data.DEMO_TODAY
+
 ROADS = ["桐柏路", "秦岭路", "华山路", "嵩山路", "建设西路", "中原西路", "陇海西路", "航海西路",
          "须水河路", "西四环", "化工路", "五龙口路", "淮河西路", "伏牛路", "工人路", "友爱路"]
-FIRMS = ["豫西", "中原", "郑西", "嵩岳", "绿城", "华夏", "金桥", "天健", "恒瑞", "博源"]
+FIRMS = ["豫西", "中原", "郑西", "嵩岳", "绿城", "华夏", "金桥", "天健", "恒瑞", "博源", "宏图",
+         "鼎盛", "瑞泰", "兴业"]
 
 
 def _code(rng: random.Random, when: date, kind: int) -> str:
@@ -100,17 +100,21 @@ def _named_projects(units, users, categories, campaigns, rng):
     for spec in data.NAMED_PROJECTS:
         start = spec.get("start")
         whitelisted = spec.get("whitelist")
+        planned = start or spec["planned"]
         project = services.project_create(
             actor=None, name=spec["name"], level=spec["level"],
             category=categories[spec["category"]], stage=spec["stage"],
             responsible_unit=units[spec["unit"]], street=units[spec["street"]],
             leader=users[spec["leader"]], total_investment=Decimal(spec["total"]),
-            scope=spec["scope"], actual_start=start,
-            planned_start=start or date(2026, 9, 30),
-            planned_completion=(start or date(2026, 9, 30)) + timedelta(days=900),
-            code=_code(rng, start or date(2022, 3, 1), 1),
+            scope=spec["scope"], actual_start=start, planned_start=planned,
+            planned_completion=spec["finish"],
+            # The code is issued at approval, months before the start.
+            code=_code(rng, add_months(planned, -8), 1),
             stats_registered_on=start + timedelta(days=25) if start else None,
             on_whitelist=bool(whitelisted), whitelisted_on=whitelisted,
+            owner_name=_owner(spec["category"] in ENTERPRISE_CATEGORIES, units[spec["unit"]],
+                              rng),
+            fulfilled_on=spec.get("fulfilled"),
             location=f"郑州市中原区{units[spec['street']].short_name}辖区",
         )
         if "campaign" in spec:
@@ -121,9 +125,18 @@ def _named_projects(units, users, categories, campaigns, rng):
     return created
 
 
-STAGE_WEIGHTS = [(Stage.PIPELINE, 10), (Stage.NEGOTIATING, 8), (Stage.SIGNED, 8),
-                 (Stage.PREPARATION, 22), (Stage.CONSTRUCTION, 45), (Stage.COMPLETED, 17)]
-LEVEL_WEIGHTS = [(Level.PROVINCE, 15), (Level.CITY, 40), (Level.DISTRICT, 45)]
+def _owner(enterprise: bool, unit: OrgUnit, rng: random.Random) -> str:
+    """建设单位: an enterprise, or for government investment the responsible unit (SAMPLE)."""
+    if enterprise:
+        return f"郑州{rng.choice(FIRMS)}{rng.choice(['实业', '置业', '科技', '产业发展'])}有限公司"
+    return unit.name
+
+
+# As of the demo's day: (stage, weight). Completed projects finished before it, projects
+# under construction started before it, the others start after it (a few 前期 projects are
+# past their planned start: the warnings show them).
+STAGE_WEIGHTS = [(Stage.PIPELINE, 5), (Stage.NEGOTIATING, 6), (Stage.SIGNED, 7),
+                 (Stage.PREPARATION, 19), (Stage.CONSTRUCTION, 48), (Stage.COMPLETED, 15)]
 UNIT_FOR_CATEGORY = {
     "education": "410102-JYJ", "health": "410102-WJW", "road": "410102-CJJ",
     "industry": "410102-GXJ", "commerce": "410102-FGW", "ecology": "410102-STHJ",
@@ -131,59 +144,125 @@ UNIT_FOR_CATEGORY = {
 }
 
 
-def _generated_projects(units, users, categories, campaigns, rng):
+def _days(rng: random.Random, first: date, last: date) -> date:
+    return first + timedelta(days=rng.randint(0, max(0, (last - first).days)))
+
+
+def _dates(rng: random.Random, stage: str, months: int) -> dict:
+    """Start, completion and planned dates that agree with `stage` on the demo's day."""
+    if stage == Stage.COMPLETED:
+        finish = _days(rng, date(2021, 3, 1), date(2023, 2, 20))
+        start = add_months(finish, -months)
+        return {"actual_start": start, "actual_completion": finish, "planned_start": start,
+                "planned_completion": add_months(start, months + rng.choice([-1, 0, 0, 1]))}
+    if stage == Stage.CONSTRUCTION:
+        # Started before the demo's day, finishing after it.
+        earliest = max(date(2019, 3, 1), add_months(TODAY, -months + 2))
+        start = _days(rng, earliest, TODAY - timedelta(days=20))
+        return {"actual_start": start, "planned_start": start,
+                "planned_completion": add_months(start, months)}
+    # Enterprise projects sign ten months before they start: 前期 and 签约 ones have signed.
+    first, last = {Stage.PREPARATION: (date(2023, 1, 15), date(2024, 1, 31)),
+                   Stage.SIGNED: (date(2023, 6, 1), date(2024, 1, 31)),
+                   Stage.NEGOTIATING: (date(2023, 10, 1), date(2024, 12, 31)),
+                   Stage.PIPELINE: (date(2024, 3, 1), date(2025, 12, 31))}[stage]
+    start = _days(rng, first, last)
+    return {"planned_start": start, "planned_completion": add_months(start, months)}
+
+
+def _landing(rng: random.Random, enterprise: bool, stage: str, dates: dict) -> dict:
+    """履约 (the signed investment landed) and 达产 (design capacity reached) dates of an
+    enterprise project, when they lie before the demo's day (SAMPLE)."""
+    if not enterprise or stage in (Stage.PIPELINE, Stage.NEGOTIATING):
+        return {}
+    out = {}
+    signed = add_months(dates.get("actual_start") or dates["planned_start"], -SIGN_LEAD_MONTHS)
+    landed = signed + timedelta(days=rng.randint(60, 240))
+    if landed <= TODAY and (stage != Stage.SIGNED or rng.random() < 0.4):
+        out["fulfilled_on"] = landed
+    if stage == Stage.COMPLETED:
+        capacity = dates["actual_completion"] + timedelta(days=rng.randint(120, 300))
+        if capacity <= TODAY and rng.random() < 0.8:
+            out["reached_capacity_on"] = capacity
+    return out
+
+
+def _generated_rows(units, users, categories, rng) -> list[dict]:
+    """The SAMPLE projects, planned as rows for project_create_many: a kind from the
+    catalogue, its total inside the kind's range, dates that agree with the stage."""
     streets = [units[code] for code, _ in data.STREETS]
     leaders = [users["leader"], users["leader_secretary"]]
     stages = [s for s, w in STAGE_WEIGHTS for _ in range(w)]
-    levels = [lv for lv, w in LEVEL_WEIGHTS for _ in range(w)]
-    used = set()
-    for number in range(GENERATED):
-        category = rng.choice(list(TEMPLATES))
+    kinds = [k for k in KINDS for _ in range(k.weight)]
+    used = {spec["name"] for spec in data.NAMED_PROJECTS}
+    rows, sizes = [], []
+    # 中原区's key-project investment is carried by city-village redevelopment and large
+    # renewal and industry works: a fixed share of them is under construction.
+    big = {k.pattern: k for k in KINDS}
+    forced = [big["{village}村城中村改造项目"]] * 9 + [big["{place}片区城市更新项目"]] * 4 + \
+        [big["{firm}智能制造产业园项目"]] * 3 + [big["{firm}商业综合体项目"]] * 2
+    while len(rows) < GENERATED:
+        kind = forced.pop() if forced else rng.choice(kinds)
         street = rng.choice(streets)
-        name = rng.choice(TEMPLATES[category]).format(
-            place=street.short_name.removesuffix("街道"), road=rng.choice(ROADS),
-            firm=rng.choice(FIRMS))
+        name = kind.pattern.format(place=street.short_name.removesuffix("街道"),
+                                   road=rng.choice(ROADS), firm=rng.choice(FIRMS),
+                                   village=rng.choice(VILLAGES))
         if name in used:
-            name = name.removesuffix("项目") + f"（{number % 3 + 2}期）项目"
+            continue  # names are unique: draw again
         used.add(name)
-        stage = rng.choice(stages)
-        level = rng.choice(levels)
-        scale = {Level.PROVINCE: (200000, 1500000), Level.CITY: (50000, 600000),
-                 Level.DISTRICT: (800, 60000)}[level]
-        total = Decimal(rng.randint(scale[0] * 100, scale[1] * 100)) / 100
-        unit = units[UNIT_FOR_CATEGORY[category]] if category in UNIT_FOR_CATEGORY else street
-        start = completion = registered = None
-        if stage in (Stage.CONSTRUCTION, Stage.COMPLETED):
-            # Most of today's key projects started in 2019–2021 (big multi-year works).
-            start = date(2019, 1, 1) + timedelta(
-                days=rng.randint(0, 1100) if rng.random() < 0.7 else rng.randint(1100, 2500))
-            start = min(start, LATEST_DEMO_DATE - timedelta(days=200))
-            # Some started projects are not registered yet (拟入库): a realistic gap.
-            if total >= 500 and rng.random() < 0.85:
-                registered = start + timedelta(days=rng.randint(10, 60))
-        if stage == Stage.COMPLETED:
-            completion = min(start + timedelta(days=rng.randint(300, 1000)), LATEST_DEMO_DATE)
-        planned_start = start or date(2026, 7, 1) + timedelta(days=rng.randint(0, 500))
-        with_code = stage not in (Stage.PIPELINE, Stage.NEGOTIATING)
-        project = services.project_create(
-            actor=None, name=name, level=level, category=categories[category], stage=stage,
-            responsible_unit=unit, street=street, leader=rng.choice(leaders),
-            total_investment=total,
-            scope=f"{data.S}{categories[category].name}类项目，建设内容以批复为准。",
-            # The code is issued at approval, which lies in the past even for future starts.
-            code=_code(rng, min(planned_start, LATEST_DEMO_DATE), rng.randint(1, 3))
-            if with_code else None,
-            planned_start=planned_start,
-            planned_completion=planned_start + timedelta(days=rng.randint(300, 1100)),
-            actual_start=start, actual_completion=completion, stats_registered_on=registered,
-            owner_name=f"郑州{rng.choice(FIRMS)}建设发展有限公司",
-            location=f"郑州市中原区{street.short_name}辖区",
-        )
-        if stage in (Stage.SIGNED, Stage.CONSTRUCTION) and rng.random() < 0.15:
-            phase = rng.choice(list(campaigns))
-            batch = "sign" if stage == Stage.SIGNED else "start"
-            services.campaign_entry_add(actor=None, campaign=campaigns[phase], project=project,
-                                        batch=batch, listed_on=campaigns[phase].held_on)
+        stage = Stage.CONSTRUCTION if len(rows) < 18 else rng.choice(stages)
+        total = Decimal(int((kind.low + (kind.high - kind.low) * rng.random()) * 100)) / 100
+        months = rng.randint(*kind.months)
+        dates = _dates(rng, stage, months)
+        start = dates.get("actual_start")
+        registered = None
+        if start and total >= 500:
+            registered = start + timedelta(days=rng.randint(10, 45))
+            # Started lately and not registered yet: the 拟入库 list (先入库，后有数).
+            if registered > TODAY or (start > date(2023, 1, 1) and rng.random() < 0.5):
+                registered = None
+        unit = units[UNIT_FOR_CATEGORY[kind.category]] \
+            if kind.category in UNIT_FOR_CATEGORY else street
+        dates.update(_landing(rng, kind.enterprise, stage, dates))
+        rows.append(dict(
+            name=name, level=level_for(int(total), rng.random()),
+            category=categories[kind.category], stage=stage, responsible_unit=unit,
+            street=street, leader=rng.choice(leaders), total_investment=total,
+            scope=f"{data.S}{categories[kind.category].name}类项目，建设内容以批复为准。",
+            # The code is issued at approval, months before the start (none before approval).
+            code=_code(rng, min(add_months(dates["planned_start"], -rng.randint(4, 12)),
+                                TODAY), rng.randint(1, 3))
+            if stage not in (Stage.PIPELINE, Stage.NEGOTIATING) else None,
+            stats_registered_on=registered, owner_name=_owner(kind.enterprise, unit, rng),
+            location=f"郑州市中原区{street.short_name}辖区", **dates))
+        sizes.append(kind)
+    _calibrate(rows, sizes)
+    return rows
+
+
+def _spent_2021(total, start: date | None, finish: date | None) -> float:
+    if start is None:
+        return 0.0
+    return sum(v for (year, _m), v in spend_curve(total, start, finish).items() if year == 2021)
+
+
+def _calibrate(rows: list[dict], kinds: list) -> None:
+    """Size the provincial and municipal projects that built in 2021 so their seasonal
+    spending comes to about the seed's 410.6亿元 (investment.py then makes it exact), each
+    staying inside its kind's range."""
+    named = sum(_spent_2021(Decimal(s["total"]), s.get("start"), s["finish"])
+                for s in data.NAMED_PROJECTS if s["level"] != Level.DISTRICT)
+    chosen = [(row, kind) for row, kind in zip(rows, kinds, strict=True)
+              if row["level"] != Level.DISTRICT and row.get("actual_start")
+              and _spent_2021(row["total_investment"], row["actual_start"],
+                              row.get("actual_completion") or row["planned_completion"])]
+    spent = sum(_spent_2021(row["total_investment"], row["actual_start"],
+                            row.get("actual_completion") or row["planned_completion"])
+                for row, _k in chosen)
+    factor = (float(COMPLETED_2021) - named) / spent if spent else 1.0
+    for row, kind in chosen:
+        scaled = min(max(float(row["total_investment"]) * factor, kind.low), kind.high)
+        row["total_investment"] = Decimal(int(scaled * 100)) / 100
 
 
 # Demo sections of later apps, loaded after the ledger. Each module has `load() -> bool`
@@ -193,12 +272,15 @@ SECTIONS: list[str] = ["diaodu.demo.investment", "diaodu.demo.schedule", "diaodu
 
 
 def load_demo() -> bool:
-    """Load whatever part of the demo is not there yet. Returns True when it loaded something."""
-    loaded = _load_ledger()
-    loaded |= _two_factor_devices()
-    for section in SECTIONS:
-        with transaction.atomic():
-            loaded |= import_module(section).load()
+    """Load whatever part of the demo is not there yet. Returns True when it loaded something.
+    Runs as of the demo's day, so what the services date by the clock is dated then."""
+    with clock.as_of(data.DEMO_TODAY):
+        loaded = _load_ledger()
+        loaded |= _two_factor_devices()
+        for section in SECTIONS:
+            # Audit events and rollups of a section are written once, at its end.
+            with transaction.atomic(), audit.deferred():
+                loaded |= import_module(section).load()
     return loaded
 
 
@@ -215,7 +297,9 @@ def _load_ledger() -> bool:
         }
         campaigns = _campaigns()
         named = _named_projects(units, users, categories, campaigns, rng)
-        _generated_projects(units, users, categories, campaigns, rng)
+        services.project_create_many(actor=None,
+                                     rows=_generated_rows(units, users, categories, rng))
+        campaign_entries(campaigns, rng)
         task_force_create(
             actor=None, name="重点项目落地服务专班", lead_unit=units["410102-FGW"],
             members=[users["taskforce"]], projects=[p for p, tf in named if tf],

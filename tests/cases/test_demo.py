@@ -1,5 +1,6 @@
-"""The 督办 demo: the seeds' visits became cases that were reminded, escalated, answered,
-verified and closed on schedule; 44 approvals in 2022 Q1, all on time; task-force results."""
+"""The 督办 demo: the city group's 2022 recommendations became cases that were reminded,
+escalated, answered, verified and closed; the district leaders' 2023 instructions are cases in
+progress on the demo's day; 44 approvals in 2022 Q1, all on time; task-force results."""
 
 from datetime import date
 
@@ -7,8 +8,10 @@ import pytest
 
 from diaodu.cases import selectors
 from diaodu.cases.models import Approval, Case, CaseStatus, Notice, Notification, Visit
+from diaodu.core import clock
 from diaodu.core.models import User
 from diaodu.demo import cases as demo_cases
+from diaodu.demo import data
 from diaodu.demo.loader import SECTIONS, _load_ledger
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +22,13 @@ def demo(settings, tmp_path):
     # The ledger and this section only: the other sections are covered by tests/demo.
     settings.MEDIA_ROOT = tmp_path
     assert "diaodu.demo.cases" in SECTIONS
-    assert _load_ledger() is True and demo_cases.load() is True
+    with clock.as_of(data.DEMO_TODAY):
+        assert _load_ledger() is True and demo_cases.load() is True
 
 
 def test_the_seed_visits_and_their_cases(demo):
     assert Visit.objects.count() == 3
-    secretary_visit = Visit.objects.get(visited_on=date(2022, 3, 30), kind="onsite_office")
+    secretary_visit = Visit.objects.get(visited_on=date(2023, 3, 30), kind="onsite_office")
     assert secretary_visit.projects.count() == 5 and secretary_visit.instructions.count() == 5
     city = Visit.objects.get(kind="inspection")
     assert city.instructions.count() == 3 and all(i.case for i in city.instructions.all())
@@ -32,30 +36,31 @@ def test_the_seed_visits_and_their_cases(demo):
 
 
 def test_the_walk_through_case(demo):
-    """Raised by the party secretary on the visit, reminded, escalated to the unit head and
-    the leader in charge, answered, returned once, verified and closed."""
-    case = Case.objects.get(project__name="三磨所华山路老厂区升级改造项目", visit__isnull=False)
-    assert case.raised_by.username == "leader_secretary"
+    """The city group's second recommendation: reminded, overdue, escalated up to the
+    district leaders with a 督办函, answered, verified and closed (2022)."""
+    case = Case.objects.get(visit__kind="inspection", title__startswith="开展重大项目实施情况")
     log = [(a.kind, a.on) for a in case.actions.order_by("at", "id")]
-    assert ("remind", date(2022, 4, 13)) in log
-    assert ("overdue", date(2022, 4, 16)) in log
-    assert [on for kind, on in log if kind == "escalate"] == [date(2022, 4, 18),
-                                                               date(2022, 4, 20)]
-    assert ("reply", date(2022, 4, 12)) in log and ("return", date(2022, 4, 22)) in log
-    assert log[-1] == ("close", date(2022, 4, 25))
-    assert case.status == CaseStatus.CLOSED
-    head = User.objects.get(username="unit_head")
-    assert Notification.objects.filter(user=head, case=case,
-                                       title__startswith="升级督办（单位负责人）").exists()
-    assert Notification.objects.filter(user__username="leader_secretary", case=case,
-                                       title__startswith="升级督办（包联领导）").exists()
+    assert ("remind", date(2022, 4, 20)) in log
+    assert ("overdue", date(2022, 4, 23)) in log
+    assert [on for kind, on in log if kind == "escalate"] == [
+        date(2022, 4, 24), date(2022, 4, 26), date(2022, 4, 28)]
+    assert log[-1] == ("close", date(2022, 5, 5))
+    assert case.status == CaseStatus.CLOSED and case.escalation_level == 3
     assert sorted(case.notices.values_list("kind", flat=True)) == ["assign", "remind",
                                                                    "supervise"]
+    returned = Case.objects.get(visit__kind="inspection", title__startswith="精准施策")
+    assert [a.kind for a in returned.actions.order_by("at", "id")][-4:] == [
+        "return", "resolve", "verify", "close"]
 
 
-def test_one_case_is_left_open_and_escalated_to_district_leaders(demo):
-    case = Case.objects.get(project__name="金水河“一河两岸”城市更新项目")
-    assert case.status == CaseStatus.IN_PROGRESS and case.escalation_level == 3
+def test_the_2023_instructions_are_in_progress(demo):
+    cases = Case.objects.filter(visit__visited_on__year=2023)
+    assert cases.count() == 8
+    assert {c.status for c in cases} <= {CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS}
+    case = cases.get(project__name="三磨所华山路老厂区升级改造项目")
+    assert case.raised_by.username == "leader_secretary"
+    assert case.status == CaseStatus.IN_PROGRESS and case.due_on.month == 4
+    assert Notification.objects.filter(case=case).exists()
 
 
 def test_approvals_44_items_all_on_time(demo):

@@ -4,6 +4,7 @@ callers import from here."""
 
 from .config import dispatch_settings_update, registration_plan_set
 from .guards import EDITABLE, can_fill
+from .history import round_record_approved
 from .plans import annual_plan_adjust, annual_plan_approve, annual_plan_create, spread_targets
 from .reports import (
     report_adjust,
@@ -26,10 +27,28 @@ from .rounds import (
 )
 
 __all__ = [
-    "EDITABLE", "active_projects", "annual_plan_adjust", "annual_plan_approve",
-    "annual_plan_create", "can_fill", "dispatch_settings_update", "monthly_round_due",
-    "registration_plan_set", "report_adjust", "report_approve", "report_raise_case",
-    "report_return", "report_save", "report_submit", "report_unit_approve",
-    "reports_mark_overdue", "round_lock", "round_open", "round_open_monthly_if_due",
-    "round_remind", "spread_targets", "ytd_of",
+    "EDITABLE",
+    "active_projects",
+    "annual_plan_adjust",
+    "annual_plan_approve",
+    "annual_plan_create",
+    "can_fill",
+    "dispatch_settings_update",
+    "monthly_round_due",
+    "registration_plan_set",
+    "report_adjust",
+    "report_approve",
+    "report_raise_case",
+    "report_return",
+    "report_save",
+    "report_submit",
+    "report_unit_approve",
+    "reports_mark_overdue",
+    "round_lock",
+    "round_open",
+    "round_open_monthly_if_due",
+    "round_record_approved",
+    "round_remind",
+    "spread_targets",
+    "ytd_of",
 ]
