@@ -93,6 +93,10 @@ MATRIX = {
     "cases:visit_update": ("visit", lambda role, which: OK if role in SUPERVISORS else NOT_FOUND),
     "cases:instruction_to_case": ("instruction", project_page(own_ok=REDIRECT)),
     "cases:approvals": (None, listing),
+    "cases:approval_create": (None, dispatcher_only),
+    # The builder's approval is a 告知性备案, complete on receipt: final, back to the list.
+    "cases:approval_complete": (
+        "approval", lambda role, which: REDIRECT if role == "dispatcher" else NOT_FOUND),
     "cases:task_force": ("task_force", project_page()),
     "cases:task_forces": (None, listing),
     "cases:inbox": (None, listing),

@@ -9,7 +9,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import StringConstraints
 
-from diaodu.cases import selectors, services
+from diaodu.cases import policy, selectors, services
 from diaodu.cases.forms import units
 from diaodu.cases.selectors import CaseFilters
 from diaodu.core.errors import UserError
@@ -45,10 +45,17 @@ class CaseOut(Schema):
     closed_on: date | None
     escalation_level: int
     version: int
+    allowed_steps: list[str] = Field(
+        description="The steps the caller may take now (assign, reply, resolve, verify, close, "
+                    "notice, comment), from the same policy the services enforce")
 
     @staticmethod
     def resolve_co_unit_ids(case) -> list[int]:
         return [unit.pk for unit in case.co_units.all()]
+
+    @staticmethod
+    def resolve_allowed_steps(case, context) -> list[str]:
+        return policy.allowed_steps(context["request"].auth, case)
 
 
 class CaseQuery(Schema):

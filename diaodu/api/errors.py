@@ -7,9 +7,6 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from diaodu.core.errors import UserError
 
-# Service refusals that mean "your role may not do this" rather than "fix your input".
-FORBIDDEN_CODES = frozenset({"permission.denied", "schedule.permission_denied"})
-
 
 def error_body(code: str, message: str, field: str | None = None) -> dict:
     return {"code": code, "message": str(message), "field": field}
@@ -24,9 +21,9 @@ def _field_of(loc) -> str | None:
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(UserError)
     def user_error(request, exc: UserError):
-        status = 403 if exc.code in FORBIDDEN_CODES else exc.status
+        # Forbidden (a policy's refusal) is 403, ConflictError 409, other input errors 400.
         return api.create_response(request, error_body(exc.code, exc.message, exc.field),
-                                   status=status)
+                                   status=exc.status)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

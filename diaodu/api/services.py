@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diaodu.core import audit
-from diaodu.core.errors import NotFound, UserError
+from diaodu.core.errors import Forbidden, NotFound, UserError
 from diaodu.core.models import User
 
 from .models import ApiToken
@@ -27,7 +27,7 @@ def hash_key(key: str) -> str:
 def api_token_create(*, actor: User, name: str, days: int) -> tuple[ApiToken, str]:
     """A new token for `actor` valid for `days`; returns it with the key (shown only now)."""
     if not (actor and actor.is_active and actor.role):
-        raise UserError("permission.denied", _("该账号不能创建接口令牌。"))
+        raise Forbidden("permission.denied", _("该账号不能创建接口令牌。"))
     name = (name or "").strip()
     if not name:
         raise UserError("token.name_required", _("请填写令牌用途。"), "name")

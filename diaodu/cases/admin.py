@@ -4,9 +4,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from diaodu.core.admin_base import ScopedModelAdmin, ServiceAdminMixin, ServiceForm
-from diaodu.core.roles import APPROVAL_EDITORS, LEDGER_EDITORS, Role
+from diaodu.core.roles import LEDGER_EDITORS
 
-from . import services
+from . import policy, selectors, services
 from .models import Approval, SupervisionPolicy, TaskForce
 
 
@@ -40,12 +40,7 @@ class TaskForceAdmin(ServiceAdminMixin, ScopedModelAdmin):
     list_select_related = ("lead_unit", "leader")
     search_fields = ("name",)
     autocomplete_fields = ("lead_unit", "leader", "members", "member_units", "projects")
-
-    def get_queryset(self, request):
-        # The task-force member rule joins members: keep one row per task force.
-        qs = super().get_queryset(request)
-        return TaskForce.objects.filter(pk__in=qs.values("pk")).select_related(
-            *self.list_select_related)
+    selector = staticmethod(selectors.task_forces_seen)
 
 
 class ApprovalForm(ServiceForm, forms.ModelForm):
@@ -83,12 +78,13 @@ class ApprovalForm(ServiceForm, forms.ModelForm):
 @admin.register(Approval)
 class ApprovalAdmin(ServiceAdminMixin, ScopedModelAdmin):
     form = ApprovalForm
-    add_roles = APPROVAL_EDITORS
-    edit_roles = APPROVAL_EDITORS
+    add_roles = policy.APPROVAL_KEEPERS
+    edit_roles = policy.APPROVAL_KEEPERS
     list_display = ("item", "kind", "project", "received_on", "time_limit", "due_on",
                     "completed_on", "workdays_used", "on_time")
     list_filter = ("year", "kind", "on_time")
     list_select_related = ("project",)
+    selector = staticmethod(selectors.approval_list)
     search_fields = ("item", "applicant")
     autocomplete_fields = ("project",)
     list_per_page = 50
@@ -126,7 +122,7 @@ class PolicyForm(ServiceForm, forms.ModelForm):
 @admin.register(SupervisionPolicy)
 class SupervisionPolicyAdmin(ServiceAdminMixin, ScopedModelAdmin):
     form = PolicyForm
-    edit_roles = frozenset({Role.DISPATCHER})
+    edit_roles = policy.SETTINGS_KEEPERS
     list_display = ("__str__", "remind_before", "escalate_unit_head_after",
                     "escalate_leader_after", "escalate_district_after", "default_due_workdays")
 

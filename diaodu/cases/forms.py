@@ -4,7 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from diaodu.core import clock
 from diaodu.core.models import OrgUnit, UnitKind
 
-from .models import ApprovalKind, CaseCategory, CaseKind, CaseSource, CaseStatus, Priority, Visit
+from .models import (
+    Approval,
+    ApprovalKind,
+    CaseCategory,
+    CaseKind,
+    CaseSource,
+    CaseStatus,
+    Priority,
+    Visit,
+)
 from .selectors import ApprovalFilters, CaseFilters
 
 DATE = {"type": "date"}
@@ -181,3 +190,34 @@ class ApprovalFilterForm(forms.Form):
         d = self.cleaned_data
         return ApprovalFilters(year=d["year"], quarter=int(d["quarter"]) if d["quarter"] else None,
                                kind=d["kind"])
+
+
+class ApprovalForm(forms.Form):
+    """登记审批事项: the item against its legal time limit (completed at once when known)."""
+
+    item = forms.CharField(label=_("事项"), max_length=200)
+    applicant = forms.CharField(label=_("申请单位"), max_length=200, required=False)
+    project = forms.ModelChoiceField(label=_("项目"), queryset=None, required=False)
+    kind = forms.ChoiceField(label=_("类型"), choices=ApprovalKind.choices)
+    received_on = forms.DateField(label=_("受理日期"), widget=forms.DateInput(attrs=DATE))
+    time_limit = forms.IntegerField(
+        label=_("法定时限（工作日）"), required=False, min_value=0, max_value=120,
+        help_text=_(
+            "不填则按类型默认：审批、核准 20 个工作日，备案 3 个工作日，告知性备案即时办结。"))
+    completed_on = forms.DateField(label=_("办结日期"), required=False,
+                                   widget=forms.DateInput(attrs=DATE))
+    result = forms.ChoiceField(label=_("办理结果"), required=False,
+                               choices=[("", "—"), *Approval.Result.choices])
+    document_no = forms.CharField(label=_("批复文号"), max_length=100, required=False)
+
+    def __init__(self, *args, projects=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+
+
+class ApprovalCompleteForm(forms.Form):
+    """办结 an approval item: the date, the result and the document number."""
+
+    completed_on = forms.DateField(label=_("办结日期"), widget=forms.DateInput(attrs=DATE))
+    result = forms.ChoiceField(label=_("办理结果"), choices=Approval.Result.choices)
+    document_no = forms.CharField(label=_("批复文号"), max_length=100, required=False)

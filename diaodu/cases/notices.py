@@ -2,8 +2,10 @@
 信函格式): red issuer mark and rule, reference number, title, addressee, body in 仿宋 三号 with
 28-point line spacing, issuer and date, and the 版记 (copy-to and printing lines)."""
 
+from datetime import date
 from io import BytesIO
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
@@ -11,8 +13,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from diaodu.core import wordfmt
+from diaodu.core.calendar import WorkCalendar, load_calendar
 
-from .models import Notice, NoticeKind
+from .models import Case, Notice, NoticeKind
 
 ISSUER = "中原区发展和改革委员会"
 COPY_TO = "区委办公室，区政府办公室，区委督查室。"
@@ -45,8 +48,38 @@ def _paragraph(document, text: str = "", *, font: str = BODY_FONT, size=SIZE_3,
     return paragraph
 
 
-def _cn_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+def _cn_date(day: date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "—"
+
+
+def notice_body(case: Case, kind: str, today: date,
+                calendar: WorkCalendar | None = None) -> str:
+    """The letter's body text, from the case's facts."""
+    project = _("（%(p)s）") % {"p": case.project} if case.project_id else ""
+    facts = case.detail or case.title
+    if kind == NoticeKind.ASSIGN:
+        return _("现将“%(title)s”%(project)s交由你单位牵头办理。具体情况：%(facts)s请于 "
+                 "%(due)s 前办结，并将办理结果书面报送区发展和改革委员会。") % {
+            "title": case.title, "project": project, "facts": _sentence(facts),
+            "due": _cn_date(case.due_on)}
+    if kind == NoticeKind.REMIND:
+        return _("你单位牵头办理的“%(title)s”%(project)s（%(number)s）将于 %(due)s 到期。"
+                 "请抓紧推进，按期办结，并及时报送办理情况。") % {
+            "title": case.title, "project": project, "number": case.number,
+            "due": _cn_date(case.due_on)}
+    calendar = calendar or load_calendar()
+    late = calendar.workdays_between(case.due_on, today) if case.due_on else 0
+    return _("你单位牵头办理的“%(title)s”%(project)s（%(number)s），办结期限为 %(due)s，"
+             "现已逾期 %(late)s 个工作日。请高度重视，立即组织力量办理，于 3 个工作日内将办理"
+             "情况及未按期办结原因书面报送区发展和改革委员会。") % {
+        "title": case.title, "project": project, "number": case.number,
+        "due": _cn_date(case.due_on), "late": late}
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith(("。", "！", "；")) else text + "。"
+
 
 
 def render_notice(notice: Notice) -> bytes:

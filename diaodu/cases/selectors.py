@@ -242,6 +242,11 @@ def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+def task_forces_seen(*, user) -> QuerySet[TaskForce]:
+    """The task forces `user` may see, one row each (the member rule joins members)."""
+    return _scoped(user, TaskForce)
+
+
 def task_force_list(*, user) -> QuerySet[TaskForce]:
     """The task forces `user` may see, with their counts of projects and cases."""
     return (_scoped(user, TaskForce).select_related("lead_unit", "leader")

@@ -13,24 +13,16 @@ from django.views.generic import FormView, TemplateView
 
 from diaodu.core import clock
 from diaodu.core.errors import NotFound, UserError
-from diaodu.core.roles import CASE_SUPERVISORS, Role, role_of
-from diaodu.core.views import ShellMixin
+from diaodu.core.forms import ServiceFormMixin, put_error
+from diaodu.core.roles import Role, role_of
+from diaodu.core.views import ShellMixin, route
+from diaodu.projects import policy as project_policy
 from diaodu.projects.selectors import project_get, project_list
 
-from . import forms, selectors, services
-from .models import PENDING_STATUSES, CaseStatus
+from . import forms, policy, selectors, services
+from .models import CaseStatus
 
 PAGE_SIZE = 25
-# Roles that register cases (a reporter raises a problem for a dispatcher to assign).
-CASE_RAISERS = frozenset({*CASE_SUPERVISORS, Role.REPORTER, Role.UNIT_HEAD, Role.TASKFORCE})
-
-
-def _form_error(form, error: UserError) -> None:
-    """The error beside its field; above the form when the field is not shown (a stale
-    version is a hidden field's error)."""
-    field = form.fields.get(error.field or "")
-    form.add_error(error.field if field is not None and not field.widget.is_hidden else None,
-                   error.message)
 
 
 class CaseListView(ShellMixin, TemplateView):
@@ -48,7 +40,7 @@ class CaseListView(ShellMixin, TemplateView):
         page = Paginator(cases, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(form=form, page=page, today=today,
                        total_count=page.paginator.count,
-                       may_create=role_of(self.request.user) in CASE_RAISERS)
+                       may_create=policy.may_raise(self.request.user))
         return context
 
 
@@ -71,7 +63,7 @@ class CaseCreateView(ShellMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.project = None
-        if request.user.is_authenticated and role_of(request.user) not in CASE_RAISERS:
+        if request.user.is_authenticated and not policy.may_raise(request.user):
             raise NotFound
         if request.user.is_authenticated and request.GET.get("project"):
             self.project = project_get(user=request.user, pk=request.GET["project"])
@@ -79,12 +71,11 @@ class CaseCreateView(ShellMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["may_assign"] = role_of(self.request.user) in (
-            *CASE_SUPERVISORS, Role.UNIT_HEAD, Role.TASKFORCE)
+        kwargs["may_assign"] = policy.may_assign_when_raising(self.request.user)
         return kwargs
 
     def get_initial(self):
-        source = "report" if role_of(self.request.user) in (Role.REPORTER, Role.UNIT_HEAD) \
+        source = "report" if role_of(self.request.user) in policy.UNIT_ROLES \
             else "leader"
         return {"kind": "problem", "source": source, "priority": "normal", "category": "other"}
 
@@ -103,43 +94,30 @@ class CaseCreateView(ShellMixin, FormView):
                 co_units=list(d.get("co_units") or []), due_workdays=d.get("due_workdays"),
                 due_on=d.get("due_on"))
         except UserError as error:
-            _form_error(form, error)
+            put_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("已登记督办事项 %(n)s。") % {"n": case.number})
         return redirect(case.get_absolute_url())
 
 
 def _action_forms(user, case, data=None, files=None) -> dict:
-    """The step forms `user` may use on `case` now (empty dict when none)."""
-    role = role_of(user)
-    in_units = services.in_case_units(user, case)
-    is_lead = in_units and (user.unit_id == case.lead_unit_id or (
-        role == Role.UNIT_HEAD and case.lead_unit and case.lead_unit.path.startswith(
-            user.unit.path)))
+    """A form for each step `user` may take on `case` now (cases/policy.py decides which)."""
     version = {"expected_version": case.version}
-    available = {}
-    if case.status in PENDING_STATUSES and in_units:
-        available["reply"] = forms.ReplyForm(data, files, prefix="reply")
-    if case.status in PENDING_STATUSES and is_lead:
-        available["resolve"] = forms.ResolveForm(
+    builders = {
+        policy.REPLY: lambda: forms.ReplyForm(data, files, prefix="reply"),
+        policy.RESOLVE: lambda: forms.ResolveForm(
             data, files, prefix="resolve",
-            initial={**version, "resolved_on": clock.today()})
-    if role in CASE_SUPERVISORS or role in (Role.UNIT_HEAD, Role.TASKFORCE):
-        if case.status in (CaseStatus.OPEN, *PENDING_STATUSES):
-            available["assign"] = forms.AssignForm(data, prefix="assign", initial={
-                **version, "lead_unit": case.lead_unit_id,
-                "co_units": [u.pk for u in case.co_units.all()],
-                "due_workdays": case.due_workdays})
-    if role in CASE_SUPERVISORS:
-        if case.status == CaseStatus.RESOLVED:
-            available["verify"] = forms.VerifyForm(data, prefix="verify", initial=version)
-        if case.status == CaseStatus.VERIFIED:
-            available["close"] = forms.CloseForm(data, prefix="close", initial=version)
-        if case.lead_unit_id and case.status != CaseStatus.OPEN:
-            available["notice"] = forms.NoticeForm(data, prefix="notice")
-    if role in (*CASE_SUPERVISORS, Role.TASKFORCE):
-        available["comment"] = forms.CommentForm(data, prefix="comment")
-    return available
+            initial={**version, "resolved_on": clock.today()}),
+        policy.ASSIGN: lambda: forms.AssignForm(data, prefix="assign", initial={
+            **version, "lead_unit": case.lead_unit_id,
+            "co_units": [u.pk for u in case.co_units.all()],
+            "due_workdays": case.due_workdays}),
+        policy.VERIFY: lambda: forms.VerifyForm(data, prefix="verify", initial=version),
+        policy.CLOSE: lambda: forms.CloseForm(data, prefix="close", initial=version),
+        policy.NOTICE: lambda: forms.NoticeForm(data, prefix="notice"),
+        policy.COMMENT: lambda: forms.CommentForm(data, prefix="comment"),
+    }
+    return {step: builders[step]() for step in policy.allowed_steps(user, case)}
 
 
 class CaseDetailView(ShellMixin, TemplateView):
@@ -174,7 +152,7 @@ class CaseActView(ShellMixin, View):
             try:
                 message = self._run(action, case, form.cleaned_data)
             except UserError as error:
-                _form_error(form, error)
+                put_error(form, error)
             else:
                 messages.success(request, message)
                 return redirect(case.get_absolute_url())
@@ -186,33 +164,47 @@ class CaseActView(ShellMixin, View):
         return view.render_to_response(context, status=400)
 
     def _run(self, action, case, d) -> str:
+        """Take the step; the message to show after it."""
         user = self.request.user
-        if action == "reply":
+
+        def reply():
             services.case_reply(actor=user, case=case, text=d["text"], files=d["files"])
             return _("已提交回复。")
-        if action == "resolve":
+
+        def resolve():
             services.case_resolve(actor=user, case=case, text=d["text"], files=d["files"],
                                   resolved_on=d["resolved_on"],
                                   expected_version=d["expected_version"])
             return _("已报办结，等待核查。")
-        if action == "assign":
+
+        def assign():
             services.case_assign(actor=user, case=case, lead_unit=d["lead_unit"],
                                  co_units=list(d["co_units"]), due_workdays=d["due_workdays"],
                                  due_on=d["due_on"], expected_version=d["expected_version"])
             return _("已交办。")
-        if action == "verify":
+
+        def verify():
             services.case_verify(actor=user, case=case, passed=d["passed"], note=d["note"],
                                  expected_version=d["expected_version"])
             return _("核查通过。") if d["passed"] else _("已退回牵头单位。")
-        if action == "close":
+
+        def close():
             services.case_close(actor=user, case=case, note=d["note"],
                                 expected_version=d["expected_version"])
             return _("已销号。")
-        if action == "notice":
-            notice = services.notice_issue(actor=user, case=case, kind=d["kind"])
-            return _("已印发 %(ref)s。") % {"ref": notice}
-        services.case_comment(actor=user, case=case, text=d["text"])
-        return _("已填写意见。")
+
+        def notice():
+            issued = services.notice_issue(actor=user, case=case, kind=d["kind"])
+            return _("已印发 %(ref)s。") % {"ref": issued}
+
+        def comment():
+            services.case_comment(actor=user, case=case, text=d["text"])
+            return _("已填写意见。")
+
+        return route(action, {policy.REPLY: reply, policy.RESOLVE: resolve,
+                              policy.ASSIGN: assign, policy.VERIFY: verify,
+                              policy.CLOSE: close, policy.NOTICE: notice,
+                              policy.COMMENT: comment})
 
 
 class AttachmentView(ShellMixin, View):
@@ -247,7 +239,7 @@ class VisitListView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(visits=selectors.visit_list(user=self.request.user),
-                       may_create=role_of(self.request.user) in CASE_SUPERVISORS)
+                       may_create=policy.may_keep_visits(self.request.user))
         return context
 
 
@@ -257,7 +249,7 @@ class VisitCreateView(ShellMixin, FormView):
     title = gettext_lazy("登记督导调研")
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and role_of(request.user) not in CASE_SUPERVISORS:
+        if request.user.is_authenticated and not policy.may_keep_visits(request.user):
             raise NotFound
         return super().dispatch(request, *args, **kwargs)
 
@@ -277,7 +269,7 @@ class VisitCreateView(ShellMixin, FormView):
                 lead_user=self.request.user if role_of(self.request.user) == Role.LEADER
                 else None)
         except UserError as error:
-            _form_error(form, error)
+            put_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("已登记督导调研。"))
         return redirect(visit.get_absolute_url())
@@ -291,7 +283,7 @@ class VisitUpdateView(ShellMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            if role_of(request.user) not in CASE_SUPERVISORS:
+            if not policy.may_keep_visits(request.user):
                 raise NotFound
             self.visit = selectors.visit_get(user=request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
@@ -322,7 +314,7 @@ class VisitUpdateView(ShellMixin, FormView):
                 leaders=d["leaders"], projects=list(d["projects"]), notes=d["notes"],
                 new_instructions=d["instructions"].splitlines())
         except UserError as error:
-            _form_error(form, error)
+            put_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("已保存督导调研。"))
         return redirect(visit.get_absolute_url())
@@ -334,7 +326,7 @@ class VisitDetailView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         visit = selectors.visit_get(user=self.request.user, pk=self.kwargs["pk"])
-        may_convert = role_of(self.request.user) in CASE_SUPERVISORS
+        may_convert = policy.may_keep_visits(self.request.user)
         context.update(visit=visit, title=str(visit), may_convert=may_convert,
                        convert_form=forms.InstructionCaseForm(prefix="convert")
                        if may_convert else None)
@@ -350,7 +342,7 @@ class InstructionToCaseView(ShellMixin, View):
 
     def post(self, request, pk):
         instruction = selectors.instruction_get(user=request.user, pk=pk)
-        if role_of(request.user) not in CASE_SUPERVISORS:
+        if not policy.may_keep_visits(request.user):
             raise NotFound
         form = forms.InstructionCaseForm(request.POST, prefix="convert")
         if not form.is_valid():
@@ -383,8 +375,72 @@ class ApprovalListView(ShellMixin, TemplateView):
         page = Paginator(approvals, 50).get_page(self.request.GET.get("page"))
         context.update(form=form, page=page,
                        kpis=selectors.approval_kpis(approvals),
-                       may_edit=role_of(self.request.user) == Role.DISPATCHER)
+                       may_edit=policy.may_keep_approvals(self.request.user))
         return context
+
+
+class ApprovalKeeperMixin(ShellMixin):
+    """Pages of the approval register: its keepers only (cases/policy.py); others 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not policy.may_keep_approvals(request.user):
+            raise NotFound
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ApprovalCreateView(ApprovalKeeperMixin, ServiceFormMixin, FormView):
+    """登记审批事项 (was the admin's add form: workflow pages live outside the admin)."""
+
+    template_name = "cases/form.html"
+    form_class = forms.ApprovalForm
+    title = gettext_lazy("登记审批事项")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["projects"] = project_list(user=self.request.user)
+        return kwargs
+
+    def perform(self, data):
+        return services.approval_create(
+            actor=self.request.user, item=data["item"], applicant=data["applicant"],
+            project=data["project"], kind=data["kind"], received_on=data["received_on"],
+            time_limit=data["time_limit"], completed_on=data["completed_on"],
+            result=data["result"], document_no=data["document_no"])
+
+    def succeeded(self, approval):
+        messages.success(self.request, _("已登记审批事项：%(item)s。") % {"item": approval.item})
+        return redirect("cases:approvals")
+
+
+class ApprovalCompleteView(ApprovalKeeperMixin, ServiceFormMixin, FormView):
+    """办结 an approval item; one already completed is final (back to the list)."""
+
+    template_name = "cases/form.html"
+    form_class = forms.ApprovalCompleteForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and policy.may_keep_approvals(request.user):
+            self.approval = selectors.approval_get(user=request.user, pk=kwargs["pk"])
+            if self.approval.completed_on is not None:
+                return redirect("cases:approvals")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"completed_on": clock.today()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("办结：%(item)s") % {"item": self.approval.item}
+        return context
+
+    def perform(self, data):
+        return services.approval_complete(
+            actor=self.request.user, approval=self.approval, completed_on=data["completed_on"],
+            result=data["result"], document_no=data["document_no"])
+
+    def succeeded(self, approval):
+        messages.success(self.request, _("已办结：%(item)s。") % {"item": approval.item})
+        return redirect("cases:approvals")
 
 
 class TaskForceListView(ShellMixin, TemplateView):
@@ -394,7 +450,7 @@ class TaskForceListView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(task_forces=selectors.task_force_list(user=self.request.user),
-                       may_edit=role_of(self.request.user) == Role.DISPATCHER)
+                       may_edit=project_policy.may_keep_ledger(self.request.user))
         return context
 
 

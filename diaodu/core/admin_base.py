@@ -4,6 +4,9 @@ Django's model permissions are not used; the role decides (DESIGN §1). An objec
 user's scope is a 404 on every per-object admin URL, as in the selectors.
 """
 
+from collections.abc import Callable
+
+from django.db.models import QuerySet
 from django.http import Http404
 from unfold.admin import ModelAdmin
 
@@ -17,9 +20,16 @@ class ScopedModelAdmin(ModelAdmin):
     add_roles: frozenset[str] = frozenset()
     edit_roles: frozenset[str] = frozenset()
     list_select_related: tuple[str, ...] | bool = ()
+    # The app's scoped selector the admin reads through, `selector(user=...) -> QuerySet`
+    # (wrap it in staticmethod), so what a list may show — one row per task force, say — is
+    # written once, in selectors.py. None: core.scoping.scope_for.
+    selector: Callable[..., QuerySet] | None = None
 
     def get_queryset(self, request):
-        qs = scope_for(request.user, self.model)
+        if self.selector is not None:
+            qs = self.selector(user=request.user)
+        else:
+            qs = scope_for(request.user, self.model)
         if self.list_select_related:
             qs = qs.select_related(*self.list_select_related)
         ordering = self.get_ordering(request)

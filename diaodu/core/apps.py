@@ -8,7 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("组织与账号")
 
     def ready(self) -> None:
-        from . import checks, scoping, security, signals  # noqa: F401  (checks, sign-in events)
+        from django.utils.translation import gettext
+
+        from . import checks, scoping, security, signals, user_errors  # noqa: F401  (checks, sign-in events)
+
+        # Policies are pure; their refusals are put into the request's language when raised.
+        user_errors.translate = gettext
 
         security.connect_lockout_signal()
         from .models import AuditEvent, CalendarDay, CalendarYear, OrgUnit, User

@@ -119,8 +119,9 @@ def deferred() -> Iterator[Deferred]:
     event recorded in a savepoint that is later rolled back is not withdrawn, so a refused
     row must roll back the whole transaction (the import does). The events get their places
     in the chain at the end: `seq` is the order of commit, `at` the moment of each write."""
-    if _deferred.get() is not None:  # nested: the outer block does the work
-        yield _deferred.get()
+    outer = _deferred.get()
+    if outer is not None:  # nested: the outer block does the work
+        yield outer
         return
     batch = Deferred()
     token = _deferred.set(batch)

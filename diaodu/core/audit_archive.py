@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import audit, audit_chain
-from .backups import BackupError, _records, _write_record, fernet_from_env
 from .models import AuditCheckpoint, AuditEvent, User
+from .sealed import BackupError, _records, _write_record, fernet_from_env
 
 MAGIC = b"DIAODU-AUDIT-ARCHIVE-1\n"
 ROWS_PER_RECORD = 2000

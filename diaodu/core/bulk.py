@@ -45,20 +45,20 @@ def insert_rows(model: type[models.Model], attnames: list[str], rows: Sequence[S
         return []
     connection = connections[DEFAULT_DB_ALIAS]  # the real one: the proxy costs per value
     opts = model._meta
-    fields = [opts.get_field(name) for name in attnames]
+    fields: list[Any] = [opts.get_field(name) for name in attnames]
     plains = [PLAIN.get(f.get_internal_type()) for f in fields]
     quote = connection.ops.quote_name
     head = (f"INSERT INTO {quote(opts.db_table)} "
             f"({', '.join(quote(f.column) for f in fields)}) VALUES ")
     placeholders = f"({', '.join(['%s'] * len(fields))})"
-    tail = f" RETURNING {quote(opts.pk.column)}" if returning_pk else ""
+    tail = f" RETURNING {quote(str(opts.pk.column))}" if returning_pk else ""
     # The backend's limit (SQLite's variable limit); PostgreSQL's is 65,535 parameters.
     size = max(min(connection.ops.bulk_batch_size(fields, rows), 65535 // len(fields)), 1)
     pks: list[Any] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             chunk = rows[start:start + size]
-            params = [value if value is None or type(value) is plain
+            params: list[Any] = [value if value is None or type(value) is plain
                       else f.get_db_prep_save(value, connection)
                       for row in chunk
                       for f, plain, value in zip(fields, plains, row, strict=True)]

@@ -1,29 +1,11 @@
-"""Errors a user can fix. Views turn them into form/field messages, the API into 400/409."""
+"""Errors a user can fix. Views turn them into form/field messages (403 for Forbidden), the API
+into 400/403/409 by their `status`. The classes live in the pure core/user_errors.py."""
 
 from django.http import Http404
 
+from .user_errors import ConflictError, Forbidden, UserError
 
-class UserError(Exception):
-    """A refused input: a stable code, a Chinese message, and the field (or row) it concerns."""
-
-    status = 400
-
-    def __init__(self, code: str, message: str, field: str | None = None, row: int | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = str(message)
-        self.field = field
-        self.row = row
-
-    def __str__(self) -> str:
-        where = f"[{self.field}] " if self.field else ""
-        return f"{where}{self.message}"
-
-
-class ConflictError(UserError):
-    """A stale edit: someone else saved first. The message names what they changed."""
-
-    status = 409
+__all__ = ["ConflictError", "Forbidden", "NotFound", "UserError"]
 
 
 class NotFound(Http404):

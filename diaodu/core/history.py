@@ -1,13 +1,13 @@
 """Words for a stale edit: who changed which field since the version a user opened."""
 
 from itertools import pairwise
+from typing import Any
 
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
-def changes_since(obj: models.Model, expected_version: int, *,
+def changes_since(obj: Any, expected_version: int, *,
                   excluded_fields: tuple[str, ...] = ("version",)) -> str:
     """From `obj`'s field history (django-simple-history, with a `version` field): "X 于 T
     修改了 字段：旧 → 新" for every save after `expected_version`, or "" when unknown."""

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
-from .roles import Role
+from .roles import ROLE_LABELS, Role
 
 
 class UnitKind(models.TextChoices):
@@ -45,7 +45,8 @@ class User(AbstractUser):
         OrgUnit, verbose_name=_("所属单位"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="users",
     )
-    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, blank=True)
+    role = models.CharField(_("角色"), max_length=16, blank=True,
+                            choices=[(r.value, _(ROLE_LABELS[r])) for r in Role])
     display_name = models.CharField(_("显示名称"), max_length=60, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     must_change_password = models.BooleanField(_("须修改密码"), default=False)

@@ -35,6 +35,6 @@ def overdue_lookup(field: str, today: date) -> dict[str, date]:
 def workdays_late(due_on: date | None, today: date, calendar: Calendar) -> int:
     """Working days past a date deadline: 0 while not overdue, 1 on the first working day
     after it (a weekend right after a Friday deadline is overdue but 0 working days late)."""
-    if not is_overdue(due_on, today):
+    if due_on is None or not is_overdue(due_on, today):
         return 0
     return calendar.workdays_between(due_on, today)

@@ -1,31 +1,56 @@
-"""Roles of DESIGN §1 and what each may see.
+"""Roles of DESIGN §1, what each may see, and the groups the rules name — declared once here.
 
 Visibility is decided by one of three reaches: the user's own unit, the unit's subtree, or the
 whole district. 三员分立: the three administrators see no project data at all.
+
+Pure (no Django), so the policies (`<app>/policy.py`) can name roles. Adding a role: a member of
+`Role`, its label in ROLE_LABELS, its reach in PROJECT_REACH, then the policies that let it act
+(docs/design.md, "a new role"). User.role's choices are built from this list (core/models.py).
 """
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from collections.abc import Collection
+from enum import StrEnum
+
+from .user_errors import Forbidden
 
 
-class Role(models.TextChoices):
-    REPORTER = "reporter", _("填报员")
-    UNIT_HEAD = "unit_head", _("单位负责人")
-    DISPATCHER = "dispatcher", _("调度员")
-    STATS = "stats", _("统计人员")
-    LEADER = "leader", _("区领导")
-    TASKFORCE = "taskforce", _("专班成员")
-    SYSADMIN = "sysadmin", _("系统管理员")
-    SECADMIN = "secadmin", _("安全管理员")
-    AUDITOR = "auditor", _("安全审计员")
+def gettext_noop(text: str) -> str:
+    """Marks a msgid for makemessages; the text is put into words where it is shown."""
+    return text
 
 
-class Reach(models.TextChoices):
-    UNIT = "unit", _("本单位")
-    SUBTREE = "subtree", _("本单位及下级")
-    ALL = "all", _("全区")
-    TASKFORCE = "taskforce", _("所在专班")
-    NONE = "none", _("无业务数据")
+class Role(StrEnum):
+    REPORTER = "reporter"
+    UNIT_HEAD = "unit_head"
+    DISPATCHER = "dispatcher"
+    STATS = "stats"
+    LEADER = "leader"
+    TASKFORCE = "taskforce"
+    SYSADMIN = "sysadmin"
+    SECADMIN = "secadmin"
+    AUDITOR = "auditor"
+
+
+ROLE_LABELS: dict[str, str] = {
+    Role.REPORTER: gettext_noop("填报员"),
+    Role.UNIT_HEAD: gettext_noop("单位负责人"),
+    Role.DISPATCHER: gettext_noop("调度员"),
+    Role.STATS: gettext_noop("统计人员"),
+    Role.LEADER: gettext_noop("区领导"),
+    Role.TASKFORCE: gettext_noop("专班成员"),
+    Role.SYSADMIN: gettext_noop("系统管理员"),
+    Role.SECADMIN: gettext_noop("安全管理员"),
+    Role.AUDITOR: gettext_noop("安全审计员"),
+}
+ROLES = frozenset(Role)
+
+
+class Reach(StrEnum):
+    UNIT = "unit"
+    SUBTREE = "subtree"
+    ALL = "all"
+    TASKFORCE = "taskforce"
+    NONE = "none"
 
 
 PROJECT_REACH: dict[str, str] = {
@@ -52,9 +77,19 @@ AUDIT_READERS = frozenset({Role.AUDITOR})
 CALENDAR_EDITORS = frozenset({Role.SYSADMIN, Role.DISPATCHER})
 
 
-def role_of(user) -> str:
+def role_of(user: object) -> str:
     """The user's role, "" for anonymous visitors and accounts without one."""
     return getattr(user, "role", "") or ""
+
+
+def require_role(actor: object | None, roles: Collection[str], message: str,
+                 code: str = "permission.denied") -> None:
+    """Refuse (Forbidden, 403) unless `actor` holds one of `roles`. `actor` None is the system
+    (demo loader, scheduled tasks), which may do anything. `message` a msgid."""
+    if actor is not None and role_of(actor) not in roles:
+        raise Forbidden(code, message)
+
+
 # 督办 (cases): who may task units, verify and close cases, and who keeps the approval register.
 CASE_SUPERVISORS = frozenset({Role.DISPATCHER, Role.LEADER})
 APPROVAL_EDITORS = frozenset({Role.DISPATCHER})

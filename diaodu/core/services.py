@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from . import audit, clock
 from .calendar import package_exceptions, package_years
-from .errors import UserError
+from .errors import Forbidden, UserError
 from .models import CalendarDay, CalendarYear, OrgUnit, PasswordHistory, UnitKind, User
-from .roles import ACCOUNT_ADMINS, CALENDAR_EDITORS, ROLE_ADMINS, Role
+from .roles import ACCOUNT_ADMINS, CALENDAR_EDITORS, ROLE_ADMINS, ROLES, Role, require_role
 
 # Which kinds of unit may sit under which (the district tree of DESIGN §1).
-ALLOWED_PARENT = {
+ALLOWED_PARENT: dict[str, set[str | None]] = {
     UnitKind.DISTRICT: {None},
     UnitKind.DEPARTMENT: {UnitKind.DISTRICT},
     UnitKind.STREET: {UnitKind.DISTRICT},
@@ -27,8 +27,7 @@ ALLOWED_PARENT = {
 
 def _require(actor: User | None, roles: frozenset[str], what: str) -> None:
     # actor None = the system itself (migrations, demo loader, scheduled tasks).
-    if actor is not None and actor.role not in roles:
-        raise UserError("permission.denied", _("您的角色无权%(what)s。") % {"what": what})
+    require_role(actor, roles, _("您的角色无权%(what)s。") % {"what": what})
 
 
 def org_unit_create(
@@ -68,7 +67,7 @@ def user_create(
 ) -> User:
     """Open an account. The system administrator opens accounts (三员分立)."""
     _require(actor, ACCOUNT_ADMINS, _("开设账号"))
-    if role and role not in Role.values:
+    if role and role not in ROLES:
         raise UserError("user.role_invalid", _("角色无效：%(role)s") % {"role": role}, "role")
     if role and role not in {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR} and unit is None:
         raise UserError("user.unit_required", _("业务账号必须指定所属单位。"), "unit")
@@ -97,7 +96,7 @@ def user_change_password(*, actor: User, user: User, new_password: str) -> User:
     """A user sets their own new password (the old one was checked by the caller's form). The
     rules, the last-five history and the forced-change flag are handled here."""
     if actor is None or actor.pk != user.pk:
-        raise UserError("permission.denied", _("只能修改自己的密码。"))
+        raise Forbidden("permission.denied", _("只能修改自己的密码。"))
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
@@ -120,7 +119,7 @@ def user_change_password(*, actor: User, user: User, new_password: str) -> User:
 def user_set_role(*, actor: User | None, user: User, role: str) -> User:
     """Change a user's role. Only the security administrator assigns roles (三员分立)."""
     _require(actor, ROLE_ADMINS, _("分配角色"))
-    if role not in Role.values:
+    if role not in ROLES:
         raise UserError("user.role_invalid", _("角色无效：%(role)s") % {"role": role}, "role")
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)

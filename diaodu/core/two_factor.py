@@ -19,7 +19,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit
-from .errors import UserError
+from .errors import Forbidden, UserError
 from .models import User
 from .roles import ROLE_ADMINS, TWO_FACTOR_ROLES, role_of
 
@@ -83,7 +83,7 @@ def otp_device_enrol(*, actor: User | None, user: User, key: str, code: str = ""
     """Bind a TOTP device with secret `key` to `user`. A user enrols their own device and
     proves it with a current code; the system (actor None: the demo loader) needs none."""
     if actor is not None and actor.pk != user.pk:
-        raise UserError("permission.denied", _("只能为自己绑定验证器。"))
+        raise Forbidden("permission.denied", _("只能为自己绑定验证器。"))
     step = _matching_step(key, code) if actor is not None else None
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
@@ -136,7 +136,7 @@ def otp_device_reset(*, actor: User | None, user: User) -> int:
     sign-in. The security administrator does it (三员分立), never for their own account; the
     system (actor None: `diaodu otp_reset` on the server) may reset anyone."""
     if actor is not None and role_of(actor) not in ROLE_ADMINS:
-        raise UserError("permission.denied", _("您的角色无权重置双因素验证器。"))
+        raise Forbidden("permission.denied", _("您的角色无权重置双因素验证器。"))
     if actor is not None and actor.pk == user.pk:
         raise UserError("otp.reset_self", _("不能重置自己的验证器，请由另一名安全管理员重置，"
                                             "或在服务器上执行 diaodu otp_reset。"))

@@ -1,8 +1,11 @@
 """Helpers for pages rendered inside the unfold shell."""
 
+from collections.abc import Callable, Mapping
+
 from django.contrib import admin
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -43,3 +46,13 @@ def business_date_label(request) -> list[str] | None:
     if day is None:
         return None
     return [_("演示数据 · 业务日期 %(date)s") % {"date": day.isoformat()}, "warning"]
+
+
+def route[T](action: str, handlers: Mapping[str, Callable[[], T]]) -> T:
+    """One step of a page that takes several (POST with an action name): the handler by that
+    name. Callers include only the steps the user may take now (their policy's allowed_steps),
+    so an unknown name and a step not allowed get the same 404."""
+    handler = handlers.get(action)
+    if handler is None:
+        raise Http404
+    return handler()

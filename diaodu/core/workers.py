@@ -29,6 +29,7 @@ import socket
 import threading
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -38,6 +39,9 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from . import audit
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 logger = logging.getLogger("diaodu.workers")
 
@@ -77,14 +81,14 @@ class Presence:
 
     def __init__(self, worker_id: str):
         self.worker_id = worker_id
-        self._connection = None
+        self._connection: BaseDatabaseWrapper | None = None
 
     def start(self) -> None:
         if connection.vendor != "postgresql":
             return
         # A connection of its own: the worker loop closes its connections between tasks.
-        self._connection = connections.create_connection(DEFAULT_DB_ALIAS)
-        with self._connection.cursor() as cursor:
+        self._connection = own = connections.create_connection(DEFAULT_DB_ALIAS)
+        with own.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [_lock_key(self.worker_id)])
 
     def stop(self) -> None:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from diaodu.core.forms import ShellFormMixin
+from diaodu.core.forms import ShellFormMixin, style_widget
 
 from . import kpis
 from .models import WarningMetric
@@ -47,8 +47,6 @@ class RuleSetForm(ShellFormMixin, forms.Form):
                 self.fields[key] = field
                 row["fields"].append(key)
             self.metric_rows.append(row)
-        from diaodu.core.forms import style_widget
-
         for f in self.fields.values():
             style_widget(f.widget)
 
@@ -80,8 +78,6 @@ class SchemeForm(ShellFormMixin, forms.Form):
             self.fields[f"w_{key}"] = forms.CharField(
                 label=SCORE_LABELS[key], max_length=4, required=False,
                 initial=(current or {}).get(key, 0))
-        from diaodu.core.forms import style_widget
-
         for f in self.fields.values():
             style_widget(f.widget)
 

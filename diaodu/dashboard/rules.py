@@ -126,6 +126,7 @@ def validate(raw_rules: list[dict]) -> list[Rule]:
                 raise RuleProblem("rule.inverted", metric=metric, amber=amber, red=red)
         if ahead is not None:
             lowest = amber if amber is not None else red
+            assert lowest is not None  # one of them is set (checked above)
             if comparison != BELOW or ahead <= lowest:
                 raise RuleProblem("rule.ahead", metric=metric, ahead=ahead, amber=lowest)
         message = str(raw.get("message", "")).strip()
@@ -151,7 +152,7 @@ def evaluate(rules: list[Rule], facts: dict[str, Decimal | int | None]) -> list[
     for rule in rules:
         value = facts.get(rule.metric)
         level = rule.level(value)
-        if level is not None:
+        if level is not None and value is not None:  # no data, no level
             found.append(Finding(rule.metric, level, value, rule.explain(value)))
     return sorted(found, key=lambda f: -SEVERITY[f.level])
 

@@ -10,23 +10,27 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from diaodu.cases.models import Approval
+from diaodu.cases.models import PENDING_STATUSES, Approval
 from diaodu.cases.selectors import CaseFilters, case_list
 from diaodu.core import clock
 from diaodu.core.money import quantize_wan
 from diaodu.core.scoping import may_see, scope_for
 from diaodu.investment import kpis as inv_kpis
 from diaodu.investment.models import (
+    AnnualPlan,
     Cadence,
     MonthlyRollup,
     MonthlySummary,
+    PlanStatus,
     ProgressReport,
+    ReportAdjustment,
     ReportingRound,
     ReportStatus,
     SummaryAxis,
 )
 from diaodu.investment.selectors import registration_duty
 from diaodu.projects.models import Batch, CampaignEntry, Level, Project, Stage
+from diaodu.schedule.models import Activity
 
 from . import kpis, rules
 from .models import (
@@ -351,9 +355,6 @@ def project_progress(*, user, project: Project, today: date | None = None) -> Pr
     """进度条 of one project: this year's plan against approved monthly reports, the time
     elapsed between planned start and completion, key milestones with their status, open
     cases, the last reports and the warning history. Six queries."""
-    from diaodu.cases.models import PENDING_STATUSES
-    from diaodu.investment.models import AnnualPlan, PlanStatus, ReportAdjustment
-    from diaodu.schedule.models import Activity
 
     today = today or clock.today()
     result = ProjectProgress()

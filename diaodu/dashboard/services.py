@@ -15,7 +15,7 @@ from diaodu.cases.models import DONE_STATUSES, Case
 from diaodu.core import audit, clock
 from diaodu.core.errors import UserError
 from diaodu.core.models import User
-from diaodu.core.roles import LEDGER_EDITORS, role_of
+from diaodu.core.roles import LEDGER_EDITORS, require_role
 from diaodu.investment.kpis import rate
 from diaodu.investment.models import (
     Cadence,
@@ -36,8 +36,8 @@ DEFAULT_TOP_GROUP = 5
 
 
 def _require_dispatcher(actor: User | None) -> None:
-    if actor is not None and role_of(actor) not in LEDGER_EDITORS:
-        raise UserError("dashboard.forbidden", _("只有调度员可以修改预警规则和评分方案。"))
+    require_role(actor, LEDGER_EDITORS, _("只有调度员可以修改预警规则和评分方案。"),
+                 code="dashboard.forbidden")
 
 
 def rule_problem_message(problem: rules.RuleProblem) -> str:

@@ -10,8 +10,12 @@ class InvestmentConfig(AppConfig):
     def ready(self) -> None:
         from diaodu.core import scoping
         from diaodu.core.roles import LEDGER_EDITORS, PROJECT_REACH, Reach, Role
+        from diaodu.projects.signals import project_moved
 
-        from . import models
+        from . import models, rollups
+
+        # A project moved to another unit, street, level or category: both buckets change.
+        project_moved.connect(rollups.on_project_moved, dispatch_uid="investment.rollups")
 
         through_project = scoping.ScopeRule(
             unit_paths=("project__responsible_unit", "project__street"),

@@ -200,6 +200,11 @@ def project_moved(project: Project, old: Bucket) -> None:
         refresh(new, year)
 
 
+def on_project_moved(sender, *, project: Project, before: tuple, **kwargs) -> None:
+    """projects.signals.project_moved: `before` is a Placement, in Bucket's field order."""
+    project_moved(project, Bucket(*before))
+
+
 def rebuild() -> int:
     """Recompute every rollup row from scratch. Returns the number of rows."""
     with transaction.atomic():

@@ -11,30 +11,23 @@ from django.views.generic import TemplateView
 
 from diaodu.core import clock
 from diaodu.core.errors import UserError
+from diaodu.core.forms import run_service
 from diaodu.core.models import OrgUnit
 from diaodu.core.money import wan_to_yi
-from diaodu.core.roles import CASE_SUPERVISORS, LEDGER_EDITORS, Role, role_of
-from diaodu.core.views import ShellMixin
+from diaodu.core.roles import role_of
+from diaodu.core.views import ShellMixin, route
 from diaodu.projects import services as project_services
 from diaodu.projects.models import Level
 from diaodu.projects.selectors import project_get
 
-from . import quality, selectors, services
+from . import policy, quality, selectors, services
 from .forms import RegisterForm, ReportForm, ReviewForm, RoundOpenForm
 from .models import Cadence, ReportStatus
 
 
-def _apply(request, form, call):
-    """Run a service; a UserError lands on its form field (or as a message)."""
-    try:
-        call()
-    except UserError as error:
-        if form is not None and error.field in form.fields:
-            form.add_error(error.field, error.message)
-        else:
-            messages.error(request, error.message)
-        return False
-    return True
+def _apply(request, form, call) -> bool:
+    """Run a service; a UserError lands on its form field, else as a page message."""
+    return run_service(call, form, request=request)[0]
 
 
 class ReportListView(ShellMixin, TemplateView):
@@ -52,7 +45,7 @@ class ReportListView(ShellMixin, TemplateView):
         status = self.request.GET.get("status", "")
         status = status if status in ReportStatus.values else ""
         # Units start from what they fill in; the street's other projects are one click away.
-        fills = role_of(user) in (Role.REPORTER, Role.UNIT_HEAD)
+        fills = role_of(user) in policy.FILLERS
         mine = self.request.GET.get("mine", "1" if fills else "") == "1"
         reports = selectors.report_list(user=user, round_id=round_id, status=status,
                                         mine=mine)
@@ -73,19 +66,10 @@ class ReportDetailView(ShellMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def _can(self):
-        user, report = self.request.user, self.report
-        role = role_of(user)
-        editable = report.status in services.EDITABLE and not report.round.is_locked
-        fills = services.can_fill(user, report.project)
-        return {
-            "fill": fills and editable,
-            "unit_review": role == Role.UNIT_HEAD and fills and not report.round.is_locked
-            and report.status == ReportStatus.SUBMITTED,
-            "review": role in LEDGER_EDITORS and not report.round.is_locked
-            and report.status in (ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED),
-            "raise_case": role in CASE_SUPERVISORS and bool(report.issues.strip())
-            and report.status != ReportStatus.DRAFT,
-        }
+        """The buttons the page shows, from investment/policy.py's allowed steps."""
+        steps = policy.allowed_steps(self.request.user, self.report)
+        return {"fill": policy.FILL in steps, "unit_review": policy.UNIT_APPROVE in steps,
+                "review": policy.APPROVE in steps, "raise_case": policy.RAISE_CASE in steps}
 
     def get_context_data(self, form=None, review_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -107,7 +91,8 @@ class ReportDetailView(ShellMixin, TemplateView):
         action = request.POST.get("action", "")
         can = self._can()
         report, user = self.report, request.user
-        if action in ("save", "submit") and can["fill"]:
+
+        def fill():
             form = ReportForm(request.POST)
             if form.is_valid():
                 data = form.cleaned_data
@@ -125,8 +110,8 @@ class ReportDetailView(ShellMixin, TemplateView):
                     messages.success(request, done)
                     return redirect("investment:report", pk=report.pk)
             return self.render_to_response(self.get_context_data(form=form))
-        if action in ("unit_approve", "approve", "return") and (can["unit_review"] or
-                                                              can["review"]):
+
+        def review():
             form = ReviewForm(request.POST)
             if form.is_valid():
                 version = form.cleaned_data["expected_version"]
@@ -143,7 +128,8 @@ class ReportDetailView(ShellMixin, TemplateView):
                     messages.success(request, _("操作成功。"))
                     return redirect("investment:report", pk=report.pk)
             return self.render_to_response(self.get_context_data(review_form=form))
-        if action == "raise_case" and can["raise_case"]:
+
+        def raise_case():
             try:
                 case = services.report_raise_case(actor=user, report=report)
             except UserError as error:
@@ -151,12 +137,21 @@ class ReportDetailView(ShellMixin, TemplateView):
                 return redirect("investment:report", pk=report.pk)
             messages.success(request, _("已转为督办事项 %(n)s。") % {"n": case.number})
             return redirect(case.get_absolute_url())
-        raise Http404
+
+        # Only the steps the page offers now (investment/policy.py); any other is 404.
+        handlers = {}
+        if can["fill"]:
+            handlers.update(save=fill, submit=fill)
+        if can["unit_review"] or can["review"]:
+            handlers.update(unit_approve=review, approve=review, **{"return": review})
+        if can["raise_case"]:
+            handlers["raise_case"] = raise_case
+        return route(action, handlers)
 
 
 class DispatcherMixin:
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and role_of(request.user) not in LEDGER_EDITORS:
+        if request.user.is_authenticated and not policy.may_review(request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -211,11 +206,12 @@ class RoundDetailView(DispatcherMixin, ShellMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         round_ = selectors.round_get(user=request.user, pk=kwargs["pk"])
-        action = request.POST.get("action")
-        if action == "lock":
+
+        def lock():
             services.round_lock(actor=request.user, round_=round_)
             messages.success(request, _("本轮已锁定。"))
-        elif action == "remind":
+
+        def remind():
             try:
                 unit = OrgUnit.objects.get(pk=request.POST.get("unit"))
             except (OrgUnit.DoesNotExist, ValueError):
@@ -223,8 +219,8 @@ class RoundDetailView(DispatcherMixin, ShellMixin, TemplateView):
             if _apply(request, None, lambda: services.round_remind(
                     actor=request.user, round_=round_, unit=unit)):
                 messages.success(request, _("已向 %(u)s 催报。") % {"u": unit})
-        else:
-            raise Http404
+
+        route(request.POST.get("action", ""), {"lock": lock, "remind": remind})
         return redirect("investment:round", pk=round_.pk)
 
 
@@ -269,13 +265,13 @@ class RegistrationView(ShellMixin, TemplateView):
             unregistered=selectors.unregistered(user=user)[:200],
             plans=selectors.registration_plans(user=user, month=next_month),
             next_month=next_month, done=done, total=total, rate=rate,
-            can_register=role_of(user) in (Role.STATS, *LEDGER_EDITORS),
+            can_register=policy.may_register(user),
             today=today,
         )
         return context
 
     def post(self, request, *args, **kwargs):
-        if role_of(request.user) not in (Role.STATS, *LEDGER_EDITORS):
+        if not policy.may_register(request.user):
             raise Http404
         project = project_get(user=request.user, pk=request.POST.get("project"))
         form = RegisterForm(request.POST)

@@ -6,9 +6,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 
 from diaodu.core.admin_base import ScopedModelAdmin, ServiceAdminMixin, ServiceForm
-from diaodu.core.roles import LEDGER_EDITORS
 
-from . import services
+from . import policy, services
 from .models import Campaign, CampaignEntry, Category, Project
 
 PROJECT_FIELDS = (
@@ -44,7 +43,7 @@ class ProjectAdminForm(ServiceForm, forms.ModelForm):
 @admin.register(Project)
 class ProjectAdmin(ServiceAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     form = ProjectAdminForm
-    edit_roles = LEDGER_EDITORS
+    edit_roles = policy.LEDGER_KEEPERS
     list_display = ("name", "code", "level", "stage", "category", "responsible_unit", "street",
                     "total_investment", "on_whitelist")
     list_filter = ("level", "stage", ("category", RelatedDropdownFilter),
@@ -116,7 +115,7 @@ class CampaignEntryForm(ServiceForm, forms.ModelForm):
 class AddOnlyAdmin(ServiceAdminMixin, ScopedModelAdmin):
     """Reference lists that dispatchers extend through a service; rows are not edited."""
 
-    add_roles = LEDGER_EDITORS
+    add_roles = policy.LEDGER_KEEPERS
 
 
 @admin.register(Category)

@@ -1,9 +1,10 @@
-"""Sidebar items of the project ledger (collected by diaodu/navigation.py)."""
+"""Sidebar items of the project ledger (collected by diaodu/navigation.py). One entry per model
+(docs/design.md, "One UI rule"): the project list links editors to the admin's ledger forms;
+task forces are listed under 督办 (cases/nav.py)."""
 
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from diaodu.cases.models import TaskForce
 from diaodu.core.scoping import may_see
 
 from .models import Campaign, CampaignEntry, Category, Project
@@ -17,8 +18,6 @@ def items(request) -> list[dict]:
     return [
         {"title": _("重点项目"), "icon": "apartment",
          "link": reverse_lazy("projects:list"), "permission": can(Project)},
-        {"title": _("项目台账维护"), "icon": "edit_note",
-         "link": reverse_lazy("admin:projects_project_changelist"), "permission": can(Project)},
         {"title": _("三个一批"), "icon": "flag",
          "link": reverse_lazy("admin:projects_campaignentry_changelist"),
          "permission": can(CampaignEntry)},
@@ -26,6 +25,4 @@ def items(request) -> list[dict]:
          "link": reverse_lazy("admin:projects_campaign_changelist"), "permission": can(Campaign)},
         {"title": _("项目类别"), "icon": "category",
          "link": reverse_lazy("admin:projects_category_changelist"), "permission": can(Category)},
-        {"title": _("服务专班"), "icon": "groups",
-         "link": reverse_lazy("admin:cases_taskforce_changelist"), "permission": can(TaskForce)},
     ]

@@ -12,15 +12,14 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from diaodu.core import audit, bulk, clock
-from diaodu.core.errors import ConflictError, UserError
-from diaodu.core.history import changes_since
+from diaodu.core.errors import UserError
+from diaodu.core.locking import check_version
 from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.core.money import parse_wan
-from diaodu.core.roles import LEDGER_EDITORS, Role
+from diaodu.core.roles import Role
 from diaodu.core.scoping import scope_for
-from diaodu.investment import rollups
 
-from . import rules
+from . import policy, rules, signals
 from .codes import code_problem, normalize_code
 from .models import Batch, Campaign, CampaignEntry, Category, Level, Project, Stage
 
@@ -40,10 +39,8 @@ def _label(field: str) -> str:
     return str(Project._meta.get_field(field).verbose_name)
 
 
-def ensure_ledger_editor(actor: User | None) -> None:
-    # actor None = the system (demo loader, imports run as tasks record their own actor).
-    if actor is not None and actor.role not in LEDGER_EDITORS:
-        raise UserError("permission.denied", _("只有调度员可以维护项目台账。"))
+# actor None = the system (demo loader, imports run as tasks record their own actor).
+ensure_ledger_editor = policy.require_ledger_keeper
 
 
 def _resolve(model, value, *, field: str, message: str):
@@ -181,14 +178,8 @@ def project_create(*, actor: User | None, **data: Any) -> Project:
 
 
 def ensure_version(project: Project, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != project.version:
-        raise ConflictError(
-            "project.version_conflict",
-            _("您打开此页面后，项目已被他人修改：%(changes)s。您的修改未保存，请刷新后重新填写。")
-            % {"changes": changes_since(project, int(expected_version),
-                                        excluded_fields=("version", "created_at"))
-               or _("（记录不可用）")},
-            "version")
+    check_version(project, expected_version, code="project.version_conflict",
+                  subject=_("项目"), excluded_fields=("version", "created_at"))
 
 
 def _edit(project: Project, changes: dict[str, Any], *,
@@ -213,7 +204,7 @@ def project_update(*, actor: User | None, project: Project, expected_version: in
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         ensure_version(project, expected_version)
-        old_bucket = rollups.Bucket.of(project)
+        before = signals.placement(project)
         delta = _edit(project, changes)
         if not delta:
             return project
@@ -222,7 +213,7 @@ def project_update(*, actor: User | None, project: Project, expected_version: in
         project.save()
         audit.record(actor, "project.update", project, delta)
         # Moving a project to another unit, street, level or category moves its figures.
-        rollups.project_moved(project, old_bucket)
+        signals.moved(project, before)
     return project
 
 
@@ -316,8 +307,7 @@ def category_create(*, actor: User | None, code: str, name: str, sort: int = 0) 
 def project_register_stats(*, actor: User | None, project: Project, registered_on: date | None,
                            expected_version: int | None = None) -> Project:
     """入库: the statistics bureau records (or clears) the registration date."""
-    if actor is not None and actor.role not in (Role.STATS, *LEDGER_EDITORS):
-        raise UserError("permission.denied", _("只有统计人员或调度员可以登记入库。"))
+    policy.require_stats_registrar(actor)
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         ensure_version(project, expected_version)
@@ -411,7 +401,7 @@ def project_update_many(*, actor: User | None,
             [project.pk for project, _v, _c in items])
         owners = _code_owners({normalize_code(c["code"]) for _p, _v, c in items
                                if c.get("code")})
-        changed: list[tuple[Project, dict[str, list[Any]], rollups.Bucket]] = []
+        changed: list[tuple[Project, dict[str, list[Any]], signals.Placement]] = []
         errors: dict[int, UserError] = {}
         fields = {"version", "updated_at"}
         now = timezone.now()
@@ -426,7 +416,7 @@ def project_update_many(*, actor: User | None,
                     raise UserError("project.stage_via_update",
                                     _("阶段请通过“变更阶段”调整。"), "stage")
                 ensure_version(project, expected_version)
-                old_code, old_bucket = project.code, rollups.Bucket.of(project)
+                old_code, before = project.code, signals.placement(project)
                 delta = _edit(project, changes, code_owner=owners.get)
             except UserError as problem:
                 errors[index] = problem
@@ -441,7 +431,7 @@ def project_update_many(*, actor: User | None,
             project.version += 1
             project.updated_at = now
             fields.update(delta)
-            changed.append((project, delta, old_bucket))
+            changed.append((project, delta, before))
         if errors:
             raise RowErrors(errors)
         projects = [project for project, _d, _b in changed]
@@ -452,6 +442,6 @@ def project_update_many(*, actor: User | None,
                 default_date=now)
             audit.record_many(actor, [("project.update", project, delta)
                                       for project, delta, _b in changed])
-            for project, _d, old_bucket in changed:
-                rollups.project_moved(project, old_bucket)
+            for project, _d, before in changed:
+                signals.moved(project, before)
     return projects

@@ -5,12 +5,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from diaodu.core.errors import NotFound, UserError
+from diaodu.core.errors import NotFound
+from diaodu.core.forms import run_service
 from diaodu.core.money import sum_wan, wan_to_yi
-from diaodu.core.roles import LEDGER_EDITORS, role_of
 from diaodu.core.views import ShellMixin
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import ProjectFilterForm, StageChangeForm
 
 PAGE_SIZE = 25
@@ -26,7 +26,7 @@ class ProjectListView(ShellMixin, TemplateView):
         projects = selectors.project_list(user=self.request.user, filters=form.to_filters())
         page = Paginator(projects, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(
-            form=form, page=page,
+            form=form, page=page, can_edit=policy.may_keep_ledger(self.request.user),
             total_count=page.paginator.count,
             total_investment_yi=wan_to_yi(sum_wan(projects, "total_investment")),
         )
@@ -41,7 +41,7 @@ class ProjectDetailView(ShellMixin, TemplateView):
         project = selectors.project_get(user=self.request.user, pk=self.kwargs["pk"])
         context.update(
             project=project, title=project.name,
-            can_edit=role_of(self.request.user) in LEDGER_EDITORS,
+            can_edit=policy.may_keep_ledger(self.request.user),
             total_investment_yi=wan_to_yi(project.total_investment),
         )
         return context
@@ -56,7 +56,7 @@ class ProjectStageView(ShellMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.project = selectors.project_get(user=request.user, pk=kwargs["pk"])
-            if role_of(request.user) not in LEDGER_EDITORS:
+            if not policy.may_keep_ledger(request.user):
                 raise NotFound
         return super().dispatch(request, *args, **kwargs)
 
@@ -73,13 +73,12 @@ class ProjectStageView(ShellMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            services.project_change_stage(
-                actor=self.request.user, project=self.project, stage=data["stage"],
-                expected_version=data["expected_version"], reason=data["reason"],
-                actual_start=data["actual_start"], actual_completion=data["actual_completion"])
-        except UserError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        ok, _project = run_service(lambda: services.project_change_stage(
+            actor=self.request.user, project=self.project, stage=data["stage"],
+            expected_version=data["expected_version"], reason=data["reason"],
+            actual_start=data["actual_start"], actual_completion=data["actual_completion"]),
+            form)
+        if not ok:
             return self.form_invalid(form)
         messages.success(self.request, _("阶段已变更。"))
         return redirect(self.project.get_absolute_url())

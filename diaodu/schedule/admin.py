@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
 from diaodu.core.admin_base import ScopedModelAdmin, ServiceAdminMixin, ServiceForm
-from diaodu.core.roles import LEDGER_EDITORS, role_of
+from diaodu.core.roles import role_of
 
-from . import services
+from . import policy, services
 from .models import MilestoneType, ScheduleTemplate, TemplateItem, TemplateLink
 
 
@@ -34,7 +34,7 @@ class MilestoneTypeForm(ServiceForm, forms.ModelForm):
 @admin.register(MilestoneType)
 class MilestoneTypeAdmin(ServiceAdminMixin, ScopedModelAdmin):
     form = MilestoneTypeForm
-    edit_roles = LEDGER_EDITORS
+    edit_roles = policy.TEMPLATE_KEEPERS
     list_display = ("name", "code", "default_duration", "is_key", "sort", "active")
     list_editable = ()
     ordering = ("sort", "code")
@@ -62,7 +62,7 @@ class TemplateInlineMixin:
     formset = TemplateRowFormSet
 
     def _may_edit(self, request) -> bool:
-        return role_of(request.user) in LEDGER_EDITORS
+        return policy.may_keep_templates(request.user)
 
     def has_view_permission(self, request, obj=None):
         return True  # the parent admin has already decided who sees the template
@@ -123,7 +123,7 @@ class ScheduleTemplateForm(ServiceForm, forms.ModelForm):
 @admin.register(ScheduleTemplate)
 class ScheduleTemplateAdmin(ServiceAdminMixin, ScopedModelAdmin):
     form = ScheduleTemplateForm
-    edit_roles = LEDGER_EDITORS
+    edit_roles = policy.TEMPLATE_KEEPERS
     list_display = ("name", "code", "category", "active")
     list_select_related = ("category",)
     inlines = (TemplateItemInline, TemplateLinkInline)

@@ -177,7 +177,7 @@ def _schedule(activities, links, start, status, target_finish) -> Result:
     position = {k: i for i, k in enumerate(keys)}
     if len(position) != len(keys):
         seen: set = set()
-        dupes = [k for k in keys if k in seen or seen.add(k)]
+        dupes = [k for k in keys if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
         raise ScheduleError("duplicate", f"duplicate activity: {dupes[0]}", dupes[:1])
     try:
         preds = list(map(position.__getitem__, map(attrgetter("predecessor"), links)))
@@ -228,7 +228,7 @@ def solve(network: Network, *, start: int = 0, status: int | None = None,
 def _solve(net: Network, start, status, target_finish) -> Result:
     dur = list(net.durations)
     n = len(dur)
-    keys = net.keys if net.keys is not None else list(range(n))
+    keys: list[Hashable] = net.keys if net.keys is not None else list(range(n))
     if n and min(dur) < 0:
         bad = [keys[i] for i in range(n) if dur[i] < 0]
         raise ScheduleError("negative_duration", f"negative duration: {bad[0]}", bad)

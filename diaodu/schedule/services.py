@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 
 from diaodu.core import audit, clock
 from diaodu.core.calendar import WorkCalendar, load_calendar
-from diaodu.core.errors import ConflictError, UserError
-from diaodu.core.history import changes_since
+from diaodu.core.errors import UserError
+from diaodu.core.locking import check_version, last_audit
 from diaodu.core.models import User
-from diaodu.core.roles import LEDGER_EDITORS, Role
 from diaodu.core.scoping import scope_for
 from diaodu.projects.models import Project
 
-from . import cpm, rules
+from . import cpm, policy, rules
 from .models import (
     Activity,
     Baseline,
@@ -28,35 +27,36 @@ from .models import (
     MilestoneType,
     ProjectSchedule,
     ScheduleTemplate,
-    TemplateItem,
-    TemplateLink,
+)
+from .reference import (  # noqa: F401  (milestone_type_save, template_save: callers' names)
+    MAX_DURATION,
+    cycle_error,
+    milestone_type_save,
+    template_save,
 )
 
 # Who may edit a schedule of a project in their scope (DESIGN §1: reporters keep milestones).
-SCHEDULE_EDITORS = frozenset({Role.REPORTER, Role.UNIT_HEAD, Role.DISPATCHER})
-# Who may save a baseline: the unit head commits the unit's plan, the DRC any plan.
-BASELINE_EDITORS = frozenset({Role.UNIT_HEAD, Role.DISPATCHER})
-MAX_DURATION = 5000  # working days, about twenty years
+SCHEDULE_EDITORS = policy.SCHEDULE_EDITORS
+BASELINE_EDITORS = policy.BASELINE_EDITORS
 ACTIVITY_FIELDS = ("name", "duration", "milestone_type", "position", "is_key", "planned_start",
                    "planned_finish", "actual_start", "actual_finish", "percent",
                    "constraint_kind", "constraint_date")
 
 
+def _in_scope(actor: User | None, project: Project) -> bool:
+    return actor is None or scope_for(actor, Project).filter(pk=project.pk).exists()
+
+
 def can_edit(actor: User | None, project: Project) -> bool:
-    if actor is None:
-        return True
-    return actor.role in SCHEDULE_EDITORS and \
-        scope_for(actor, Project).filter(pk=project.pk).exists()
+    # The role first: a role that never edits costs no query.
+    return policy.may_edit(actor, in_scope=True) and \
+        policy.may_edit(actor, in_scope=_in_scope(actor, project))
 
 
 def ensure_can_edit(actor: User | None, project: Project) -> None:
-    if not can_edit(actor, project):
-        raise UserError("schedule.permission_denied", _("您不能修改此项目的进度计划。"))
+    policy.require_edit(actor, in_scope=can_edit(actor, project))
 
 
-def ensure_template_editor(actor: User | None) -> None:
-    if actor is not None and actor.role not in LEDGER_EDITORS:
-        raise UserError("schedule.permission_denied", _("只有调度员可以维护节点类型和进度模板。"))
 
 
 def _lock_project(project_id: int) -> Project:
@@ -193,13 +193,6 @@ def _network(activities: list[Activity], links: list[Dependency], calendar: Work
     return items, [cpm.Link(d.predecessor_id, d.successor_id, d.kind, d.lag) for d in links]
 
 
-def _cycle_error(error: cpm.CycleError, names: dict[int, str]) -> UserError:
-    chain = " → ".join(names.get(k, str(k)) for k in [*error.keys, error.keys[0]])
-    return UserError("schedule.cycle",
-                     _("节点关系形成循环，无法排定工期：%(chain)s。请删除其中一条关系。")
-                     % {"chain": chain}, "predecessor")
-
-
 def _schedule_for(project: Project, calendar: WorkCalendar, today: date,
                   activities: list[Activity]) -> ProjectSchedule:
     schedule = ProjectSchedule.objects.select_for_update().filter(project=project).first()
@@ -235,7 +228,7 @@ def schedule_recompute(*, project: Project, today: date | None = None,
             target_finish=calendar.index_on_or_before(schedule.target_finish)
             if schedule.target_finish else None)
     except cpm.CycleError as error:
-        raise _cycle_error(error, {a.pk: a.name for a in activities}) from None
+        raise cycle_error(error, {a.pk: a.name for a in activities}) from None
     except cpm.ScheduleError as error:
         raise UserError(f"schedule.{error.code}", _("进度计划数据有误：%(detail)s")
                         % {"detail": error}) from None
@@ -295,15 +288,9 @@ def schedules_refresh(*, today: date | None = None) -> int:
 
 
 def ensure_version(activity: Activity, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != activity.version:
-        raise ConflictError(
-            "schedule.version_conflict",
-            _("您打开此页面后，节点“%(name)s”已被他人修改：%(changes)s。您的修改未保存，请刷新后重新填写。")
-            % {"name": activity.name,
-               "changes": changes_since(activity, int(expected_version),
-                                        excluded_fields=("version", "note"))
-               or _("（记录不可用）")},
-            "version")
+    check_version(activity, expected_version, code="schedule.version_conflict",
+                  subject=_("节点“%(name)s”") % {"name": activity.name},
+                  excluded_fields=("version", "note"))
 
 
 def _snapshot(activity: Activity) -> dict[str, Any]:
@@ -493,10 +480,9 @@ def schedule_update(*, actor: User | None, project: Project, expected_version: i
         schedule = ProjectSchedule.objects.select_for_update().filter(project=project).first()
         if schedule is None:
             schedule = ProjectSchedule(project=project, start_on=start)
-        elif expected_version is not None and int(expected_version) != schedule.version:
-            raise ConflictError("schedule.version_conflict",
-                                _("您打开此页面后，进度计划设置已被他人修改。您的修改未保存，请刷新后重新填写。"),
-                                "version")
+        else:
+            check_version(schedule, expected_version, code="schedule.version_conflict",
+                          subject=_("进度计划设置"), last_change=lambda: last_audit(schedule))
         before = {"start_on": schedule.start_on, "target_finish": schedule.target_finish,
                   "risk_float": schedule.risk_float}
         schedule.start_on, schedule.target_finish, schedule.risk_float = start, target, risk
@@ -561,10 +547,7 @@ def baseline_save(*, actor: User | None, project: Project, name: str,
     name = (name or "").strip()
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
-        if actor is not None and (actor.role not in BASELINE_EDITORS or
-                                  not can_edit(actor, project)):
-            raise UserError("schedule.permission_denied",
-                            _("只有单位负责人和调度员可以保存进度基线。"))
+        policy.require_baseline(actor, in_scope=can_edit(actor, project))
         if not name:
             raise UserError("schedule.baseline_name_required", _("请填写基线名称。"), "name")
         if len(name) > 60:
@@ -587,123 +570,3 @@ def baseline_save(*, actor: User | None, project: Project, name: str,
         audit.record(actor, "baseline.save", baseline,
                      {"name": name, "activities": len(activities)})
     return baseline
-
-
-def milestone_type_save(*, actor: User | None, instance: MilestoneType | None = None,
-                        code: str, name: str, default_duration: int, is_key: bool = False,
-                        sort: int = 0, active: bool = True) -> MilestoneType:
-    """Create or edit an entry of the managed milestone-type list."""
-    ensure_template_editor(actor)
-    name = (name or "").strip()
-    if not name:
-        raise UserError("schedule.name_required", _("请填写节点名称。"), "name")
-    if int(default_duration) < 0:
-        raise UserError("schedule.duration_negative", _("工期不能为负数：%(name)s")
-                        % {"name": name}, "default_duration")
-    with transaction.atomic():
-        clash = MilestoneType.objects.filter(name=name)
-        if instance is not None and instance.pk:
-            clash = clash.exclude(pk=instance.pk)
-        if clash.exists():
-            raise UserError("schedule.milestone_type_duplicate",
-                            _("节点类型 %(name)s 已存在。") % {"name": name}, "name")
-        mtype = instance if instance is not None and instance.pk else MilestoneType()
-        before = {f: getattr(mtype, f, None) for f in
-                  ("code", "name", "default_duration", "is_key", "sort", "active")}
-        mtype.code, mtype.name, mtype.default_duration = code, name, int(default_duration)
-        mtype.is_key, mtype.sort, mtype.active = bool(is_key), int(sort), bool(active)
-        mtype.save()
-        after = {f: getattr(mtype, f) for f in before}
-        audit.record(actor, "milestone_type.save", mtype, audit.diff(before, after))
-    return mtype
-
-
-def template_save(*, actor: User | None, instance: ScheduleTemplate | None = None,
-                  code: str, name: str, category=None, description: str = "",
-                  active: bool = True, items: list[dict[str, Any]],
-                  links: list[dict[str, Any]]) -> ScheduleTemplate:
-    """Create or replace a schedule template with its activities and links, all or nothing.
-
-    items: [{position, milestone_type, duration (None = the type's default)}];
-    links: [{predecessor, successor, kind, lag}] between item positions. The links must form
-    no cycle (checked with cpm.py), so applying the template can never fail on its network.
-    """
-    ensure_template_editor(actor)
-    name, code = (name or "").strip(), (code or "").strip()
-    if not name:
-        raise UserError("schedule.name_required", _("请填写模板名称。"), "name")
-    if not items:
-        raise UserError("schedule.template_empty", _("模板至少要有一个节点。"), "items")
-    positions: dict[int, MilestoneType] = {}
-    for row, item in enumerate(items, start=1):
-        position, duration = item["position"], item.get("duration")
-        if position in positions:
-            raise UserError("schedule.template_position_duplicate",
-                            _("模板节点第 %(row)s 行：序号 %(position)s 重复。")
-                            % {"row": row, "position": position}, "items", row)
-        if duration is not None and not 0 <= int(duration) <= MAX_DURATION:
-            raise UserError("schedule.duration_invalid",
-                            _("模板节点第 %(row)s 行：工期应在 0 到 %(max)s 个工作日之间。")
-                            % {"row": row, "max": MAX_DURATION}, "items", row)
-        positions[position] = item["milestone_type"]
-    network_links = []
-    for row, link in enumerate(links, start=1):
-        for end in ("predecessor", "successor"):
-            if link[end] not in positions:
-                raise UserError("schedule.template_link_unknown",
-                                _("模板关系第 %(row)s 行：没有序号为 %(position)s 的节点。")
-                                % {"row": row, "position": link[end]}, "links", row)
-        if link["predecessor"] == link["successor"]:
-            raise UserError("schedule.link_to_itself",
-                            _("模板关系第 %(row)s 行：节点不能与自身建立关系。") % {"row": row},
-                            "links", row)
-        if link["kind"] not in LinkKind.values or abs(int(link["lag"])) > MAX_DURATION:
-            raise UserError("schedule.link_kind_invalid",
-                            _("模板关系第 %(row)s 行：关系类型应为FS、SS、FF或SF，"
-                              "间隔为整数个工作日。") % {"row": row}, "links", row)
-        network_links.append(cpm.Link(link["predecessor"], link["successor"], link["kind"],
-                                      int(link["lag"])))
-    try:
-        cpm.schedule([cpm.Activity(key=p, duration=0) for p in positions], network_links)
-    except cpm.CycleError as error:
-        names = {p: f"{p}. {mtype.name}" for p, mtype in positions.items()}
-        raise _cycle_error(error, names) from None
-    with transaction.atomic():
-        template = instance if instance is not None and instance.pk else ScheduleTemplate()
-        for field, value in (("name", name), ("code", code)):
-            clash = ScheduleTemplate.objects.filter(**{field: value})
-            if template.pk:
-                clash = clash.exclude(pk=template.pk)
-            if clash.exists():
-                raise UserError("schedule.template_duplicate",
-                                _("已有同名或同代码的模板：%(value)s。") % {"value": value},
-                                field)
-        before = _template_snapshot(template) if template.pk else {}
-        template.code, template.name, template.category = code, name, category
-        template.description, template.active = description or "", bool(active)
-        template.save()
-        template.items.all().delete()
-        template.links.all().delete()
-        TemplateItem.objects.bulk_create([
-            TemplateItem(template=template, position=item["position"],
-                         milestone_type=item["milestone_type"], duration=item.get("duration"))
-            for item in items])
-        TemplateLink.objects.bulk_create([
-            TemplateLink(template=template, predecessor=link["predecessor"],
-                         successor=link["successor"], kind=link["kind"], lag=int(link["lag"]))
-            for link in links])
-        audit.record(actor, "schedule_template.save", template,
-                     audit.diff(before, _template_snapshot(template)))
-    return template
-
-
-def _template_snapshot(template: ScheduleTemplate) -> dict[str, Any]:
-    return {
-        "code": template.code, "name": template.name, "category": str(template.category or ""),
-        "description": template.description, "active": template.active,
-        "items": [f"{i.position}. {i.milestone_type.name} "
-                  f"{'' if i.duration is None else i.duration}".rstrip()
-                  for i in template.items.select_related("milestone_type").order_by("position")],
-        "links": [f"{lk.predecessor}→{lk.successor} {lk.kind}{lk.lag:+d}"
-                  for lk in template.links.order_by("predecessor", "successor", "kind")],
-    }

@@ -14,10 +14,10 @@ from django.views.generic import FormView, TemplateView
 from diaodu.core import clock
 from diaodu.core.calendar import load_calendar
 from diaodu.core.errors import NotFound, UserError
-from diaodu.core.roles import role_of
+from diaodu.core.forms import put_error
 from diaodu.core.views import ShellMixin
 
-from . import gantt, selectors, services
+from . import gantt, policy, selectors, services
 from .forms import (
     ActivityForm,
     BaselineForm,
@@ -27,10 +27,6 @@ from .forms import (
     TemplateApplyForm,
 )
 from .models import MilestoneType, Rag, ScheduleTemplate
-
-
-def _form_error(form, error: UserError):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class ProjectScheduleMixin(ShellMixin):
@@ -153,7 +149,7 @@ class ActivityEditView(ProjectScheduleMixin, FormView):
                 saved = services.activity_update(actor=self.request.user, activity=activity,
                                                  expected_version=expected_version, **data)
         except UserError as error:
-            _form_error(form, error)
+            put_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("节点“%(name)s”已保存。") % {"name": saved.name})
         if saved.note:
@@ -198,7 +194,7 @@ class LinksView(ProjectScheduleMixin, FormView):
                                     successor=data["successor"], kind=data["kind"],
                                     lag=data["lag"])
         except UserError as error:
-            _form_error(form, error)
+            put_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("关系已添加。"))
         return redirect(reverse("schedule:links", args=[self.project.pk]))
@@ -235,7 +231,7 @@ class SettingsView(ProjectScheduleMixin, FormView):
                 target_finish=data["target_finish"], risk_float=data["risk_float"],
                 fill_plan=data["fill_plan"])
         except UserError as error:
-            _form_error(form, error)
+            put_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("工期设置已保存。"))
         if schedule.note:
@@ -269,7 +265,7 @@ class TemplateApplyView(ProjectScheduleMixin, FormView):
                 actor=self.request.user, project=self.project, template=data["template"],
                 start_on=data["start_on"], target_finish=data["target_finish"])
         except UserError as error:
-            _form_error(form, error)
+            put_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("已按模板生成进度计划。"))
         if schedule.note:
@@ -282,7 +278,7 @@ class BaselinesView(ProjectScheduleMixin, FormView):
     form_class = BaselineForm
 
     def can_save(self) -> bool:
-        return self.can_edit and role_of(self.request.user) in services.BASELINE_EDITORS
+        return policy.may_baseline(self.request.user, in_scope=self.can_edit)
 
     def get_initial(self):
         return {"name": _("%(date)s 基线") % {"date": clock.today().isoformat()}}
@@ -305,7 +301,7 @@ class BaselinesView(ProjectScheduleMixin, FormView):
             baseline = services.baseline_save(actor=self.request.user, project=self.project,
                                               name=form.cleaned_data["name"])
         except UserError as error:
-            _form_error(form, error)
+            put_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("基线已保存。"))
         return redirect(f"{self.gantt_url()}?baseline={baseline.pk}")

@@ -259,7 +259,7 @@ def test_seed_projects_and_each_account_sees_its_scope():
     from diaodu.core.roles import Role
     from diaodu.core.scoping import scope_for
 
-    assert {u.role for u in User.objects.all()} == set(Role.values)
+    assert {u.role for u in User.objects.all()} == {r.value for r in Role}
     metro = Project.objects.get(name="郑州市轨道交通第二调度中心项目")
     assert metro.actual_start.strftime("%Y-%m") == "2021-06" and metro.on_whitelist
     entry = CampaignEntry.objects.get(project=metro)

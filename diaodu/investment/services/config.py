@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from diaodu.core import audit
 from diaodu.core.errors import UserError
 from diaodu.core.models import OrgUnit, User
-from diaodu.core.roles import LEDGER_EDITORS, Role, role_of
 from diaodu.projects.models import Project
 
+from .. import policy
 from ..models import (
     DispatchSettings,
     RegistrationPlan,
@@ -51,8 +51,7 @@ def dispatch_settings_update(*, actor: User | None, **values: Any) -> DispatchSe
 def registration_plan_set(*, actor: User | None, project: Project, due_month: date,
                           responsible_unit: OrgUnit, note: str = "") -> RegistrationPlan:
     """拟入库: name the unit responsible for registering a project by a due month."""
-    if actor is not None and role_of(actor) not in (Role.STATS, *LEDGER_EDITORS):
-        raise UserError("permission.denied", _("只有统计人员或调度员可以安排拟入库项目。"))
+    policy.require_registrar(actor)
     if project.stats_registered_on:
         raise UserError("registration.already", _("该项目已入库。"), "project")
     with transaction.atomic():

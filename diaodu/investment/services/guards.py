@@ -2,16 +2,15 @@
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diaodu.core import audit
-from diaodu.core.errors import ConflictError, NotFound, UserError
+from diaodu.core.errors import NotFound, UserError
+from diaodu.core.locking import check_version
 from diaodu.core.models import User
-from diaodu.core.roles import LEDGER_EDITORS, Role, role_of
 from diaodu.core.scoping import scope_for
-from diaodu.projects.models import Project
 
+from .. import policy
 from ..models import (
     ProgressReport,
     ReportStatus,
@@ -20,21 +19,10 @@ from ..models import (
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
-def _require_dispatcher(actor: User | None) -> None:
-    if actor is not None and role_of(actor) not in LEDGER_EDITORS:
-        raise UserError("permission.denied", _("只有调度员可以执行此操作。"))
+_require_dispatcher = policy.require_reviewer  # the name the services were written with
 
 
-def can_fill(actor: User, project: Project) -> bool:
-    """The responsible unit fills in its projects' reports; a unit head also those of the
-    units below."""
-    role = role_of(actor)
-    unit = project.responsible_unit
-    if role == Role.REPORTER:
-        return unit.pk == actor.unit_id
-    if role == Role.UNIT_HEAD and actor.unit is not None:
-        return unit.path.startswith(actor.unit.path)
-    return False
+can_fill = policy.fills
 
 
 def _locked_report(actor: User | None, report: ProgressReport) -> ProgressReport:
@@ -56,19 +44,8 @@ def _ensure_open(report: ProgressReport) -> None:
 
 
 def _ensure_version(report: ProgressReport, expected_version: int | None) -> None:
-    if expected_version is None or int(expected_version) == report.version:
-        return
-    newer = (report.history.filter(version__gt=int(expected_version))
-             .select_related("history_user").order_by("-history_id").first())
-    who = (newer.history_user if newer and newer.history_user else _("他人"))
-    when = timezone.localtime(newer.history_date).strftime("%Y-%m-%d %H:%M") if newer else ""
-    raise ConflictError(
-        "report.version_conflict",
-        _("该填报已被 %(who)s 于 %(when)s 修改（状态：%(status)s，本期完成 %(period)s 万元，"
-          "累计 %(cum)s 万元）。您的修改未保存，请刷新后重试。")
-        % {"who": who, "when": when, "status": report.get_status_display(),
-           "period": report.completed_in_period, "cum": report.cumulative_completed},
-        "version")
+    check_version(report, expected_version, code="report.version_conflict",
+                  subject=_("该填报"))
 
 
 def _save(report: ProgressReport, actor: User | None, action: str,

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from diaodu.core import audit, clock
-from diaodu.core.errors import ConflictError, UserError
+from diaodu.core.errors import UserError
+from diaodu.core.locking import check_version
 from diaodu.core.models import User
 from diaodu.core.money import CENT, parse_wan
 from diaodu.projects.models import Project
@@ -94,10 +95,8 @@ def annual_plan_adjust(*, actor: User | None, plan: AnnualPlan, planned_investme
     targets = _clean_targets(monthly_targets, planned)
     with transaction.atomic():
         plan = AnnualPlan.objects.select_for_update().select_related("project").get(pk=plan.pk)
-        if expected_version is not None and int(expected_version) != plan.version:
-            raise ConflictError("plan.version_conflict",
-                                _("计划已被他人修改（现为 %(p)s 万元），请刷新后重试。")
-                                % {"p": plan.planned_investment}, "version")
+        check_version(plan, expected_version, code="plan.version_conflict",
+                      subject=_("计划（现为 %(p)s 万元）") % {"p": plan.planned_investment})
         if plan.status == PlanStatus.APPROVED:
             if not reason.strip():
                 raise UserError("plan.adjust_needs_reason", _("调整已批准的计划须填写原因。"),

@@ -8,15 +8,16 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from diaodu.cases.models import Case, CaseSource
+from diaodu.cases.services import case_create
 from diaodu.core import audit, clock
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.models import User
 from diaodu.core.money import CENT, parse_wan
 from diaodu.core.overdue import is_overdue
-from diaodu.core.roles import CASE_SUPERVISORS, LEDGER_EDITORS, Role, role_of
 from diaodu.projects.models import Stage
 
-from .. import quality, rollups
+from .. import policy, quality, rollups
 from ..models import (
     ZERO,
     Cadence,
@@ -82,10 +83,7 @@ def report_save(*, actor: User | None, report: ProgressReport, expected_version:
             raise NotFound
         _ensure_open(report)
         _ensure_version(report, expected_version)
-        if report.status not in EDITABLE:
-            raise UserError("report.not_editable",
-                            _("该填报已提交（%(s)s），不能再修改。") % {
-                                "s": report.get_status_display()})
+        policy.require_state(actor, report, policy.FILL)
         before = (report.completed_in_period, report.cumulative_completed)
         report.completed_in_period, report.cumulative_completed = period, cumulative
         report.physical_progress, report.issues = physical_progress.strip(), issues.strip()
@@ -182,12 +180,11 @@ def report_unit_approve(*, actor: User, report: ProgressReport,
     """The unit head approves a submitted report before the DRC's review."""
     with transaction.atomic():
         report = _locked_report(actor, report)
-        if role_of(actor) != Role.UNIT_HEAD or not can_fill(actor, report.project):
+        if not policy.may_take(actor, report, policy.UNIT_APPROVE):
             raise NotFound
         _ensure_open(report)
         _ensure_version(report, expected_version)
-        if report.status != ReportStatus.SUBMITTED:
-            raise UserError("report.not_submitted", _("只有已提交的填报可以审核。"))
+        policy.require_state(actor, report, policy.UNIT_APPROVE)
         report.status = ReportStatus.UNIT_APPROVED
         report.unit_approved_by, report.unit_approved_at = actor, clock.now()
         return _save(report, actor, "report.unit_approve", {})
@@ -200,18 +197,11 @@ def report_return(*, actor: User, report: ProgressReport, reason: str,
         raise UserError("report.return_needs_reason", _("退回须填写原因。"), "reason")
     with transaction.atomic():
         report = _locked_report(actor, report)
-        role = role_of(actor)
-        allowed = {ReportStatus.SUBMITTED} if role == Role.UNIT_HEAD and \
-            can_fill(actor, report.project) else \
-            {ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED} if role in LEDGER_EDITORS \
-            else set()
-        if not allowed:
+        if not policy.may_take(actor, report, policy.RETURN):
             raise NotFound
         _ensure_open(report)
         _ensure_version(report, expected_version)
-        if report.status not in allowed:
-            raise UserError("report.not_returnable",
-                            _("当前状态（%(s)s）不能退回。") % {"s": report.get_status_display()})
+        policy.require_state(actor, report, policy.RETURN)
         report.status = ReportStatus.RETURNED
         report.return_reason = reason.strip()
         report.reviewed_by, report.reviewed_at = actor, clock.now()
@@ -227,9 +217,7 @@ def report_approve(*, actor: User | None, report: ProgressReport,
         report = _locked_report(actor, report)
         _ensure_open(report)
         _ensure_version(report, expected_version)
-        if report.status not in (ReportStatus.SUBMITTED, ReportStatus.UNIT_APPROVED):
-            raise UserError("report.not_approvable",
-                            _("当前状态（%(s)s）不能审定。") % {"s": report.get_status_display()})
+        policy.require_state(actor, report, policy.APPROVE)
         report.status = ReportStatus.APPROVED
         report.reviewed_by, report.reviewed_at = actor, at or clock.now()
         _save(report, actor, "report.approve", {})
@@ -275,16 +263,12 @@ def report_adjust(*, actor: User | None, report: ProgressReport, delta_completed
 def report_raise_case(*, actor: User | None, report: ProgressReport):
     """Turn the problems a unit wrote in its report (存在问题) into a 督办 case led by the
     project's responsible unit. Raising the same text again returns the existing case."""
-    from diaodu.cases.models import Case, CaseSource
-    from diaodu.cases.services import case_create
 
-    if actor is not None and role_of(actor) not in CASE_SUPERVISORS:
-        raise UserError("permission.denied", _("只有调度员或区领导可以将问题转为督办。"))
+    policy.require_case_raiser(actor)
     with transaction.atomic():
         report = _locked_report(actor, report)
+        policy.require_state(actor, report, policy.RAISE_CASE)
         text = report.issues.strip()
-        if not text:
-            raise UserError("report.no_issues", _("该填报没有填写存在问题。"), "issues")
         existing = Case.objects.filter(project=report.project, source=CaseSource.REPORT,
                                        detail=text).first()
         if existing is not None:
