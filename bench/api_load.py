@@ -32,7 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DB = "diaodu_api_bench"
+DB = os.environ.get("BENCH_DB", "diaodu_api_bench")
 URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
 PORT = 8140
 IDLE_REUSE = 1.5  # seconds a keep-alive connection is reused after (gunicorn keepalive: 2)
@@ -401,6 +401,8 @@ def main() -> int:
 
     imported = Project.objects.filter(name__startswith="压测导入").count()
     try:
+        # Production's task workers seal what the killed worker's commits left unsealed.
+        call_command("audit_seal", verbosity=0)
         call_command("audit_verify", verbosity=0)
         chain = "intact"
     except Exception as exc:  # reported in the line below

@@ -26,7 +26,22 @@ class RoleAuthenticationForm(AuthenticationForm):
 
 
 class ServicePasswordChangeForm(AdminOwnPasswordChangeForm):
-    """Change one's own password through core.services (history, forced-change flag, audit)."""
+    """Change one's own password through core.services (history, forced-change flag, audit).
+    A wrong old password is a failed sign-in: django-axes counts it toward the lockout and the
+    audit log records it, so a borrowed session cannot be used to guess the password."""
+
+    request = None  # set by the view
+
+    def clean_old_password(self):
+        try:
+            return super().clean_old_password()
+        except ValidationError:
+            from django.contrib.auth.signals import user_login_failed
+
+            user_login_failed.send(
+                sender=type(self), request=self.request,
+                credentials={"username": self.user.get_username(), "purpose": "password_change"})
+            raise
 
     def save(self, commit=True):
         from diaodu.core import services
@@ -55,12 +70,47 @@ class DiaoduAdminSite(UnfoldAdminSite):
         return bool(user.is_active and user.is_authenticated and getattr(user, "role", ""))
 
     def password_change(self, request, extra_context=None):
-        from django.contrib.auth.views import PasswordChangeView
         from django.urls import reverse
 
         request.current_app = self.name
-        return PasswordChangeView.as_view(
+        return _password_change_view().as_view(
             form_class=ServicePasswordChangeForm,
             success_url=reverse(f"{self.name}:password_change_done", current_app=self.name),
             extra_context={**self.each_context(request), **(extra_context or {})},
         )(request)
+
+
+def _password_change_view():
+    from axes.handlers.proxy import AxesProxyHandler
+    from django.contrib.auth import logout
+    from django.contrib.auth.views import PasswordChangeView
+
+    from diaodu.core.security import lockout_response
+
+    class ServicePasswordChangeView(PasswordChangeView):
+        """Locked out (too many wrong passwords, here or at sign-in): signed out, told why."""
+
+        def _locked(self, request) -> bool:
+            return AxesProxyHandler.is_locked(request, {"username": request.user.get_username()})
+
+        def post(self, request, *args, **kwargs):
+            if self._locked(request):
+                return self._sign_out(request)
+            return super().post(request, *args, **kwargs)
+
+        def get_form(self, form_class=None):
+            form = super().get_form(form_class)
+            form.request = self.request
+            return form
+
+        def form_invalid(self, form):
+            if getattr(self.request, "axes_locked_out", False):
+                return self._sign_out(self.request)
+            return super().form_invalid(form)
+
+        def _sign_out(self, request):
+            username = request.user.get_username()
+            logout(request)
+            return lockout_response(request, {"username": username})
+
+    return ServicePasswordChangeView

@@ -7,11 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from diaodu.cases import nav as cases_nav
 from diaodu.core.models import AuditEvent, CalendarDay, OrgUnit, User
 from diaodu.dashboard import nav as dashboard_nav
+from diaodu.duty import nav as duty_nav
 from diaodu.investment import nav as investment_nav
 from diaodu.ledgers import nav as ledgers_nav
+from diaodu.mediation import nav as mediation_nav
 from diaodu.projects import nav as projects_nav
 from diaodu.projects.nav import can
 from diaodu.schedule import nav as schedule_nav
+from diaodu.votes import nav as votes_nav
 
 
 def _system_items(request) -> list[dict]:
@@ -37,6 +40,9 @@ GROUPS = [
     (_("进度计划"), schedule_nav.items),
     (_("督办"), cases_nav.items),
     (_("台账"), ledgers_nav.items),
+    (mediation_nav.GROUP, mediation_nav.items),
+    (votes_nav.GROUP, votes_nav.items),
+    (_("应急值守"), duty_nav.items),
     (_("系统"), _system_items),
 ]
 

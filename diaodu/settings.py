@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "diaodu.ledgers",
     "diaodu.api",
     "diaodu.dashboard",
+    "diaodu.mediation",
+    "diaodu.votes",
+    "diaodu.duty",
     "diaodu.demo",
     # Sign-in lockout (django-axes); its own admin pages stay off (roles, not Django perms).
     "axes",
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "diaodu.core.middleware.QueryParamsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -88,6 +92,7 @@ MIDDLEWARE = [
     "diaodu.core.security.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "diaodu.core.middleware.RequestContextMiddleware",
+    "diaodu.core.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -165,6 +170,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # the next attempt on that device (1, 2, 4 … seconds), cleared only by a right code.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "中原区重点项目调度平台")
 OTP_TOTP_THROTTLE_FACTOR = int(os.environ.get("OTP_TOTP_THROTTLE_FACTOR", "1"))
+# django-otp's device admin would show a device's secret and QR code (and looks a device up
+# before checking permissions: a 500 for an unknown id). Enrolment is our own page.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = reverse_lazy("admin:login")
 LOGIN_REDIRECT_URL = reverse_lazy("projects:list")
 
@@ -188,17 +196,27 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Request bodies. Form fields and JSON are small (free text is capped at 5,000 characters:
+# core/text.py), so 1 MB of non-file data is generous; files are bounded by their own limits
+# (imports LEDGER_IMPORT_MAX_BYTES 20 MB, attachments CASES_MAX_ATTACHMENT_BYTES) and the
+# reverse proxy refuses a body above 25 MB before it reaches us (docs/operations.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024))
+
 # Uploaded files (case attachments) live in the data folder beside the embedded database.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "media/"
 
 # Content Security Policy (django-csp): everything from our own origin; no CDN, no frames,
-# no plugins. unfold's Alpine.js evaluates expressions (unsafe-eval) and its templates carry
-# small inline scripts and styles (unsafe-inline); other origins stay refused.
+# no plugins. Scripts: files from our origin only — no inline script or event handler (none
+# in unfold's templates or ours; tests/browser/test_csp_browser.py). 'unsafe-eval' stays:
+# unfold 0.110 ships the standard Alpine build, which runs every x-data / @click expression
+# through `new Function`, and its templates use inline object literals that Alpine's CSP build
+# cannot evaluate (unfold issue #2129; docs/trust.md). Styles: unfold's templates carry style
+# attributes (unsafe-inline); other origins stay refused.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+        "script-src": ["'self'", "'unsafe-eval'"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
@@ -283,6 +301,11 @@ TASKS = {
 # audit_archive`, run daily from cron). At least 183 days — 网络安全法 第二十一条 keeps network
 # logs for no less than six months; a system check refuses less.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+# Audit events join the hash chain after commit (diaodu/core/audit_seal.py): task workers
+# seal every AUDIT_SEAL_INTERVAL seconds what commit nudges missed; audit_verify reports an
+# event left unsealed longer than AUDIT_UNSEALED_MAX_AGE seconds.
+AUDIT_SEAL_INTERVAL = float(os.environ.get("AUDIT_SEAL_INTERVAL", "1"))
+AUDIT_UNSEALED_MAX_AGE = float(os.environ.get("AUDIT_UNSEALED_MAX_AGE", "5"))
 AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", DATA_DIR / "audit-archive"))
 
 # API tokens (/api/v1/): the longest validity a user may choose.

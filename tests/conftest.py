@@ -20,6 +20,17 @@ def _audit_flush_allowed():
     settings.AUDIT_FLUSH_ALLOWED = True
 
 
+@pytest.fixture(autouse=True)
+def _audit_sealing_thread_stopped():
+    """A committed write wakes a sealing thread with a connection of its own (PostgreSQL,
+    diaodu/core/audit_seal.py): it is ended after each test, so no test sees another's
+    sealing and the test database can be dropped at the end."""
+    yield
+    from diaodu.core import audit_seal
+
+    audit_seal.background.stop()
+
+
 # Property tests judge correctness, not speed: no per-example deadline and no "too slow"
 # health check, so a busy CI machine cannot fail them (benchmarks in bench/ measure speed).
 hypothesis_settings.register_profile("diaodu", deadline=None,

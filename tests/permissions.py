@@ -104,6 +104,8 @@ MATRIX = {
     "admin:cases_approval_changelist": (
         None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
     "admin:cases_approval_change": ("approval", admin_project_page),
+    "admin:ledgers_namealias_changelist": (
+        None, admin_listing_for({"dispatcher", "sysadmin"})),
     "admin:cases_supervisionpolicy_changelist": (
         None, lambda role, which: REDIRECT if role in SUPERVISORS | {"street_a_head"}
         else FORBIDDEN),
@@ -197,6 +199,140 @@ MATRIX["admin:core_auditevent_export"] = (None, admin_listing_for({"auditor"}))
 MATRIX.update({
     "two_factor:setup": (None, listing),
     "two_factor:verify": (None, lambda role, which: REDIRECT),
+})
+
+
+# 人民调解, the legal-service network and 无记名投票: rows and their argument builders live
+# with the feature (tests/mediation/matrix.py).
+from tests.mediation import matrix as _mediation_matrix  # noqa: E402
+
+MATRIX.update(_mediation_matrix.ROWS)
+BUILDERS = {name: _mediation_matrix.build for name in _mediation_matrix.BUILDS}
+
+
+# 应急值守 (duty): rosters, posts, drills and tracing belong to a unit — the project's
+# responsible unit (street A own, street B other) stands for it. Lists are open to every role
+# with the content scoped; the buttons (POST only) answer GET with 405.
+def _duty_people(unit):
+    from diaodu.duty import services
+    from diaodu.duty.models import DutyPerson
+
+    return (DutyPerson.objects.filter(unit=unit, can_lead=True).first()
+            or services.duty_person_create(actor=None, unit=unit, name=f"{unit}领导",
+                                           can_lead=True),
+            DutyPerson.objects.filter(unit=unit, can_lead=False).first()
+            or services.duty_person_create(actor=None, unit=unit, name=f"{unit}干部"))
+
+
+def duty_shift(project):
+    from datetime import date
+
+    from diaodu.duty import services
+    from diaodu.duty.services.rosters import RosterRow
+
+    leader, staff = _duty_people(project.responsible_unit)
+    return [services.roster_save(actor=None, unit=project.responsible_unit,
+                                 rows=[RosterRow(date(2022, 3, 28), leader, [staff])])[0].pk]
+
+
+def duty_flood_post(project):
+    from diaodu.duty import services
+
+    return [services.flood_post_create(actor=None, street=project.street,
+                                       name=f"{project.street}防汛值守点").pk]
+
+
+def _duty_street_plan(project):
+    from diaodu.duty import services
+
+    return services.drill_plan_create(
+        actor=None, tier="street", unit=project.street, name=f"{project.street}防汛演练",
+        scenario="暴雨内涝", mode="element", tested="人员转移")
+
+
+def duty_drill_plan(project):
+    return [_duty_street_plan(project).pk]
+
+
+def duty_drill(project):
+    from datetime import date
+
+    from diaodu.duty import services
+
+    return [services.drill_record(actor=None, plan=_duty_street_plan(project),
+                                  unit=project.street, held_on=date(2022, 3, 3),
+                                  participants=10, duration_minutes=30).pk]
+
+
+def duty_activation(project):
+    from diaodu.duty import services
+
+    unit = project.responsible_unit
+    team = services.tracing_team_create(actor=None, name=f"{unit}流调队伍", unit=unit,
+                                        min_on_call=1)
+    group = services.tracing_group_create(actor=None, team=team, number=1, echelon=1)
+    member = services.tracing_member_add(actor=None, team=team, name="队员", unit=unit,
+                                         source="street")
+    services.tracing_group_set_members(actor=None, group=group, members=[member])
+    return [services.activation_start(actor=None, team=team, title="演示事件",
+                                      groups_needed=1).pk]
+
+
+def duty_pk_1(project):
+    return [1]
+
+
+def duty_manager_page(role: str, which: str) -> int:
+    """A page for those who manage the unit: the duty office, the unit's own head."""
+    if role == "dispatcher" or (role == "street_a_head" and which == "own"):
+        return OK
+    return NOT_FOUND
+
+
+def not_allowed(role: str, which: str) -> int:
+    return 405
+
+
+MATRIX.update({
+    "duty:board": (None, listing),
+    "duty:roster": (None, listing),
+    "duty:roster_generate": (None, not_allowed),
+    "duty:shift": (duty_shift, project_page()),
+    "duty:handover": (duty_pk_1, not_allowed),
+    "duty:swap_request": (duty_pk_1, not_allowed),
+    "duty:swaps": (None, listing),
+    "duty:swap_decide": (duty_pk_1, not_allowed),
+    "duty:checks": (None, listing),
+    "duty:check_create": (None, not_allowed),
+    "duty:check_answer": (duty_pk_1, not_allowed),
+    "duty:holiday": (None, listing),
+    # Without a period the export sends back to the holiday page (tests/duty/test_views.py
+    # covers the files).
+    "duty:holiday_export": (lambda project: ["xlsx"], lambda role, which: REDIRECT),
+    "duty:flood": (None, listing),
+    "duty:flood_post": (duty_flood_post, project_page()),
+    "duty:warning_issue": (duty_pk_1, not_allowed),
+    "duty:warning_lift": (duty_pk_1, not_allowed),
+    "duty:drills": (None, listing),
+    "duty:drill_create": (duty_drill_plan, duty_manager_page),
+    "duty:drill": (duty_drill, project_page()),
+    "duty:finding_case": (duty_pk_1, not_allowed),
+    "duty:tracing": (None, listing),
+    "duty:activation_start": (duty_pk_1, not_allowed),
+    "duty:activation": (duty_activation, project_page()),
+    "duty:activation_step": (lambda project: [1, "contact"], not_allowed),
+    "duty:member_status": (None, not_allowed),
+    "admin:duty_dutyperson_changelist": (None, admin_listing_for(SEE_ALL | SEE_OWN)),
+})
+MATRIX.update({
+    "admin:duty_floodpost_changelist": (None, admin_listing_for(SEE_ALL | SEE_OWN)),
+    "admin:duty_drillplan_changelist": (None, admin_listing_for(SEE_ALL | SEE_OWN)),
+    "admin:duty_tracingmember_changelist": (None, admin_listing_for(SEE_ALL | SEE_OWN)),
+    # Plans and seasons concern everyone on duty (readers: every business role).
+    "admin:duty_floodplan_changelist": (
+        None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
+    "admin:duty_floodseason_changelist": (
+        None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
 })
 
 

@@ -3,7 +3,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .permissions import MATRIX, ROLES
+from .permissions import BUILDERS, MATRIX, ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -254,6 +254,10 @@ def _admin_object(label, project):
 
 
 def _args(build, project):
+    if build in BUILDERS:
+        return BUILDERS[build](build, project)
+    if callable(build):  # a row's own builder (tests/permissions.py)
+        return build(project)
     if build and build.startswith("app:"):
         return [build.removeprefix("app:")]
     if build == "view_on_site":

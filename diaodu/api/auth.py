@@ -4,6 +4,9 @@ the caller acts with the owner's current role and scope."""
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
+from diaodu.core.errors import Forbidden
+from diaodu.core.security import password_change_due, password_change_required_message
+
 from .selectors import user_for_key
 
 
@@ -32,5 +35,7 @@ class TokenAuth(HttpBearer):
         user = user_for_key(token)
         if user is None:
             return None
+        if password_change_due(user):  # first sign-in, reset or expiry: pages first
+            raise Forbidden("auth.password_change_required", password_change_required_message())
         request.user = user
         return user

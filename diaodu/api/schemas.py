@@ -5,12 +5,25 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Schema
-from pydantic import ConfigDict, StringConstraints
+from pydantic import AfterValidator, ConfigDict, StringConstraints
+
+from diaodu.core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, validate_plain_text
+
+
+def _plain(value: str) -> str:
+    # The one rule of core/text.py (the pages' forms use it too), as a 400 naming the field.
+    try:
+        validate_plain_text(value)
+    except DjangoValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+    return value
+
 
 Money = Annotated[str, StringConstraints(max_length=24)]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
-LongText = Annotated[str, StringConstraints(max_length=5000)]
+ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT_MAX), AfterValidator(_plain)]
+LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT_MAX), AfterValidator(_plain)]
 Version = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Pk = Annotated[int, Field(ge=1, le=9_223_372_036_854_775_807)]
 # Dates the working calendar covers (2000–2060); outside it no deadline can be computed.

@@ -28,22 +28,27 @@ class CasesConfig(AppConfig):
 
         # Task forces are visible to the roles that see all projects and to their members.
         scoping.register(TaskForce, scoping.ScopeRule(unit_paths=("lead_unit",), taskforce_path=""))
-        # A case: its lead and co-operating units (a unit head also below), the task force
-        # that owns it; dispatchers, leaders and statistics see all. Selectors de-duplicate
-        # (co_units is many-to-many).
-        scoping.register(Case, scoping.ScopeRule(unit_paths=("lead_unit", "co_units"),
-                                                 taskforce_path="task_force"))
+        # A case: its lead and co-operating units (a unit head also below), the unit that
+        # raised it (a reporter's case waits without a lead unit, and the raiser follows it to
+        # the end), the task force that owns it; dispatchers, leaders and statistics see all.
+        # Selectors de-duplicate (co_units is many-to-many).
+        scoping.register(Case, scoping.ScopeRule(
+            unit_paths=("lead_unit", "co_units", "raised_by__unit"), taskforce_path="task_force"))
         scoping.register(CaseAction, scoping.ScopeRule(
-            unit_paths=("case__lead_unit", "case__co_units"), taskforce_path="case__task_force"))
+            unit_paths=("case__lead_unit", "case__co_units", "case__raised_by__unit"),
+            taskforce_path="case__task_force"))
         scoping.register(Notice, scoping.ScopeRule(
-            unit_paths=("case__lead_unit", "case__co_units"), taskforce_path="case__task_force"))
+            unit_paths=("case__lead_unit", "case__co_units", "case__raised_by__unit"),
+            taskforce_path="case__task_force"))
         # Visits and approvals follow their projects.
         scoping.register(Visit, scoping.ScopeRule(
             unit_paths=("projects__responsible_unit", "projects__street"),
             taskforce_path="projects__task_forces"))
+        # An instruction follows its own project (and the unit leading the case made of it),
+        # not the visit: a visit to five streets' projects shows each street its own.
         scoping.register(Instruction, scoping.ScopeRule(
-            unit_paths=("visit__projects__responsible_unit", "visit__projects__street"),
-            taskforce_path="visit__projects__task_forces"))
+            unit_paths=("project__responsible_unit", "project__street", "case__lead_unit"),
+            taskforce_path="project__task_forces"))
         scoping.register(Approval, scoping.ScopeRule(
             unit_paths=("project__responsible_unit", "project__street"),
             taskforce_path="project__task_forces"))

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diaodu.core import clock
 from diaodu.core.models import OrgUnit, UnitKind
+from diaodu.core.text import PlainTextMixin
 
 from .models import (
     Approval,
@@ -25,7 +26,7 @@ def units():
         active=True).order_by("path")
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(PlainTextMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("标题、内容或项目")}))
     status = forms.ChoiceField(label=_("状态"), required=False,
@@ -51,7 +52,7 @@ class CaseFilterForm(forms.Form):
                            project=d["project"])
 
 
-class AssignFields(forms.Form):
+class AssignFields(PlainTextMixin, forms.Form):
     lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=units())
     co_units = forms.ModelMultipleChoiceField(label=_("配合单位"), queryset=units(),
                                               required=False,
@@ -101,7 +102,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(PlainTextMixin, forms.Form):
     text = forms.CharField(label=_("回复内容"), widget=forms.Textarea(attrs={"rows": 3}))
     files = MultipleFileField(label=_("附件"), required=False,
                               help_text=_("PDF、图片、Word、Excel、OFD，单个不超过 10 MB。"))
@@ -112,7 +113,7 @@ class ResolveForm(ReplyForm):
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(PlainTextMixin, forms.Form):
     passed = forms.TypedChoiceField(label=_("核查结果"), coerce=lambda v: v == "1",
                                     choices=[("1", _("通过")), ("0", _("退回"))])
     note = forms.CharField(label=_("核查意见"), required=False,
@@ -120,22 +121,22 @@ class VerifyForm(forms.Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CloseForm(forms.Form):
+class CloseForm(PlainTextMixin, forms.Form):
     note = forms.CharField(label=_("销号说明"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CommentForm(forms.Form):
+class CommentForm(PlainTextMixin, forms.Form):
     text = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(PlainTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("函件类型"), choices=[
         ("assign", _("交办函")), ("remind", _("提醒函")), ("supervise", _("督办函"))])
 
 
-class VisitForm(forms.Form):
+class VisitForm(PlainTextMixin, forms.Form):
     visited_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs=DATE))
     kind = forms.ChoiceField(label=_("类型"), choices=Visit.Kind.choices)
     title = forms.CharField(label=_("标题"), max_length=200)
@@ -167,7 +168,7 @@ class VisitEditForm(VisitForm):
             "每行一条，加在已记录的指示之后；已记录的指示不再修改。")
 
 
-class InstructionCaseForm(forms.Form):
+class InstructionCaseForm(PlainTextMixin, forms.Form):
     lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=units())
     due_workdays = forms.IntegerField(label=_("办理时限（工作日）"), required=False, min_value=1)
     category = forms.ChoiceField(label=_("问题类别"), choices=CaseCategory.choices)
@@ -178,7 +179,7 @@ def _quarters():
             ("4", _("四季度"))]
 
 
-class ApprovalFilterForm(forms.Form):
+class ApprovalFilterForm(PlainTextMixin, forms.Form):
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     quarter = forms.ChoiceField(label=_("季度"), required=False, choices=_quarters)
     kind = forms.ChoiceField(label=_("类型"), required=False,

@@ -14,6 +14,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from diaodu.core import wordfmt
 from diaodu.core.calendar import WorkCalendar, load_calendar
+from diaodu.core.text import strip_control_characters
 
 from .models import Case, Notice, NoticeKind
 
@@ -44,7 +45,10 @@ def _paragraph(document, text: str = "", *, font: str = BODY_FONT, size=SIZE_3,
     if indent:
         fmt.first_line_indent = Pt(32)  # two characters of 三号
     if text:
-        wordfmt.font(paragraph.add_run(text), font, size, bold=bold, color=color)
+        # Text saved before control characters were refused (or imported) must not break
+        # the document: XML 1.0 cannot hold them.
+        wordfmt.font(paragraph.add_run(strip_control_characters(text)), font, size, bold=bold,
+                     color=color)
     return paragraph
 
 
@@ -143,7 +147,7 @@ def render_notice(notice: Notice) -> bytes:
     wordfmt.pin_to_foot(document, [copy_to, printed])
 
     output = BytesIO()
-    document.core_properties.title = title
+    document.core_properties.title = strip_control_characters(title)
     document.core_properties.author = ISSUER
     document.save(output)
     return output.getvalue()

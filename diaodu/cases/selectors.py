@@ -11,6 +11,7 @@ from diaodu.core.calendar import load_calendar
 from diaodu.core.errors import NotFound
 from diaodu.core.overdue import is_overdue, overdue_lookup
 from diaodu.core.scoping import scope_for
+from diaodu.projects.models import Project
 
 from .models import (
     DONE_STATUSES,
@@ -163,21 +164,44 @@ def visit_list(*, user) -> QuerySet[Visit]:
             .order_by("-visited_on", "-id"))
 
 
+def _instructions(user) -> QuerySet[Instruction]:
+    """Instructions the user may read: those about a project in scope (or whose case their
+    unit leads), and the general ones — no project — of a visit in scope."""
+    general = Instruction.objects.filter(
+        project__isnull=True, visit__in=scope_for(user, Visit).values("pk")).values("pk")
+    return Instruction.objects.filter(
+        Q(pk__in=scope_for(user, Instruction).values("pk")) | Q(pk__in=general))
+
+
 def visit_get(*, user, pk) -> Visit:
+    """A visit with the instructions the user may read (`visible_instructions`, each with
+    `case_visible`) and how many others it holds (`hidden_instruction_count`)."""
     try:
-        return (_scoped(user, Visit).select_related("lead_user")
-                .prefetch_related("projects", Prefetch(
-                    "instructions", queryset=Instruction.objects.select_related(
-                        "project", "case__lead_unit")))
-                .get(pk=pk))
-    except (Visit.DoesNotExist, ValueError, TypeError):
+        instructions = _instructions(user).select_related("project", "case__lead_unit")
+        visit = (_scoped(user, Visit).select_related("lead_user")
+                 .annotate(instruction_total=Count("instructions"))
+                 # Only the projects the reader may open are listed (and linked).
+                 .prefetch_related(
+                     Prefetch("projects", queryset=_scoped(user, Project)),
+                     Prefetch("instructions", to_attr="visible_instructions",
+                              queryset=instructions.order_by("sort", "id")))
+                 .get(pk=pk))
+    except (Visit.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound from None
+    cases = [i.case_id for i in visit.visible_instructions if i.case_id]
+    # The case made of an instruction may be led by a unit the reader is not: no link then.
+    seen = set(_scoped(user, Case).filter(pk__in=cases).values_list("pk", flat=True)) \
+        if cases else set()
+    for instruction in visit.visible_instructions:
+        instruction.case_visible = instruction.case_id in seen
+    visit.hidden_instruction_count = visit.instruction_total - len(visit.visible_instructions)
+    return visit
 
 
 def instruction_get(*, user, pk) -> Instruction:
     try:
-        return _scoped(user, Instruction).select_related("visit").get(pk=pk)
-    except (Instruction.DoesNotExist, ValueError, TypeError):
+        return _instructions(user).select_related("visit").get(pk=pk)
+    except (Instruction.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound from None
 
 

@@ -4,11 +4,13 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import ActionLocation
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.options import ActionLocation, IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.core.exceptions import FieldError, PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
-from django.urls import path
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +40,11 @@ class OrgUnitAdmin(ScopedModelAdmin):
 class UserAddForm(ServiceForm, forms.ModelForm):
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput,
                                help_text=_("至少10位；首次登录后须修改。"))
+    # 三员分立: the system administrator asks for a role; it takes effect when the security
+    # administrator confirms it (user_create stores it as the pending role).
+    role = forms.ChoiceField(label=_("申请的角色"), required=False,
+                             choices=[("", "---------"), *User._meta.get_field("role").choices],
+                             help_text=_("由安全管理员确认后生效；确认前该账号不能登录。"))
 
     class Meta:
         model = User
@@ -68,14 +75,14 @@ class UserChangeForm(ServiceForm, forms.ModelForm):
 class UserAdmin(ServiceAdminMixin, ScopedModelAdmin):
     add_roles = ACCOUNT_ADMINS
     edit_roles = ACCOUNT_ADMINS | ROLE_ADMINS
-    list_display = ("username", "display_name", "unit", "role", "is_active", "has_two_factor",
-                    "last_login")
-    list_filter = ("role", "is_active")
+    list_display = ("username", "display_name", "unit", "role", "pending_role", "is_active",
+                    "has_two_factor", "last_login")
+    list_filter = ("role", "pending_role", "is_active")
     search_fields = ("username", "display_name", "phone")
     list_select_related = ("unit",)
     ordering = ("username",)
     autocomplete_fields = ("unit",)
-    actions = ["reset_two_factor"]
+    actions = ["confirm_pending_role", "reset_two_factor"]
 
     def has_add_permission(self, request):
         # Only the system administrator opens accounts (user_create refuses the others); the
@@ -94,7 +101,22 @@ class UserAdmin(ServiceAdminMixin, ScopedModelAdmin):
         actions = super().get_actions(request, action_location)
         if role_of(request.user) not in ROLE_ADMINS:  # 三员分立: the security administrator
             actions.pop("reset_two_factor", None)
+            actions.pop("confirm_pending_role", None)
         return actions
+
+    @admin.action(description=_("确认待确认角色（系统管理员开设账号时申请）"))
+    def confirm_pending_role(self, request, queryset):
+        done = []
+        for user in queryset:
+            try:
+                services.user_confirm_role(actor=request.user, user=user)
+            except UserError as exc:
+                messages.error(request, f"{user.username}: {exc.message}")
+            else:
+                done.append(user.username)
+        if done:
+            messages.success(request, gettext("已确认角色：%(names)s。")
+                             % {"names": "、".join(done)})
 
     @admin.action(description=_("重置双因素验证器（手机丢失或更换）"))
     def reset_two_factor(self, request, queryset):
@@ -117,15 +139,15 @@ class UserAdmin(ServiceAdminMixin, ScopedModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("username", "password", "display_name", "phone", "unit", "role")
-        return ("display_name", "phone", "unit", "is_active", "role")
+        return ("display_name", "phone", "unit", "is_active", "role", "pending_role")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
         # 三员分立: the system administrator edits details, the security administrator roles.
         if role_of(request.user) in ROLE_ADMINS:
-            return ("display_name", "phone", "unit", "is_active")
-        return ("role",)
+            return ("display_name", "phone", "unit", "is_active", "pending_role")
+        return ("role", "pending_role")
 
 
 def _cell(value) -> str:
@@ -168,7 +190,11 @@ class AuditEventAdmin(ScopedModelAdmin):
     def export_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except (IncorrectLookupParameters, FieldError):
+            # What the list page does with a filter it does not know: start over, with a note.
+            return redirect(f"{reverse('admin:core_auditevent_changelist')}?{ERROR_FLAG}=1")
         rows = changelist.get_queryset(request).order_by("seq")[: self.EXPORT_LIMIT]
         buffer = io.StringIO()
         writer = csv.writer(buffer)

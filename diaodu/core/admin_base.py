@@ -6,6 +6,7 @@ user's scope is a 404 on every per-object admin URL, as in the selectors.
 
 from collections.abc import Callable
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from unfold.admin import ModelAdmin
@@ -13,6 +14,7 @@ from unfold.admin import ModelAdmin
 from .errors import UserError
 from .roles import role_of
 from .scoping import may_see, scope_for
+from .text import plain_text_fields
 
 
 class ScopedModelAdmin(ModelAdmin):
@@ -58,8 +60,28 @@ class ScopedModelAdmin(ModelAdmin):
         return form
 
     def _ensure_in_scope(self, request, object_id):
-        if object_id is not None and not self.get_queryset(request).filter(pk=object_id).exists():
+        if object_id is None:
+            return
+        # A key that is not one (`abc` for a number, `0` for a date) is not found, not a 500.
+        key = valid_key(self.model._meta.pk, object_id)
+        if key is None or not self.get_queryset(request).filter(pk=key).exists():
             raise Http404
+
+    def get_changeform_initial_data(self, request):
+        # The admin prefills an add form from the query string (?project=12); a value its
+        # field cannot hold would fail while the form renders, so it is left out.
+        initial = super().get_changeform_initial_data(request)
+        kept = {}
+        for name, value in initial.items():
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            target = field.target_field if field.is_relation else field
+            values = value if isinstance(value, list) else [value]
+            if all(valid_key(target, v) is not None for v in values):
+                kept[name] = value
+        return kept
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._ensure_in_scope(request, object_id)
@@ -74,6 +96,24 @@ class ScopedModelAdmin(ModelAdmin):
         return super().delete_view(request, object_id, extra_context)
 
 
+# The largest key any of our tables holds (PostgreSQL bigint); beyond it a lookup would
+# overflow the database driver instead of finding nothing.
+MAX_KEY = 2**63 - 1
+
+
+def valid_key(field, value):
+    """`value` as the field's Python value, or None when the field cannot hold it."""
+    try:
+        key = field.to_python(value)
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        return None
+    if isinstance(key, int) and not -MAX_KEY <= key <= MAX_KEY:
+        return None
+    if isinstance(key, str) and "\x00" in key:
+        return None
+    return key
+
+
 class ServiceForm:
     """Mixin for admin ModelForms whose save is a service call.
 
@@ -83,6 +123,10 @@ class ServiceForm:
     """
 
     saved_object = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_text_fields(self)  # control characters refused, free text capped (core/text.py)
 
     def _post_clean(self):
         super()._post_clean()

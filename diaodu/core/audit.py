@@ -1,12 +1,13 @@
 """audit.record(...) — called by every service inside its transaction, so a write and its audit
-row commit or roll back together. Each row joins the hash chain (core/audit_chain.py).
+row commit or roll back together. The row is stored unsealed: the sealer (core/audit_seal.py)
+gives committed events their places in the hash chain (core/audit_chain.py), in commit order
+and in batches, after the commit. So writers never queue for the chain's head; a commit
+nudges the sealer, and task workers seal what a nudge missed.
 
-Joining the chain takes the chain-head lock until the transaction ends, and so does work that
-must see every committed write (rollup totals, investment/rollups.py): on PostgreSQL one writer
-at a time holds it. A long all-or-nothing write (the ledger import, minutes of rows) would hold
-it from its first row to its commit and stop every other user's save meanwhile; inside
-`deferred()` its events and that work wait in memory and are done in one short step at the
-end of the block."""
+Work that must see every committed write (rollup totals, investment/rollups.py) takes the
+totals lock instead, until its transaction ends. A long all-or-nothing write (the ledger
+import) would hold it from its first row to its commit; inside `deferred()` its events and
+that work wait in memory and are done in one short step at the end of the block."""
 
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
@@ -18,9 +19,9 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from . import audit_chain, bulk
+from . import audit_seal, bulk
 from .context import NO_REQUEST, current_request
-from .models import AuditCheckpoint, AuditEvent, User
+from .models import AuditEvent, User
 
 
 def _plain(value: Any) -> Any:
@@ -43,12 +44,17 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def lock_chain_head() -> None:
-    """Serialise writers at the head of the chain until the transaction ends. SQLite needs
-    nothing: its IMMEDIATE transactions already admit one writer at a time."""
+# pg_advisory_xact_lock key of the writers that recompute totals ("totals" in ASCII).
+TOTALS_LOCK = 0x746F74616C73
+
+
+def lock_totals() -> None:
+    """Serialise the writers that recompute totals from what they can see (rollups) until the
+    transaction ends. SQLite needs nothing: its IMMEDIATE transactions already admit one
+    writer at a time."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [audit_chain.CHAIN_LOCK])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TOTALS_LOCK])
 
 
 def _event(actor: User | None, action: str, obj: models.Model | None,
@@ -69,26 +75,9 @@ def _event(actor: User | None, action: str, obj: models.Model | None,
     )
 
 
-def _chain(events: list[AuditEvent]) -> None:
-    """Give `events` their places at the head of the chain. Call under the chain-head lock;
-    the part of each hash that does not depend on the place is prepared before."""
-    prepared = [audit_chain.prepare({f: getattr(event, f) for f in audit_chain.FIELDS
-                                     if f not in ("seq", "prev_hash", "hash")})
-                for event in events]
-    lock_chain_head()
-    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    if head is None:  # an empty log continues from the last archive's checkpoint, if any
-        head = AuditCheckpoint.objects.order_by("-seq").values_list("seq", "hash").first()
-    seq, previous = head if head else (0, audit_chain.GENESIS)
-    for event, middle in zip(events, prepared, strict=True):
-        seq += 1
-        event.seq, event.prev_hash = seq, previous
-        event.hash = previous = audit_chain.place(middle, seq, previous)
-
-
 class Deferred:
     """What a `deferred()` block holds back: its audit events, in order, and the work to do
-    once at its end under the chain-head lock (keyed, so the same total is recomputed once)."""
+    once at its end under the totals lock (keyed, so the same total is recomputed once)."""
 
     def __init__(self) -> None:
         self.events: list[AuditEvent] = []
@@ -113,12 +102,13 @@ def deferring() -> Deferred | None:
 @contextmanager
 def deferred() -> Iterator[Deferred]:
     """Record the block's events, and run the work registered with `at_end`, when the block
-    ends — in one step under the chain-head lock — instead of as they happen.
+    ends — in one step, the work under the totals lock — instead of as they happen.
 
     Use it inside the transaction the block belongs to, for a write that is all or nothing: an
     event recorded in a savepoint that is later rolled back is not withdrawn, so a refused
     row must roll back the whole transaction (the import does). The events get their places
-    in the chain at the end: `seq` is the order of commit, `at` the moment of each write."""
+    in the chain after the commit: `seq` is the order of commit, `at` the moment of each
+    write."""
     outer = _deferred.get()
     if outer is not None:  # nested: the outer block does the work
         yield outer
@@ -130,20 +120,21 @@ def deferred() -> Iterator[Deferred]:
     finally:
         _deferred.reset(token)
     if batch.discarded or not (batch.tasks or batch.events):
-        return  # nothing to chain or recompute: the lock is not taken for nothing
+        return  # nothing to store or recompute: the lock is not taken for nothing
     with transaction.atomic():
-        lock_chain_head()
-        for task in batch.tasks.values():
-            task()
+        if batch.tasks:
+            lock_totals()
+            for task in batch.tasks.values():
+                task()
         _insert(batch.events)
 
 
 def _insert(events: list[AuditEvent]) -> None:
     if not events:
         return
-    _chain(events)
     for start in range(0, len(events), BATCH):
         bulk.insert(events[start:start + BATCH])
+    audit_seal.nudge_on_commit()
 
 
 def record(
@@ -158,9 +149,9 @@ def record(
     if batch is not None:
         batch.events.append(event)
         return event
-    with transaction.atomic():
-        _chain([event])
-        event.save(force_insert=True)
+    # One INSERT, atomic by itself: no savepoint, no lock, no read of the chain's head.
+    event.save(force_insert=True)
+    audit_seal.nudge_on_commit()
     return event
 
 
@@ -171,8 +162,7 @@ def record_many(actor: User | None,
                 items: list[tuple[str, models.Model | None, dict[str, Any] | None]]
                 ) -> list[AuditEvent]:
     """Append one event per (action, obj, changes), in order, exactly as `record` would one
-    by one: the chain is extended in Python under one acquisition of the chain-head lock and
-    the rows are inserted in batches (bulk writes such as the ledger import)."""
+    by one, the rows inserted in batches (bulk writes such as the ledger import)."""
     info = current_request.get() or NO_REQUEST
     events = [_event(actor, action, obj, changes, info) for action, obj, changes in items]
     batch = _deferred.get()

@@ -5,9 +5,11 @@ The archived segment is always a prefix of the chain (every event up to the firs
 inside the retention period). It is verified while it is written; the file is encrypted and
 authenticated with the backup key (Fernet, DIAODU_BACKUP_KEY) and carries its own chain from
 the previous checkpoint's hash, so `diaodu audit_archive --verify FILE` checks it alone. Then,
-in one transaction under the chain-head lock: the checkpoint row (last archived seq and hash,
-file digest), an `audit.archive` event in the live chain naming the same, and the deletion of
-exactly the archived events — the only deletion the database triggers allow.
+in one transaction under the sealer's lock: the checkpoint row (last archived seq and hash,
+file digest), an `audit.archive` event in the live log naming the same (sealed into the
+chain after the commit like every event), and the deletion of exactly the archived events —
+the only deletion the database triggers allow. Unsealed events are never archived: the run
+seals what is committed first.
 """
 
 import hashlib
@@ -18,9 +20,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from . import audit, audit_chain
+from . import audit, audit_chain, audit_seal
 from .models import AuditCheckpoint, AuditEvent, User
 from .sealed import BackupError, _records, _write_record, fernet_from_env
 
@@ -40,10 +43,11 @@ def chain_start() -> tuple[int, str]:
     return latest if latest else (0, audit_chain.GENESIS)
 
 
-def verify_log(using: str = "default") -> tuple[int, str, list[str]]:
-    """Verify the live log from the latest checkpoint: (events, head hash, problems). A
+def verify_log(using: str = "default", *, settle: float = 0.0) -> tuple[int, str, list[str]]:
+    """Verify the sealed chain from the latest checkpoint: (events, head hash, problems). A
     checkpoint must be matched by its `audit.archive` event, so one inserted behind the
-    application's back (to hide deleted events) is reported."""
+    application's back (to hide deleted events) is reported; committed events left unsealed
+    longer than AUDIT_UNSEALED_MAX_AGE are a problem too (audit_seal.unsealed_problems)."""
     latest = AuditCheckpoint.objects.using(using).order_by("-seq").first()
     after_seq, after_hash = (latest.seq, latest.hash) if latest else (0, audit_chain.GENESIS)
     rows = (AuditEvent.objects.using(using).filter(seq__gt=after_seq).order_by("seq")
@@ -52,12 +56,15 @@ def verify_log(using: str = "default") -> tuple[int, str, list[str]]:
     if latest is not None and not _recorded(latest, using):
         problems.insert(0, f"checkpoint at seq {latest.seq} has no matching audit.archive "
                            "event (inserted outside `diaodu audit_archive`?)")
+    problems += audit_seal.unsealed_problems(using=using, settle=settle)
     return count, head, problems
 
 
 def _recorded(checkpoint: AuditCheckpoint, using: str) -> bool:
+    # The run's own event may not be sealed yet.
     events = AuditEvent.objects.using(using).filter(
-        action="audit.archive", seq__gt=checkpoint.seq).values_list("changes", flat=True)
+        Q(seq__gt=checkpoint.seq) | Q(seq__isnull=True),
+        action="audit.archive").values_list("changes", flat=True)
     return any(c.get("through_seq") == checkpoint.seq and c.get("hash") == checkpoint.hash
                and c.get("file_sha256") == checkpoint.file_sha256 for c in events)
 
@@ -109,6 +116,7 @@ def archive(*, directory: Path, now=None, actor: User | None = None) -> AuditChe
     """Archive and remove the events older than the retention period. None: nothing to do."""
     fernet_from_env()  # a missing key fails the (daily) run even when nothing is due yet
     now = now or timezone.now()
+    audit_seal.seal()  # what is committed joins the chain first, so the segment is whole
     after_seq, after_hash, through_seq, through_hash, count = _segment(now)
     if not count:
         return None
@@ -121,7 +129,7 @@ def archive(*, directory: Path, now=None, actor: User | None = None) -> AuditChe
         raise ArchiveError(f"{path} exists already")
     digest = _write(path, header, after_seq, after_hash, through_seq)
     with transaction.atomic():
-        audit.lock_chain_head()
+        audit_seal.lock_chain()  # no sealing between the check and the deletion
         if chain_start() != (after_seq, after_hash):
             raise ArchiveError("another archive run finished first; run it again")
         checkpoint = AuditCheckpoint.objects.create(
@@ -136,6 +144,7 @@ def archive(*, directory: Path, now=None, actor: User | None = None) -> AuditChe
                                                       seq__lte=through_seq).delete()
         if deleted != count:  # written or removed meanwhile: keep everything
             raise ArchiveError(f"expected to remove {count} events, found {deleted}")
+    audit_seal.seal()  # the audit.archive event joins the chain now, not at the next pass
     return checkpoint
 
 

@@ -2,8 +2,10 @@
 
 Each AuditEvent carries its position `seq`, the previous event's hash and its own hash over
 its stored values; changing or removing any row breaks the chain from there on, which
-`diaodu audit_verify` reports. Triggers on SQLite and PostgreSQL refuse UPDATE and DELETE
-(and TRUNCATE on PostgreSQL) so the log is append-only below the ORM too.
+`diaodu audit_verify` reports. A write stores its event without them (unsealed); the sealer
+(core/audit_seal.py) gives committed events their places in commit order, once. Triggers on
+SQLite and PostgreSQL refuse every other UPDATE, and DELETE (and TRUNCATE on PostgreSQL), so
+the log is append-only below the ORM too.
 """
 
 import hashlib
@@ -15,7 +17,8 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 GENESIS = "0" * 64
-# pg_advisory_xact_lock key that serialises writers at the chain head ("audit" in ASCII).
+# pg_advisory_xact_lock key held by the one sealer at work at the chain head ("audit" in
+# ASCII). Writers never take it: they insert unsealed events.
 CHAIN_LOCK = 0x6175646974
 TABLE = "core_auditevent"
 
@@ -83,20 +86,35 @@ def verify(rows, *, after_seq: int = 0, after_hash: str = GENESIS) -> tuple[int,
 
 
 # ---------------------------------------------------------------- triggers
-# UPDATE is always refused. DELETE is refused except for events at or below the latest
-# checkpoint (archived to a file by `diaodu audit_archive`); the checkpoints are append-only.
+# UPDATE is refused except sealing: a row without a place (seq NULL, empty hashes) may get
+# seq, prev_hash and hash once, every other column unchanged. DELETE is refused except for
+# sealed events at or below the latest checkpoint (archived to a file by `diaodu
+# audit_archive`); an unsealed event can never be deleted. The checkpoints are append-only.
 
 MESSAGE = "core_auditevent is append-only"
 CHECKPOINTS = "core_auditcheckpoint"
 ARCHIVED = f"(SELECT COALESCE(MAX(seq), 0) FROM {CHECKPOINTS})"
+SEAL_FIELDS = ("seq", "prev_hash", "hash")
+# Every other column of the table: sealing must leave them as they are (a test checks this
+# list against the model, so a new column cannot slip past the SQLite trigger).
+FROZEN_COLUMNS = ("id", "at", "actor_id", "actor_name", "unit_id", "action", "object_type",
+                  "object_id", "object_repr", "changes", "ip", "request_id")
+_SEALING = ("OLD.seq IS NULL AND OLD.prev_hash = '' AND OLD.hash = '' "
+            "AND NEW.seq IS NOT NULL AND NEW.prev_hash <> '' AND NEW.hash <> ''")
+SQLITE_SEALING = " AND ".join([_SEALING, *(f"NEW.{c} IS OLD.{c}" for c in FROZEN_COLUMNS)])
+# On PostgreSQL the whole row minus the sealing fields: columns added later are covered too.
+POSTGRES_SEALING = (_SEALING + " AND (to_jsonb(NEW) - 'seq' - 'prev_hash' - 'hash') = "
+                    "(to_jsonb(OLD) - 'seq' - 'prev_hash' - 'hash')")
 
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {TABLE}_no_update;",
                f"DROP TRIGGER IF EXISTS {TABLE}_no_delete;"]
 SQLITE_CREATE = [
     *SQLITE_DROP,
     f"CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE} "
+    f"WHEN NOT ({SQLITE_SEALING}) "
     f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
-    f"CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE} WHEN OLD.seq > {ARCHIVED} "
+    f"CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE} "
+    f"WHEN OLD.seq IS NULL OR OLD.seq > {ARCHIVED} "
     f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
 ]
 SQLITE_CHECKPOINT_DROP = [f"DROP TRIGGER IF EXISTS {CHECKPOINTS}_no_update;",
@@ -112,8 +130,14 @@ SQLITE_CHECKPOINT_CREATE = [
 POSTGRES_CREATE = [
     f"""CREATE OR REPLACE FUNCTION {TABLE}_append_only() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'DELETE' AND OLD.seq <= {ARCHIVED} THEN
-        RETURN OLD;
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.seq <= {ARCHIVED} THEN
+            RETURN OLD;
+        END IF;
+    ELSIF TG_OP = 'UPDATE' THEN
+        IF {POSTGRES_SEALING} THEN
+            RETURN NEW;
+        END IF;
     END IF;
     RAISE EXCEPTION '{MESSAGE}';
 END;

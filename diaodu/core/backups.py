@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.apps import apps
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from . import audit_chain
@@ -94,6 +94,10 @@ def _pg_env(settings_dict: dict) -> dict[str, str]:
 def backup(path: Path, *, alias: str = "default") -> dict:
     """Write an encrypted backup of database `alias` to `path`; returns the header."""
     fernet = fernet_from_env()
+    if alias == DEFAULT_DB_ALIAS:
+        from .audit_seal import seal
+
+        seal()  # what is committed joins the chain first: the header's head covers it
     count, head, problems = _chain(alias)
     header = {"vendor": connections[alias].vendor, "created_at": timezone.now().isoformat(),
               "counts": _counts(alias), "audit_events": count, "audit_head": head,

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from unfold.widgets import CHECKBOX_CLASSES, INPUT_CLASSES, SELECT_CLASSES, TEXTAREA_CLASSES
 
 from .errors import Forbidden, UserError
+from .text import plain_text_fields
 
 
 def style_widget(widget: forms.Widget) -> None:
@@ -28,10 +29,12 @@ def style_widget(widget: forms.Widget) -> None:
 
 
 class ShellFormMixin:
-    """Mix into a Form to give every visible widget unfold's look."""
+    """Mix into a Form to give every visible widget unfold's look (and its text fields the
+    one rule for free text: core/text.py)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        plain_text_fields(self)
         for field in self.fields.values():
             style_widget(field.widget)
 

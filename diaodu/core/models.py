@@ -47,6 +47,10 @@ class User(AbstractUser):
     )
     role = models.CharField(_("角色"), max_length=16, blank=True,
                             choices=[(r.value, _(ROLE_LABELS[r])) for r in Role])
+    # 三员分立, two people: the role the system administrator asked for when opening the
+    # account. It grants nothing until the security administrator confirms it.
+    pending_role = models.CharField(_("待确认角色"), max_length=16, blank=True,
+                                    choices=[(r.value, _(ROLE_LABELS[r])) for r in Role])
     display_name = models.CharField(_("显示名称"), max_length=60, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
@@ -63,7 +67,9 @@ class User(AbstractUser):
 class AuditEvent(models.Model):
     """One recorded write, sign-in or audit query. Append-only: the model refuses updates and
     deletes, database triggers refuse them below the ORM, and a hash chain (`seq`, `prev_hash`,
-    `hash`; core/audit_chain.py) shows any row changed or removed behind the triggers' back."""
+    `hash`; core/audit_chain.py) shows any row changed or removed behind the triggers' back.
+    A write stores its event unsealed (no `seq`, empty hashes); the sealer gives it its place
+    in the chain after commit (core/audit_seal.py) — the one update the triggers allow."""
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -82,15 +88,20 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
-    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
-    prev_hash = models.CharField(_("前一条摘要"), max_length=64)
-    hash = models.CharField(_("摘要"), max_length=64)
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True, null=True, blank=True)
+    prev_hash = models.CharField(_("前一条摘要"), max_length=64, blank=True)
+    hash = models.CharField(_("摘要"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The sealer's queue: only the few events not yet in the chain.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True),
+                         name="core_auditevent_unsealed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

@@ -71,6 +71,10 @@ LEDGER_EDITORS = frozenset({Role.DISPATCHER})
 ACCOUNT_ADMINS = frozenset({Role.SYSADMIN})
 # Who may assign roles (三员分立: the security administrator).
 ROLE_ADMINS = frozenset({Role.SECADMIN})
+# The three administrator roles (三员分立). They never hold a business role: an account is
+# either an administrator's or a business account, and a role change never crosses over.
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+BUSINESS_ROLES = frozenset(Role) - ADMIN_ROLES
 # Who may read the audit log.
 AUDIT_READERS = frozenset({Role.AUDITOR})
 # Who may edit the working-day calendar.

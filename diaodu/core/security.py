@@ -9,7 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -41,8 +41,15 @@ def _otp_page(path: str) -> bool:
 
 
 def _exempt(path: str) -> bool:
-    return _otp_page(path) or path.startswith("/api/") or path in (
+    # The API is not exempt: a session call gets a 403 (below), a token call is refused by
+    # TokenAuth (api/auth.py) — the forced change cannot be skipped by changing door.
+    return _otp_page(path) or path in (
         reverse("admin:password_change"), reverse("admin:password_change_done"))
+
+
+def password_change_required_message() -> str:
+    return _("请先修改密码：首次登录或密码已超过%(n)s天未修改。") \
+        % {"n": settings.PASSWORD_MAX_AGE_DAYS}
 
 
 class SessionPolicyMiddleware:
@@ -114,8 +121,11 @@ class PasswordPolicyMiddleware:
         user = getattr(request, "user", None)
         if not _exempt(request.path) and user is not None and user.is_authenticated \
                 and password_change_due(user):
-            messages.warning(request, _("请先修改密码：首次登录或密码已超过%(n)s天未修改。")
-                             % {"n": settings.PASSWORD_MAX_AGE_DAYS})
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "auth.password_change_required",
+                                     "message": password_change_required_message(),
+                                     "field": None}, status=403)
+            messages.warning(request, password_change_required_message())
             return redirect("admin:password_change")
         return self.get_response(request)
 

@@ -13,7 +13,15 @@ from . import audit, clock
 from .calendar import package_exceptions, package_years
 from .errors import Forbidden, UserError
 from .models import CalendarDay, CalendarYear, OrgUnit, PasswordHistory, UnitKind, User
-from .roles import ACCOUNT_ADMINS, CALENDAR_EDITORS, ROLE_ADMINS, ROLES, Role, require_role
+from .roles import (
+    ACCOUNT_ADMINS,
+    ADMIN_ROLES,
+    CALENDAR_EDITORS,
+    ROLE_ADMINS,
+    ROLE_LABELS,
+    ROLES,
+    require_role,
+)
 
 # Which kinds of unit may sit under which (the district tree of DESIGN §1).
 ALLOWED_PARENT: dict[str, set[str | None]] = {
@@ -65,30 +73,35 @@ def user_create(
     *, actor: User | None, username: str, password: str, unit: OrgUnit | None, role: str,
     display_name: str = "", phone: str = "", must_change_password: bool = True,
 ) -> User:
-    """Open an account. The system administrator opens accounts (三员分立)."""
+    """Open an account. The system administrator opens accounts (三员分立); the role they ask
+    for waits as `pending_role` until the security administrator confirms it (two people).
+    Only the system itself (actor None: installation, demo) opens an account with a role."""
     _require(actor, ACCOUNT_ADMINS, _("开设账号"))
     if role and role not in ROLES:
         raise UserError("user.role_invalid", _("角色无效：%(role)s") % {"role": role}, "role")
-    if role and role not in {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR} and unit is None:
+    if role and role not in ADMIN_ROLES and unit is None:
         raise UserError("user.unit_required", _("业务账号必须指定所属单位。"), "unit")
     candidate = User(username=username, display_name=display_name)
     try:
         validate_password(password, candidate)
     except ValidationError as exc:
         raise UserError("user.password_weak", " ".join(exc.messages), "password") from None
+    granted, pending = (role, "") if actor is None else ("", role)
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
             raise UserError("user.username_duplicate",
                             _("用户名 %(name)s 已被使用。") % {"name": username}, "username")
         user = User(
-            username=username, unit=unit, role=role, display_name=display_name, phone=phone,
+            username=username, unit=unit, role=granted, pending_role=pending,
+            display_name=display_name, phone=phone,
             must_change_password=must_change_password, password_changed_at=timezone.now(),
         )
         user.set_password(password)
         user.save()
         PasswordHistory.objects.create(user=user, password=user.password)
         audit.record(actor, "user.create", user,
-                     {"username": username, "unit": unit, "role": role})
+                     {"username": username, "unit": unit, "role": granted,
+                      "pending_role": pending})
     return user
 
 
@@ -116,17 +129,54 @@ def user_change_password(*, actor: User, user: User, new_password: str) -> User:
     return user
 
 
-def user_set_role(*, actor: User | None, user: User, role: str) -> User:
-    """Change a user's role. Only the security administrator assigns roles (三员分立)."""
+def _check_role_change(actor: User | None, user: User, role: str) -> None:
+    """三员分立 for every role change: only the security administrator, never on their own
+    account, and never across the line between administrator and business accounts."""
     _require(actor, ROLE_ADMINS, _("分配角色"))
     if role not in ROLES:
         raise UserError("user.role_invalid", _("角色无效：%(role)s") % {"role": role}, "role")
+    if actor is not None and actor.pk == user.pk:
+        raise Forbidden("permission.denied", _("不能给自己分配或确认角色。"), "role")
+    if user.role and (user.role in ADMIN_ROLES) != (role in ADMIN_ROLES):
+        raise UserError(
+            "user.role_crossover",
+            _("管理员账号不能持有业务角色，业务账号也不能改为管理员角色："
+              "%(old)s → %(new)s。请另开账号。")
+            % {"old": _(ROLE_LABELS[user.role]), "new": _(ROLE_LABELS[role])}, "role")
+    if role not in ADMIN_ROLES and user.unit_id is None:
+        raise UserError("user.unit_required", _("业务账号必须指定所属单位。"), "unit")
+
+
+def user_set_role(*, actor: User | None, user: User, role: str) -> User:
+    """Change a user's role. Only the security administrator assigns roles (三员分立), never
+    to themselves; a pending request is replaced by this decision."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        _check_role_change(actor, user, role)
+        old, pending = user.role, user.pending_role
+        user.role, user.pending_role = role, ""
+        user.save(update_fields=["role", "pending_role"])
+        audit.record(actor, "user.set_role", user,
+                     {"role": [old, role], "pending_role": [pending, ""]})
+    return user
+
+
+def user_confirm_role(*, actor: User, user: User) -> User:
+    """The second person: the security administrator confirms the role the system
+    administrator asked for when opening the account, which only now takes effect."""
+    _require(actor, ROLE_ADMINS, _("确认角色"))
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not user.pending_role:
+            raise UserError("user.no_pending_role",
+                            _("账号 %(name)s 没有待确认的角色。") % {"name": user.username},
+                            "role")
+        role = user.pending_role
+        _check_role_change(actor, user, role)
         old = user.role
-        user.role = role
-        user.save(update_fields=["role"])
-        audit.record(actor, "user.set_role", user, {"role": [old, role]})
+        user.role, user.pending_role = role, ""
+        user.save(update_fields=["role", "pending_role"])
+        audit.record(actor, "user.confirm_role", user, {"role": [old, role]})
     return user
 
 
@@ -196,8 +246,7 @@ def user_update(*, actor: User | None, user: User, display_name: str, phone: str
                   "is_active": user.is_active}
         after = {"display_name": display_name.strip(), "phone": phone.strip(), "unit": unit,
                  "is_active": is_active}
-        if user.role and user.role not in {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR} \
-                and unit is None:
+        if (user.role or user.pending_role) not in ADMIN_ROLES | {""} and unit is None:
             raise UserError("user.unit_required", _("业务账号必须指定所属单位。"), "unit")
         for field, value in after.items():
             setattr(user, field, value)

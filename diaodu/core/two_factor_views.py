@@ -44,8 +44,10 @@ class _TwoFactorPage(LoginRequiredMixin, FormView):
 
     def next_url(self) -> str:
         target = self.request.POST.get("next") or self.request.GET.get("next") or ""
-        if url_has_allowed_host_and_scheme(target, {self.request.get_host()},
-                                           self.request.is_secure()):
+        # A path on this site only: `redirect()` would take a bare word for a view name (a
+        # 500 for ?next=abc) and the host check alone lets relative paths through.
+        if target.startswith("/") and url_has_allowed_host_and_scheme(
+                target, {self.request.get_host()}, self.request.is_secure()):
             return target
         return str(settings.LOGIN_REDIRECT_URL)
 

@@ -53,7 +53,7 @@ def refresh(bucket: Bucket, year: int, *, summarise: bool = True) -> None:
     """Recompute the 12 months of `bucket` in `year` from plans, approved monthly reports and
     corrections, then (if anything changed) the summaries of its unit and street.
 
-    Under the writers' lock (the audit chain head): two transactions recomputing the same
+    Under the totals lock (audit.lock_totals): two transactions recomputing the same
     bucket or summary from what each can see would otherwise each miss the other's write, the
     later one overwriting the earlier (PostgreSQL, read committed). Inside audit.deferred()
     (the ledger import) it runs once per bucket and year, at the end."""
@@ -62,7 +62,7 @@ def refresh(bucket: Bucket, year: int, *, summarise: bool = True) -> None:
         batch.at_end(("rollups", bucket, year, summarise),
                       lambda: _refresh(bucket, year, summarise))
         return
-    audit.lock_chain_head()
+    audit.lock_totals()
     _refresh(bucket, year, summarise)
 
 

@@ -62,7 +62,9 @@ class ReportDetailView(ShellMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and role_of(request.user):
-            self.report = selectors.report_get(user=request.user, pk=kwargs["pk"])
+            # A POST that succeeds redirects without showing the corrections: not read then.
+            self.report = selectors.report_get(user=request.user, pk=kwargs["pk"],
+                                               adjustments=request.method != "POST")
         return super().dispatch(request, *args, **kwargs)
 
     def _can(self):

@@ -382,7 +382,9 @@ def export_cases(user, year: int, month: int) -> bytes:
     for case in case_list(user=user).order_by("year", "serial"):
         n += 1
         writer.write([n, case.number, case.project.name if case.project else "", case.title,
-                      case.detail, case.get_category_display(), case.lead_unit.name,
+                      case.detail, case.get_category_display(),
+                      # A case a reporter raised waits for the dispatcher to name a lead unit.
+                      case.lead_unit.name if case.lead_unit else _("待交办"),
                       "、".join(u.name for u in case.co_units.all()), case.raised_on,
                       case.due_on, case.get_status_display(), case.resolved_on])
     writer.subtotal(_("合计（%(n)s件）") % {"n": n}, {})

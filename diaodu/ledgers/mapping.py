@@ -55,7 +55,8 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         *_IDENTITY,
         _f("level", "项目级别", LEVEL, "级别", "重点级别", "项目层级"),
         _f("category", "项目类别", TEXT, "类别", "项目类型", "行业类别", "类型"),
-        _f("stage", "项目阶段", STAGE, "阶段", "建设阶段", "项目状态", "建设状态"),
+        _f("stage", "项目阶段", STAGE, "阶段", "建设阶段", "项目状态", "建设状态", "建设性质",
+           "项目性质"),
         _f("owner_name", "建设单位", TEXT, "业主单位", "项目单位", "建设主体", "业主",
            "项目业主"),
         _f("street", "属地街道", TEXT, "属地", "所属街道", "所在街道", "街道", "属地单位"),
@@ -465,6 +466,11 @@ _DATE_PATTERNS = (
 )
 
 
+class MonthDate(date):
+    """A date given to the month only (2022年4月, 2022.4, 202204): the 1st of the month, marked
+    so the import stores its precision and it is shown as 2022年4月."""
+
+
 def parse_date(value: object) -> date | None:
     """A date from a real date cell or text: 2022-03-15, 2022/3/15, 2022.3.15, 2022年3月15日,
     2022.3 and 2022年3月 (the first of the month), 202203, an Excel serial number."""
@@ -488,7 +494,7 @@ def parse_date(value: object) -> date | None:
         if m:
             parts = [int(p) for p in m.groups()] + [1] * (3 - len(m.groups()))
             try:
-                day = date(*parts)
+                day = (MonthDate if len(m.groups()) == 2 else date)(*parts)
             except ValueError:
                 break
             if 1900 <= day.year <= 2100:
@@ -529,6 +535,8 @@ _STAGES = {"谋划": "pipeline", "储备": "pipeline", "谋划储备": "pipeline
            "签约": "signed", "已签约": "signed",
            "前期": "preparation", "前期手续": "preparation", "拟开工": "preparation",
            "新开工": "construction", "在建": "construction", "续建": "construction",
+           "新建": "construction", "续建项目": "construction", "新开工项目": "construction",
+           "前期项目": "preparation", "谋划项目": "pipeline",
            "开工": "construction", "已开工": "construction",
            "竣工": "completed", "投产": "completed", "竣工投产": "completed",
            "已竣工": "completed", "已投产": "completed"}

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from diaodu.core.models import OrgUnit
+from diaodu.projects.models import Category
 
 
 class ImportKind(models.TextChoices):
@@ -15,6 +16,7 @@ class ImportKind(models.TextChoices):
 
 
 class JobStatus(models.TextChoices):
+    READING = "reading", _("读取中")
     MAPPED = "mapped", _("待确认表头")
     CHECKED = "checked", _("已预检")
     QUEUED = "queued", _("排队中")
@@ -65,7 +67,7 @@ class ImportJob(models.Model):
 
     @property
     def busy(self) -> bool:
-        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+        return self.status in (JobStatus.READING, JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 class MappingProfile(models.Model):
@@ -90,3 +92,55 @@ class MappingProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.name}"
+
+
+class AliasKind(models.TextChoices):
+    UNIT = "unit", _("单位或街道")
+    CATEGORY = "category", _("项目类别")
+    LEADER = "leader", _("包联领导")
+
+
+class NameAlias(models.Model):
+    """Another name for a unit, street, category or leader account as ledgers write it
+    (区住建局 for 中原区住房和城乡建设局, 副区长（分管城建） for a leader). One name means one
+    thing: unique per kind across all units. Saved from the import's reconciliation step or
+    in the admin."""
+
+    kind = models.CharField(_("类型"), max_length=16, choices=AliasKind.choices)
+    name = models.CharField(_("写法"), max_length=100)
+    # The name compared (core.imports.name_key: full-width folded, no spaces).
+    key = models.CharField(_("比对用写法"), max_length=100, editable=False)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.CASCADE,
+                             null=True, blank=True, related_name="+")
+    category = models.ForeignKey(Category, verbose_name=_("项目类别"),
+                                 on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("领导账号"),
+                             on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"),
+                                   on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("名称别名")
+        verbose_name_plural = _("名称别名")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="name_alias_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(kind="unit", unit__isnull=False, category__isnull=True,
+                                    user__isnull=True)
+                           | models.Q(kind="category", category__isnull=False,
+                                      unit__isnull=True, user__isnull=True)
+                           | models.Q(kind="leader", user__isnull=False, unit__isnull=True,
+                                      category__isnull=True)),
+                name="name_alias_one_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.target}"
+
+    @property
+    def target(self):
+        return self.unit or self.category or self.user

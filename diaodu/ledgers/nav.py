@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from diaodu.core.scoping import may_see
 from diaodu.projects.models import Project
 
+from .models import NameAlias
 from .services import kinds_for
 
 
@@ -16,4 +17,7 @@ def items(request) -> list[dict]:
         {"title": _("台账导出与简报"), "icon": "download",
          "link": reverse_lazy("ledgers:exports"),
          "permission": lambda r: may_see(r.user, Project)},
+        {"title": _("名称别名"), "icon": "badge",
+         "link": reverse_lazy("admin:ledgers_namealias_changelist"),
+         "permission": lambda r: may_see(r.user, NameAlias)},
     ]

@@ -66,10 +66,19 @@ class Table:
     # (row, column) of formula cells that have no cached value.
     uncached: set[tuple[int, int]] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    hidden: bool = False
 
     def iter_rows(self, start: int = 0) -> Iterator[list[object]]:
         """Rows from `start` (0-based), each as long as the widest row."""
         return itertools.islice(self.rows_from(), start, None)
+
+
+@dataclass
+class Book:
+    """Every sheet with a value in it, in tab order (hidden ones marked)."""
+
+    tables: list[Table]
+    fmt: str = ""
 
 
 def _refuse(code: str, message: str) -> UserError:
@@ -77,8 +86,13 @@ def _refuse(code: str, message: str) -> UserError:
 
 
 def read_table(data: bytes, filename: str) -> Table:
-    """Rows of the ledger in `data`; UserError with a Chinese message for anything unsafe or
-    unreadable (nothing else happens)."""
+    """The first sheet with a value in it (or the CSV); see read_book."""
+    return read_book(data, filename).tables[0]
+
+
+def read_book(data: bytes, filename: str) -> Book:
+    """Every sheet of the ledger in `data` with a value in it; UserError with a Chinese message
+    for anything unsafe or unreadable (nothing else happens)."""
     if len(data) > max_bytes():
         raise _refuse("import.too_large", _("文件超过 %(mb)s MB，请拆分后导入。")
                       % {"mb": max_bytes() // (1024 * 1024)})
@@ -86,24 +100,30 @@ def read_table(data: bytes, filename: str) -> Table:
         raise _refuse("import.empty_file", _("文件是空的。"))
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if data.startswith(ZIP_MAGIC):
-        table = _read_zip(data, ext)
+        tables = _read_zip(data, ext)
     elif data.startswith(OLE_MAGIC):
-        table = _read_calamine(data, "xls")
+        tables = _read_calamine(data, "xls")
     else:
-        table = _read_csv(data)
+        tables = [_read_csv(data)]
         if ext in ("xlsx", "xls", "ods", "xlsm"):
-            table.notes.append(_("文件扩展名为 .%(ext)s，但内容是 CSV 文本，已按 CSV 读取。")
-                               % {"ext": ext})
-    if table.height > max_rows():
+            tables[0].notes.append(_("文件扩展名为 .%(ext)s，但内容是 CSV 文本，已按 CSV 读取。")
+                                   % {"ext": ext})
+    tables = [t for t in tables if t.height]
+    for table in tables:
+        if table.height > max_rows():
+            raise _refuse("import.too_many_rows", _(
+                "文件有 %(n)s 行，超过上限 %(max)s 行，请拆分后导入。")
+                          % {"n": table.height, "max": max_rows()})
+    if sum(t.height for t in tables) > max_rows():
         raise _refuse("import.too_many_rows", _(
             "文件有 %(n)s 行，超过上限 %(max)s 行，请拆分后导入。")
-                      % {"n": table.height, "max": max_rows()})
-    if not table.height:
+                      % {"n": sum(t.height for t in tables), "max": max_rows()})
+    if not tables:
         raise _refuse("import.empty_workbook", _("工作簿中没有任何数据（所有工作表都是空的）。"))
-    return table
+    return Book(tables, tables[0].fmt)
 
 
-def _read_zip(data: bytes, ext: str) -> Table:
+def _read_zip(data: bytes, ext: str) -> list[Table]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -125,16 +145,17 @@ def _read_zip(data: bytes, ext: str) -> Table:
             if info.filename.endswith((".xml", ".rels")):
                 _check_xml(archive, info)
         if fmt == "xlsx" and "xl/workbook.xml" in names:
-            table = _read_xlsx(archive)
+            tables = _read_xlsx(archive)
         else:  # ODS, and xlsb (a binary workbook in the same kind of package)
-            table = _read_calamine(data, fmt)
-            if fmt == "ods" and table.head:
-                table.uncached = _ods_uncached_formulas(archive, table.sheet)
+            tables = _read_calamine(data, fmt)
+            if fmt == "ods":
+                for table in tables:
+                    table.uncached = _ods_uncached_formulas(archive, table.sheet)
     except ZIP_DAMAGE:
         # A part whose local header, compressed stream or method is damaged (found by the
         # fuzzer, bench/fuzz_import.py): the directory looked fine, the part cannot be read.
         raise _refuse("import.corrupt", _("文件已损坏或不是有效的 Excel 文件。")) from None
-    return table
+    return tables
 
 
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -168,8 +189,12 @@ def _calamine(read):
         raise _refuse("import.corrupt", _("文件已损坏或格式无法识别。")) from None
 
 
-def _read_calamine(data: bytes, fmt: str) -> Table:
+def _read_calamine(data: bytes, fmt: str) -> list[Table]:
     workbook = _calamine(lambda: CalamineWorkbook.from_filelike(io.BytesIO(data)))
+    hidden = {meta.name for meta in _calamine(lambda: list(workbook.sheets_metadata))
+              if str(getattr(meta, "visible", "visible")).lower().rsplit(".", 1)[-1]
+              not in ("visible",)}
+    tables = []
     for name in _calamine(lambda: list(workbook.sheet_names)):
         sheet = _calamine(lambda name=name: workbook.get_sheet_by_name(name))
         if sheet.total_height > max_rows() + 100:
@@ -191,23 +216,29 @@ def _read_calamine(data: bytes, fmt: str) -> Table:
             pad = [""] * sheet.start[1]
             return (pad + row if pad else row for row in sheet.iter_rows())
 
-        return Table(head=list(itertools.islice(rows(), HEAD_ROWS)), height=height,
-                     rows_from=rows, sheet=name, fmt=fmt, merged=merged)
-    return Table(head=[], fmt=fmt)
+        tables.append(Table(head=list(itertools.islice(rows(), HEAD_ROWS)), height=height,
+                            rows_from=rows, sheet=name, fmt=fmt, merged=merged,
+                            hidden=name in hidden))
+    return tables
 
 
-def _read_xlsx(archive: zipfile.ZipFile) -> Table:
-    """An .xlsx workbook, streamed (xlsx.py): the first sheet with a value in it."""
+def _read_xlsx(archive: zipfile.ZipFile) -> list[Table]:
+    """An .xlsx workbook, streamed (xlsx.py): the sheets with a value in them."""
     try:
         book = xlsx.open_book(archive)
     except (KeyError, SafeET.ParseError):
         raise _refuse("import.corrupt", _("文件已损坏或不是有效的 Excel 文件。")) from None
+    except xlsx.Oversize as big:
+        raise _oversize(big, "") from None
+    tables = []
     for sheet in book.sheets:
         try:
             found = xlsx.scan(archive, sheet.part)
         except xlsx.ET.ParseError:
             raise _refuse("import.corrupt", _("文件已损坏：%(part)s 不是有效的 XML。")
                           % {"part": sheet.part}) from None
+        except xlsx.Oversize as big:
+            raise _oversize(big, sheet.name) from None
         if found.height > max_rows() + 100:
             raise _refuse("import.too_many_rows", _(
                 "工作表“%(s)s”有 %(n)s 行，超过上限 %(max)s 行。")
@@ -216,13 +247,16 @@ def _read_xlsx(archive: zipfile.ZipFile) -> Table:
             raise _refuse("import.too_many_columns", _("工作表列数超过 %(n)s 列。")
                           % {"n": MAX_COLUMNS})
 
-        def rows(part=sheet.part, width=found.width) -> Iterator[list[object]]:
+        def rows(part=sheet.part, width=found.width,
+                 name=sheet.name) -> Iterator[list[object]]:
             try:
                 for row in xlsx.rows(book, part, width):
                     if len(row) > MAX_COLUMNS:
                         raise _refuse("import.too_many_columns",
                                       _("工作表列数超过 %(n)s 列。") % {"n": MAX_COLUMNS})
                     yield row
+            except xlsx.Oversize as big:
+                raise _oversize(big, name) from None
             except (xlsx.ET.ParseError, ValueError, IndexError, *ZIP_DAMAGE):
                 # A cell whose value does not parse (a number that is not one, a shared
                 # string index past the table) or a part damaged after its first rows.
@@ -236,9 +270,26 @@ def _read_xlsx(archive: zipfile.ZipFile) -> Table:
         width = max(len(row) for row in head)
         head = [row + [""] * (width - len(row)) for row in head]
         height = max(found.height, len(head))
-        return Table(head=head, height=height, rows_from=rows, sheet=sheet.name, fmt="xlsx",
-                     merged=_merged_cells(found.merged, height, width), uncached=found.uncached)
-    return Table(head=[], fmt="xlsx")
+        tables.append(Table(head=head, height=height, rows_from=rows, sheet=sheet.name,
+                            fmt="xlsx", merged=_merged_cells(found.merged, height, width),
+                            uncached=found.uncached, hidden=sheet.hidden))
+    return tables
+
+
+def _oversize(big: xlsx.Oversize, sheet: str) -> UserError:
+    """A cell, row or shared string past the reader's caps (xlsx.MAX_CELL_BYTES …): named,
+    refused before it is held or searched."""
+    mb = max(big.limit // (1024 * 1024), 1)
+    if big.what == "cell":
+        message = _("工作表“%(s)s”单元格 %(c)s 的内容超过 %(mb)s MB（Excel 一个单元格最多 "
+                    "32767 个字符），文件已损坏或经过篡改，已拒绝。")
+    elif big.what == "row":
+        message = _("工作表“%(s)s”第 %(c)s 行的内容超过 %(mb)s MB，文件已损坏或经过篡改，"
+                    "已拒绝。")
+    else:
+        message = _("共享字符串表第 %(c)s 条文字超过 %(mb)s MB（Excel 一个单元格最多 "
+                    "32767 个字符），文件已损坏或经过篡改，已拒绝。")
+    return _refuse("import.cell_too_large", message % {"s": sheet, "c": big.where, "mb": mb})
 
 
 def _filled(row: list[object]) -> bool:

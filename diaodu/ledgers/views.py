@@ -13,19 +13,23 @@ from django.views.generic import TemplateView
 
 from diaodu.core import clock
 from diaodu.core.errors import UserError
-from diaodu.core.roles import role_of
+from diaodu.core.models import OrgUnit, UnitKind, User
+from diaodu.core.roles import Role, role_of
 from diaodu.core.scoping import may_see
 from diaodu.core.views import ShellMixin
-from diaodu.projects.models import Project
+from diaodu.projects.models import Category, Project
 
 from . import mapping as m
 from . import selectors, services
 from .forms import UploadForm
 from .models import JobStatus
 from .readers import max_bytes
+from .sheet import parts_of
 
 ACTION_LABELS = {"create": gettext_lazy("新增"), "update": gettext_lazy("更新"),
                  "unchanged": gettext_lazy("无变化"), "error": gettext_lazy("错误")}
+FIELD_LABELS = {"responsible_unit": gettext_lazy("责任单位"), "street": gettext_lazy("属地街道"),
+                "category": gettext_lazy("项目类别"), "leader": gettext_lazy("包联领导")}
 
 
 def _importer(request) -> None:
@@ -68,7 +72,9 @@ class ImportListView(ShellMixin, TemplateView):
         if data.get("round"):
             options["round"] = data["round"].pk
         try:
-            job = services.import_job_create(
+            # Stored here, read by a background task: the page polls until the header is
+            # found or the file is refused.
+            job = services.import_job_upload(
                 actor=request.user, kind=data["kind"], filename=upload.name,
                 data=upload.read(), profile=data.get("profile"), options=options)
         except UserError as problem:
@@ -90,17 +96,29 @@ class ImportDetailView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         job = self.job
-        labels = job.mapping.get("labels", [])
-        by_column = {i: key for key, i in job.mapping.get("fields", {}).items()}
         choices = [(s.key, s.label) for s in m.FIELDS[job.kind] if not s.key.startswith("_")]
-        columns = [{"index": i, "letter": m.column_letter(i), "label": label,
-                    "key": by_column.get(i, "")} for i, label in enumerate(labels) if label]
+        sheets = []
+        for index, part in enumerate(parts_of(job.mapping) if job.mapping else []):
+            by_column = {i: key for key, i in part.get("fields", {}).items()}
+            ignored = part.get("ignored", {})
+            sheets.append({
+                "index": index, "name": part.get("sheet", ""), "skip": part.get("skip", False),
+                "header_row": part.get("header_row", 0) + 1, "unit": part.get("unit", ""),
+                "columns": [{"index": i, "letter": m.column_letter(i), "label": label,
+                             "key": by_column.get(i, ""), "ignored": ignored.get(str(i), "")}
+                            for i, label in enumerate(part.get("labels", [])) if label]})
         rows = [{**r, "label": ACTION_LABELS.get(r["action"], r["action"])} for r in job.rows]
+        summary = job.summary
         context.update(
-            job=job, title=str(job), columns=columns, choices=choices, rows=rows,
+            job=job, title=str(job), sheets=sheets, several=len(sheets) > 1,
+            choices=choices, rows=rows,
             editable=job.status in (JobStatus.MAPPED, JobStatus.CHECKED),
             can_commit=job.status == JobStatus.CHECKED and not job.error_count,
-            progress=selectors.import_job_progress(job), s=job.summary,
+            progress=selectors.import_job_progress(job), s=summary,
+            # Saving an alias is the DRC's (names are shared by every unit's imports).
+            unknown=_unknown_with_candidates(summary.get("unknown", []))
+            if job.status == JobStatus.CHECKED and role_of(self.request.user) == Role.DISPATCHER
+            else [],
             header_row=job.mapping.get("header_row", 0) + 1)
         return context
 
@@ -108,18 +126,22 @@ class ImportDetailView(ShellMixin, TemplateView):
         job, action = self.job, request.POST.get("action", "")
         try:
             if action == "dry_run":
-                fields = {}
-                for key, value in request.POST.items():
-                    if key.startswith("col-") and value:
-                        if value in fields:
-                            raise UserError("import.field_twice",
-                                            _("字段“%(f)s”对应了两列。")
-                                            % {"f": m.spec_of(job.kind, value).label})
-                        fields[value] = int(key[4:])
-                services.import_job_set_mapping(actor=request.user, job=job, fields=fields,
+                fields, skip = _posted_mapping(job, request.POST)
+                services.import_job_set_mapping(actor=request.user, job=job, fields=fields[0],
+                                                sheets=fields, skip=skip,
                                                 save_as=request.POST.get("save_as", ""))
                 services.import_job_queue(actor=request.user, job=job, commit=False)
                 messages.info(request, _("已开始预检，完成后页面会自动刷新。"))
+            elif action == "reconcile":
+                answers = {}
+                for entry in job.summary.get("unknown", []):
+                    value = request.POST.get(f"alias-{entry['field']}-{entry['text']}", "")
+                    answers[(entry["field"], entry["text"])] = value
+                saved = services.import_job_reconcile(actor=request.user, job=job,
+                                                      choices=answers)
+                services.import_job_queue(actor=request.user, job=job, commit=False)
+                messages.info(request, _("已保存 %(n)s 个名称对应，正在重新预检。")
+                              % {"n": len(saved)})
             elif action == "commit":
                 services.import_job_queue(actor=request.user, job=job, commit=True)
                 messages.info(request, _("已开始导入，完成后页面会自动刷新。"))
@@ -128,6 +150,51 @@ class ImportDetailView(ShellMixin, TemplateView):
         except (UserError, ValueError) as problem:
             messages.error(request, getattr(problem, "message", str(problem)))
         return redirect("ledgers:import", pk=job.pk)
+
+
+def _posted_mapping(job, post) -> tuple[dict[int, dict[str, int]], set[int]]:
+    """The mapping form: `col-<sheet>-<column>` (`col-<column>` for the first sheet) and a
+    `sheet-<n>` box per sheet when the file has several."""
+    parts = parts_of(job.mapping)
+    fields: dict[int, dict[str, int]] = {i: {} for i in range(len(parts))}
+    for key, value in post.items():
+        if not key.startswith("col-") or not value:
+            continue
+        bits = key[4:].split("-")
+        sheet, column = (0, int(bits[0])) if len(bits) == 1 else (int(bits[0]), int(bits[1]))
+        if sheet not in fields:
+            raise ValueError(_("工作表序号无效。"))
+        if value in fields[sheet]:
+            raise UserError("import.field_twice", _("字段“%(f)s”对应了两列。")
+                            % {"f": m.spec_of(job.kind, value).label})
+        fields[sheet][value] = column
+    skip = ({i for i in range(len(parts)) if not post.get(f"sheet-{i}")}
+            if len(parts) > 1 else set())
+    return fields, skip
+
+
+def _unknown_with_candidates(unknown: list[dict]) -> list[dict]:
+    """Each unknown name with what it may be matched to (the suggestion first)."""
+    if not unknown:
+        return []
+    kinds = {u["field"] for u in unknown}
+    options = {}
+    if kinds & {"responsible_unit", "street"}:
+        units = list(OrgUnit.objects.filter(active=True, kind__in=(UnitKind.DEPARTMENT,
+                                                                  UnitKind.STREET))
+                     .order_by("kind", "sort", "code"))
+        options["responsible_unit"] = [(f"unit:{u.code}", u.name) for u in units]
+        options["street"] = [(f"unit:{u.code}", u.name) for u in units
+                             if u.kind == UnitKind.STREET]
+    if "category" in kinds:
+        options["category"] = [(f"category:{c.code}", c.name)
+                               for c in Category.objects.filter(active=True)]
+    if "leader" in kinds:
+        options["leader"] = [(f"leader:{u.username}", str(u)) for u in
+                             User.objects.filter(role=Role.LEADER, is_active=True)
+                             .order_by("username")]
+    return [{**u, "label": FIELD_LABELS.get(u["field"], u["field"]),
+             "options": options.get(u["field"], [])} for u in unknown]
 
 
 class ImportProgressView(ShellMixin, TemplateView):

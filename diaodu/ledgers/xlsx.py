@@ -40,6 +40,7 @@ _BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48
 class Sheet:
     name: str
     part: str
+    hidden: bool = False  # state="hidden" or "veryHidden" (drop-down lists, lookups)
 
 
 @dataclass
@@ -81,6 +82,26 @@ def _tag(ns: str, name: str) -> str:
 
 
 _PROLOG_ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)[^>]*?(/?)>")
+# Excel holds at most 32,767 characters in a cell: even escaped (&#x…; is 8 bytes) that is
+# well under 1 MiB of XML. A row of 200 such cells is far beyond any ledger. Anything larger
+# is refused before it is held, so a crafted cell cannot make the reader hold or search it.
+MAX_CELL_BYTES = 1024 * 1024
+MAX_ROW_BYTES = 16 * 1024 * 1024
+# How far back a search for a tag restarts in the buffer when a new chunk arrives: longer
+# than any tag the searches look for, so a tag split between chunks is still found.
+_OVERLAP = 4096
+
+
+class Oversize(ValueError):
+    """A cell, row or string item larger than the caps above. `where` names it ("B12",
+    "第 12 行", "共享字符串第 3 条"); readers.py turns it into the Chinese refusal."""
+
+    def __init__(self, what: str, where: str, limit: int):
+        super().__init__(f"{what} {where} > {limit}")
+        self.what, self.where, self.limit = what, where, limit
+
+
+_ROW_REF = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\sr="(\d+)"')
 
 
 def _items(stream, container: str, item: str) -> Iterator[ET.Element]:
@@ -88,10 +109,18 @@ def _items(stream, container: str, item: str) -> Iterator[ET.Element]:
     items at a time: the bytes are cut after the last complete item, wrapped in a copy of the
     root's start tag (for its namespace declarations) and parsed by the C parser at once. An
     event parser would hand each element to Python twice; this parses at C speed and holds
-    one block."""
-    buffer = b""
+    one block.
+
+    Linear in the part's size: bytes are appended to one buffer and each search starts where
+    the last one stopped (less a tag's length), so an item spanning many chunks is neither
+    copied nor searched again per chunk. An item longer than its cap raises Oversize."""
+    buffer = bytearray()
     wrapper = None  # (opening, closing) of the root element
     inside = False
+    searched = 0  # bytes of the buffer already searched for the next tag
+    cut = 0       # end of the last complete item found in the buffer
+    items = 0     # items handed out, to name an oversized one
+    limit = MAX_ROW_BYTES if item == "row" else MAX_CELL_BYTES
     open_tag = re.compile(rb"<(?:[\w.-]+:)?" + container.encode() + rb"\b[^>]*?(/?)>")
     close_tag = re.compile(rb"</(?:[\w.-]+:)?" + container.encode() + rb">")
     item_end = re.compile(rb"</(?:[\w.-]+:)?" + item.encode() + rb">|<(?:[\w.-]+:)?"
@@ -102,38 +131,68 @@ def _items(stream, container: str, item: str) -> Iterator[ET.Element]:
         if wrapper is None:
             for m in _PROLOG_ELEMENT.finditer(buffer):
                 if buffer[m.start() + 1:m.start() + 2] not in (b"?", b"!"):
-                    wrapper = (m.group(0).rstrip(b"/>") + b">", b"</" + m.group(1) + b">")
+                    wrapper = (bytes(m.group(0)).rstrip(b"/>") + b">",
+                               b"</" + bytes(m.group(1)) + b">")
                     break
             if wrapper is None:
                 if not chunk:
                     return
+                if len(buffer) > MAX_CELL_BYTES:  # no element at all in the first MiB
+                    raise ET.ParseError(f"{container}: no root element")
                 continue
         if not inside:
-            m = open_tag.search(buffer)
+            m = open_tag.search(buffer, max(0, searched - _OVERLAP))
             if m is None:
                 if not chunk:
                     return
+                searched = len(buffer)
                 continue
             if m.group(1):  # <sheetData/>: no rows
                 return
             inside = True
-            buffer = buffer[m.end():]
-        closed = close_tag.search(buffer)
+            del buffer[:m.end()]
+            searched = 0
+        start = max(0, searched - _OVERLAP)
+        if len(buffer) > limit:
+            # The buffer starts at an item and held no item end before this chunk: the
+            # first end in the new bytes closes the long item.
+            m = item_end.search(buffer, start) or close_tag.search(buffer, start)
+            if (m.end() if m else len(buffer)) > limit:
+                raise _oversize(item, buffer, 0, items, limit)
+        closed = close_tag.search(buffer, start)
         if closed:
-            block, buffer = buffer[:closed.start()], b""
+            block_end = closed.start()
         else:
-            cut = 0
-            for m in item_end.finditer(buffer, max(0, len(buffer) - CHUNK - 4096)):
+            for m in item_end.finditer(buffer, max(start, cut)):
                 cut = m.end()
+            searched = len(buffer)
             if not cut and chunk:
                 continue
-            block, buffer = buffer[:cut], buffer[cut:]
-        if block.strip():
-            yield from ET.fromstring(wrapper[0] + block + wrapper[1])
+            block_end = cut
+        if buffer.find(b"<", 0, block_end) >= 0:  # not only whitespace
+            parser = ET.XMLParser()
+            parser.feed(wrapper[0])
+            parser.feed(memoryview(buffer)[:block_end])  # no copy of a big block
+            parser.feed(wrapper[1])
+            nodes = parser.close()
+            items += len(nodes)
+        else:
+            nodes = ()
+        del buffer[:block_end]
+        searched = max(0, searched - block_end)
+        cut = 0
+        yield from nodes
         if closed:
             return
         if not chunk:  # the part ends inside the container: cut short, not merely empty
             raise ET.ParseError(f"{container} is not closed")
+
+
+def _oversize(item: str, buffer: bytearray, cut: int, items: int, limit: int) -> Oversize:
+    if item == "row":
+        m = _ROW_REF.search(buffer, cut, cut + _OVERLAP)
+        return Oversize("row", m.group(1).decode() if m else str(items + 1), limit)
+    return Oversize(item, str(items + 1), limit)
 
 
 def open_book(archive: zipfile.ZipFile) -> Book:
@@ -152,7 +211,8 @@ def open_book(archive: zipfile.ZipFile) -> Book:
         rid = next((v for k, v in node.attrib.items() if k.endswith("}id")), "")
         kind, part = targets.get(rid, ("", ""))
         if kind == "worksheet" and part in archive.NameToInfo:
-            sheets.append(Sheet(node.get("name", ""), part))
+            sheets.append(Sheet(node.get("name", ""), part,
+                                node.get("state", "visible") != "visible"))
     pr = book.find(_tag(ns, "workbookPr"))
     date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
     parts = {kind: part for kind, part in targets.values()}
@@ -216,28 +276,56 @@ _CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</
                    re.DOTALL)
 
 
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+\d+)"')
+_ROW_OPEN = re.compile(rb'<(?:\w+:)?row[\s>]')
+_ROW_CLOSE = re.compile(rb'</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*/>')
+_CUTS = (b"</c>", b":c>", b"/>", b"row>")
+
+
 def scan(archive: zipfile.ZipFile, part: str) -> Scan:
     """One pass over the sheet's XML in chunks, searching bytes only (no parsing): its height
     (the last row's number), width (the declared dimension, else the widest cell reference),
-    merged ranges (stored after the rows) and formula cells saved without a value."""
+    merged ranges (stored after the rows) and formula cells saved without a value.
+
+    Each byte is searched once: a chunk is cut after its last complete cell, row or empty
+    element, searching only the bytes that arrived since the last search; what follows the
+    cut waits for the next chunk. A cell longer than MAX_CELL_BYTES, or a row longer than
+    MAX_ROW_BYTES, raises Oversize naming it (it would otherwise wait, growing, in memory)."""
     found = Scan()
     widest = -1
     rows_seen = 0
     declared = False
-    carry = b""
+    carry = bytearray()
+    searched = 0     # bytes of carry already searched for a cut
+    offset = 0       # position of carry[0] in the part
+    row_open = None  # (position in the part, row number) of a row not yet closed
     with archive.open(part) as stream:
         first = True
         while True:
             chunk = stream.read(CHUNK)
-            data = carry + chunk
+            carry += chunk
             # Cut after a complete cell, row or empty element (prefixed or not: "</x:row>"),
             # so no tag or cell is split.
-            cut = (max(data.rfind(b"</c>") + 4, data.rfind(b":c>") + 3, data.rfind(b"/>") + 2,
-                       data.rfind(b"row>") + 4) if chunk else len(data))
-            if cut <= 3:
-                carry = data
-                continue
-            block, carry = data[:cut], data[cut:]
+            if chunk:
+                since = max(0, searched - 4)
+                cut = max((at + len(marker) for marker in _CUTS
+                           if (at := carry.rfind(marker, since)) >= 0), default=0)
+                if len(carry) > MAX_CELL_BYTES:
+                    # Bytes with no cell, row or element end among them, longer than a cell
+                    # may be: the carry held no marker, so the first one in the new bytes
+                    # ends the long stretch.
+                    end = min((at for marker in _CUTS
+                               if (at := carry.find(marker, since)) >= 0), default=len(carry))
+                    if end > MAX_CELL_BYTES:
+                        raise _long_cell(carry, row_open, found)
+                searched = len(carry)
+                if not cut:  # no marker in the new bytes
+                    continue
+            else:
+                cut = len(carry)
+            block = bytes(carry[:cut])
+            del carry[:cut]
+            searched = len(carry)
             if first:
                 first = False
                 m = _DIMENSION.search(block, 0, 4096)
@@ -252,6 +340,10 @@ def scan(archive: zipfile.ZipFile, part: str) -> Scan:
                 if m:
                     found.height = max(found.height, int(m.group(1)))
                 rows_seen += block.count(b"<row ")
+            row_open = _open_row(block, offset, row_open, found.height)
+            offset += cut
+            if row_open is not None and offset + len(carry) - row_open[0] > MAX_ROW_BYTES:
+                raise Oversize("row", str(row_open[1]), MAX_ROW_BYTES)
             if not declared:
                 for letters in _CELL_COLUMN.findall(block):
                     widest = max(widest, column_index(letters.decode()))
@@ -273,6 +365,29 @@ def scan(archive: zipfile.ZipFile, part: str) -> Scan:
     if not found.height:  # rows without numbers (allowed, rarely written)
         found.height = rows_seen
     return found
+
+
+def _long_cell(carry: bytearray, row_open, found: Scan) -> Oversize:
+    m = _CELL_REF.search(carry, 0, _OVERLAP)
+    if m is None:
+        return Oversize("row", str(row_open[1] if row_open else found.height + 1),
+                        MAX_CELL_BYTES)
+    return Oversize("cell", m.group(1).decode(), MAX_CELL_BYTES)
+
+
+def _open_row(block: bytes, offset: int, row_open, height: int):
+    """The row still open at the end of `block` (its start in the part and number), or
+    None: what decides whether one row has grown past MAX_ROW_BYTES."""
+    opened = None
+    for m in _ROW_OPEN.finditer(block):
+        opened = m
+    closed = _ROW_CLOSE.search(block, opened.start() if opened else 0)
+    if opened is None:
+        return None if closed else row_open
+    if closed is not None:  # the last row opened here closed in it too
+        return None
+    number = _ROW_NUMBER.search(block, opened.start(), block.find(b">", opened.start()) + 1)
+    return (offset + opened.start(), int(number.group(1)) if number else height + 1)
 
 
 def _epoch(date1904: bool) -> datetime:

@@ -65,6 +65,9 @@ class Project(models.Model):
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("包联领导"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="led_projects")
+    # The 包联领导 as a ledger wrote it when no leader account matches (a post such as
+    # 副区长（分管城建）, or a name without an account): kept beside the account link.
+    leader_text = models.CharField(_("包联领导（文字）"), max_length=100, blank=True)
     total_investment = models.DecimalField(_("总投资（万元）"), max_digits=14, decimal_places=2)
     scope = models.TextField(_("建设内容及规模"), blank=True)
     planned_start = models.DateField(_("计划开工"), null=True, blank=True)
@@ -78,6 +81,9 @@ class Project(models.Model):
     whitelist_note = models.CharField(_("白名单支持事项"), max_length=200, blank=True)
     stats_registered_on = models.DateField(_("统计入库日期"), null=True, blank=True)
     location = models.CharField(_("建设地点"), max_length=200, blank=True)
+    # Dates a ledger gave to the month only ({"planned_start": "month"}): stored as the 1st,
+    # shown as 2022年4月 (Project.date_text), never passed off as a day.
+    date_precision = models.JSONField(_("日期精度"), default=dict, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -101,6 +107,26 @@ class Project(models.Model):
         from django.urls import reverse
 
         return reverse("projects:detail", args=[self.pk])
+
+    def date_text(self, field: str) -> str:
+        """A date as precise as it is known: 2022年4月 for a month, else 2022-04-15."""
+        value = getattr(self, field)
+        if value is None:
+            return ""
+        if (self.date_precision or {}).get(field) == "month":
+            return _("%(y)s年%(m)s月") % {"y": value.year, "m": value.month}
+        return value.isoformat()
+
+    @property
+    def dates_text(self) -> dict[str, str]:
+        """The four schedule dates as date_text shows them (for templates)."""
+        return {f: self.date_text(f) for f in ("planned_start", "planned_completion",
+                                               "actual_start", "actual_completion")}
+
+    @property
+    def leader_shown(self) -> str:
+        """The leader account's name, else the text the ledger gave."""
+        return str(self.leader) if self.leader_id else self.leader_text
 
 
 class Campaign(models.Model):

@@ -28,11 +28,14 @@ EDITABLE_FIELDS = (
     "code", "name", "level", "category", "owner_name", "responsible_unit", "street", "leader",
     "total_investment", "scope", "planned_start", "planned_completion", "actual_start",
     "actual_completion", "reached_capacity_on", "fulfilled_on", "on_whitelist",
-    "whitelisted_on", "whitelist_note", "stats_registered_on", "location",
+    "whitelisted_on", "whitelist_note", "stats_registered_on", "location", "leader_text",
+    "date_precision",
 )
 DATE_FIELDS = ("planned_start", "planned_completion", "actual_start", "actual_completion",
                "reached_capacity_on", "fulfilled_on", "whitelisted_on", "stats_registered_on")
-TEXT_LIMITS = {"name": 200, "owner_name": 200, "location": 200, "whitelist_note": 200}
+TEXT_LIMITS = {"name": 200, "owner_name": 200, "location": 200, "whitelist_note": 200,
+               "leader_text": 100}
+PRECISIONS = ("month",)
 
 
 def _label(field: str) -> str:
@@ -131,6 +134,11 @@ def _clean(data: dict[str, Any], *, instance: Project | None,
                                 % {"label": _label(field), "value": value}, field) from None
         if field in DATE_FIELDS and value == "":
             value = None
+        if field == "date_precision":
+            value = dict(value or {})
+            if any(k not in DATE_FIELDS or v not in PRECISIONS for k, v in value.items()):
+                raise UserError("project.precision_invalid",
+                                _("日期精度无效：%(v)s") % {"v": value}, "date_precision")
         cleaned[field] = value
     return cleaned
 
@@ -187,6 +195,11 @@ def _edit(project: Project, changes: dict[str, Any], *,
     """Validate `changes` and apply them to the (locked) `project` in memory: the audit diff
     (project_update and project_update_many)."""
     cleaned = _clean(changes, instance=project, code_owner=code_owner)
+    if "date_precision" not in cleaned and project.date_precision and any(
+            f in cleaned and cleaned[f] != getattr(project, f) for f in project.date_precision):
+        # A date typed to the day (the edit page) is no longer a month.
+        cleaned["date_precision"] = {f: p for f, p in project.date_precision.items()
+                                     if f not in cleaned or cleaned[f] == getattr(project, f)}
     before = _snapshot(project)
     for field, value in cleaned.items():
         setattr(project, field, value)

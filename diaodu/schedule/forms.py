@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from diaodu.core.text import PlainTextMixin
 from diaodu.projects.models import Campaign, Level, Stage
 from diaodu.projects.selectors import ProjectFilters
 
@@ -10,7 +11,7 @@ from .selectors import UNSCHEDULED
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(PlainTextMixin, forms.Form):
     milestone_type = forms.ModelChoiceField(
         label=_("节点类型"), required=False, empty_label=_("（自定义）"),
         queryset=MilestoneType.objects.filter(active=True))
@@ -47,7 +48,7 @@ class ActivityForm(forms.Form):
                 choices=[("", _("按节点类型")), ("1", _("是")), ("0", _("否"))])
 
 
-class LinkForm(forms.Form):
+class LinkForm(PlainTextMixin, forms.Form):
     predecessor = forms.ModelChoiceField(label=_("紧前节点"), queryset=Activity.objects.none())
     successor = forms.ModelChoiceField(label=_("紧后节点"), queryset=Activity.objects.none())
     kind = forms.ChoiceField(label=_("关系类型"), choices=LinkKind.choices, initial=LinkKind.FS)
@@ -61,7 +62,7 @@ class LinkForm(forms.Form):
             self.fields["successor"].queryset = activities
 
 
-class ScheduleSettingsForm(forms.Form):
+class ScheduleSettingsForm(PlainTextMixin, forms.Form):
     start_on = forms.DateField(label=_("计划起始日"), widget=DATE)
     target_finish = forms.DateField(label=_("目标完成日期"), required=False, widget=DATE,
                                     help_text=_("倒排工期：如“确保年底竣工”，填写 12 月 31 日。"))
@@ -72,18 +73,18 @@ class ScheduleSettingsForm(forms.Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class TemplateApplyForm(forms.Form):
+class TemplateApplyForm(PlainTextMixin, forms.Form):
     template = forms.ModelChoiceField(label=_("进度模板"),
                                       queryset=ScheduleTemplate.objects.filter(active=True))
     start_on = forms.DateField(label=_("计划起始日"), widget=DATE)
     target_finish = forms.DateField(label=_("目标完成日期"), required=False, widget=DATE)
 
 
-class BaselineForm(forms.Form):
+class BaselineForm(PlainTextMixin, forms.Form):
     name = forms.CharField(label=_("基线名称"), max_length=60)
 
 
-class BoardFilterForm(forms.Form):
+class BoardFilterForm(PlainTextMixin, forms.Form):
     level = forms.ChoiceField(label=_("级别"), required=False,
                               choices=[("", _("全部级别")), *Level.choices])
     stage = forms.ChoiceField(label=_("阶段"), required=False,

@@ -16,6 +16,8 @@ from diaodu.core import audit, audit_archive, audit_chain, backups
 from diaodu.core.models import AuditCheckpoint, AuditEvent
 from tests.core.test_backup import target as fresh_database  # noqa: F401  (fixture)
 
+from .sealing import sealed
+
 pytestmark = pytest.mark.django_db
 
 DAY = timedelta(days=1)
@@ -29,8 +31,8 @@ def key(monkeypatch):
 @pytest.fixture
 def events(dispatcher, project_a):
     """Six events; the archive runs as of a day 183 days after the third one."""
-    return [audit.record(dispatcher, f"test.event{n}", project_a, {"n": n, "amount": "1.10"})
-            for n in range(6)]
+    return sealed([audit.record(dispatcher, f"test.event{n}", project_a,
+                                {"n": n, "amount": "1.10"}) for n in range(6)])
 
 
 def as_of(event, settings):
@@ -93,7 +95,7 @@ def test_archiving_everything_keeps_the_chain_going(events, key, tmp_path, dispa
     far = timezone.now() + 400 * DAY
     checkpoint = audit_archive.archive(directory=tmp_path, now=far)
     assert checkpoint.seq == events[-1].seq
-    later = audit.record(dispatcher, "test.later", None, {})
+    later = sealed(audit.record(dispatcher, "test.later", None, {}))
     assert later.seq > checkpoint.seq
     call_command("audit_verify")
 

@@ -8,16 +8,18 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from diaodu.core import audit, audit_chain
+from diaodu.core import audit, audit_chain, audit_seal
 from diaodu.core.models import AuditEvent
+
+from .sealing import sealed
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def three_events(dispatcher, project_a):
-    return [audit.record(dispatcher, f"test.event{n}", project_a, {"n": n, "amount": "1.10"})
-            for n in range(3)]
+    return sealed([audit.record(dispatcher, f"test.event{n}", project_a,
+                                {"n": n, "amount": "1.10"}) for n in range(3)])
 
 
 def verify(*args):
@@ -115,7 +117,8 @@ def test_flush_is_refused_outside_the_tests(settings):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_concurrent_writers_keep_one_chain(dispatcher, project_a):
-    """Writers in parallel transactions queue at the chain head instead of forking it."""
+    """Writers in parallel transactions, each nudging the sealer after its commit, end in one
+    chain holding every event once."""
     errors = []
 
     def write(n):
@@ -136,6 +139,8 @@ def test_concurrent_writers_keep_one_chain(dispatcher, project_a):
         thread.join()
     assert errors == []
     assert AuditEvent.objects.filter(action="test.parallel").count() == 60
+    audit_seal.seal()
+    assert not AuditEvent.objects.filter(seq__isnull=True).exists()
     verify()
 
 

@@ -13,7 +13,7 @@ from django.db import close_old_connections, connection, transaction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diaodu.core import audit, audit_chain
+from diaodu.core import audit, audit_chain, audit_seal
 from diaodu.core.models import AuditEvent
 from diaodu.investment import rollups
 from diaodu.investment.models import AnnualPlan, MonthlySummary, PlanStatus
@@ -45,6 +45,7 @@ def test_events_wait_for_the_end_of_the_block(dispatcher, project_a):
             audit.record_many(dispatcher, [("test.deferred", project_a, {"n": 2}),
                                            ("test.deferred", project_a, {"n": 3})])
             assert AuditEvent.objects.count() == before
+        audit_seal.seal()
         rows = list(AuditEvent.objects.filter(action="test.deferred").order_by("seq"))
     assert [row.changes["n"] for row in rows] == [1, 2, 3]
     assert [row.seq for row in rows] == list(range(rows[0].seq, rows[0].seq + 3))
@@ -132,6 +133,7 @@ def test_a_long_deferred_write_does_not_stop_other_writers(dispatcher, street_a)
     thread.join(30)
     assert errors == []
     assert waited < 5, f"the other save waited {waited:.1f}s for the long write"
+    assert audit_seal.settle()
     names = list(AuditEvent.objects.filter(action="project.create").order_by("seq")
                  .values_list("object_repr", flat=True))
     assert names[-2:] == ["同时保存的项目", "导入中的项目"]

@@ -106,7 +106,8 @@ def test_password_older_than_ninety_days_must_change(client, street_a_reporter):
         password_changed_at=timezone.now() - timedelta(days=91))
     client.force_login(street_a_reporter)
     assert client.get("/projects/")["Location"] == reverse("admin:password_change")
-    assert client.get("/api/v1/projects").status_code == 200  # the API answers, it cannot redirect
+    # The API cannot redirect: it refuses with the reason (issue 16, finding 3).
+    assert client.get("/api/v1/projects").status_code == 403
 
 
 def test_only_one_s_own_password_changes(street_a_reporter, street_b_reporter):
@@ -164,3 +165,36 @@ def test_create_admins_makes_three_separate_administrators(capsys, drc):
 def test_create_admins_needs_a_known_unit():
     with pytest.raises(CommandError, match="no unit"):
         call_command("create_admins", "--unit", "nowhere")
+
+
+# ---------------------------------------------------------------- password-change guessing
+
+def _change(client, old):
+    return client.post(reverse("admin:password_change"), {
+        "old_password": old, "new_password1": "Brand-new-pass-77",
+        "new_password2": "Brand-new-pass-77"})
+
+
+def test_wrong_old_passwords_count_toward_the_lockout(client, street_a_reporter):
+    """Issue 16, finding 7: a borrowed session guessing the password is stopped and audited."""
+    client.force_login(street_a_reporter)
+    for _ in range(4):
+        assert _change(client, "wrong-password").status_code == 200
+    assert AuditEvent.objects.filter(action="auth.password_change_failed").count() == 4
+    locked = _change(client, "wrong-password")  # the fifth
+    assert locked.status_code == 429
+    assert AuditEvent.objects.filter(action="auth.lockout").exists()
+    # Signed out, and the right password does not sign in while locked.
+    assert client.get("/projects/").status_code == 302
+    assert sign_in(client, "street_a_reporter", TEST_PASSWORD).status_code == 429
+    street_a_reporter.refresh_from_db()
+    assert street_a_reporter.check_password(TEST_PASSWORD)
+
+
+def test_four_wrong_old_passwords_then_the_right_one_changes_it(client, street_a_reporter):
+    client.force_login(street_a_reporter)
+    for _ in range(4):
+        _change(client, "wrong-password")
+    assert _change(client, TEST_PASSWORD).status_code == 302
+    street_a_reporter.refresh_from_db()
+    assert street_a_reporter.check_password("Brand-new-pass-77")

@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
-from diaodu.core import audit_chain
 from diaodu.core.models import AuditEvent
 from diaodu.core.workers import tasks_recover
 from diaodu.ledgers import services
@@ -104,14 +103,14 @@ def _counts() -> tuple[int, int, int]:
             AuditEvent.objects.filter(action__startswith="project.").count())
 
 
-def _writer_in_transaction() -> int | None:
-    """The pid of another backend of this database that has written inside a transaction
-    open for a while: the import's one big transaction."""
+def _writer_in_transaction(besides: int = 0) -> int | None:
+    """The pid of another backend of this database (nor `besides`) that has written inside a
+    transaction open for a while: the import's one big transaction."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL "
-            "AND xact_start < clock_timestamp() - interval '150 milliseconds'")
+            "AND pid <> pg_backend_pid() AND pid <> %s AND backend_xid IS NOT NULL "
+            "AND xact_start < clock_timestamp() - interval '150 milliseconds'", [besides])
         row = cursor.fetchone()
     return row[0] if row else None
 
@@ -130,21 +129,28 @@ def test_backend_killed_mid_import_commit_leaves_nothing_and_the_retry_succeeds(
     assert job.status == JobStatus.CHECKED and job.summary["create"] == IMPORT_ROWS
     before = _counts()
 
-    # Hold the audit chain's head: the import writes its projects and history, then waits
-    # for the head to chain its audit events — inside its one transaction, however fast the
-    # bulk writes are, until this test has killed it.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [audit_chain.CHAIN_LOCK])
+    # Hold the projects' category row (FOR UPDATE, in a transaction of this test's own): the
+    # import writes its projects, history and audit events, then its commit waits for the
+    # foreign-key check on that row (Django's constraints are checked at commit) — inside
+    # its one transaction, however fast the bulk writes are, until this test has killed it.
+    holder = connections.create_connection("default")
+    holder.set_autocommit(False)
     try:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT id FROM projects_category WHERE name = %s FOR UPDATE",
+                           ["城市更新"])
+            assert cursor.fetchone() is not None
+            cursor.execute("SELECT pg_backend_pid()")
+            holder_pid = cursor.fetchone()[0]
         services.import_job_queue(actor=dispatcher, job=job, commit=True)
         workers.start()
-        pid = wait_for(_writer_in_transaction, what="the import's transaction",
-                       log=workers.log)
+        pid = wait_for(lambda: _writer_in_transaction(holder_pid),
+                       what="the import's transaction", log=workers.log)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [audit_chain.CHAIN_LOCK])
+        holder.rollback()
+        holder.close()
     failed = wait_for(lambda: (j := _job(job.pk)).status == JobStatus.FAILED and j,
                       what="the job to be failed")
     assert "未写入任何数据" in failed.summary["failure"]

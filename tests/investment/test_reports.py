@@ -227,3 +227,36 @@ def test_a_month_corrected_after_its_return_updates_the_later_months_ytd(
     assert mar.ytd_completed == Decimal("130.00")
     assert weekly.ytd_completed == Decimal("135.00")
     assert mar.status == ReportStatus.SUBMITTED  # nothing else about March changed
+
+
+def test_the_months_before_are_read_in_one_query_as_in_three(dispatcher, building_a,
+                                                               street_a_reporter):
+    """months_before (one UNION ALL) gives the YTD and the previous submitted report that
+    ytd_of and _previous read in three queries: across a year's end, past a draft."""
+    from diaodu.investment.services.reports import _previous, months_before, ytd_of
+
+    rounds = [open_month(dispatcher, 2021, 12), open_month(dispatcher, 2022, 1),
+              open_month(dispatcher, 2022, 2), open_month(dispatcher, 2022, 3)]
+    fill_and_submit(street_a_reporter, report_of(rounds[0], building_a), "5", "100")
+    fill_and_submit(street_a_reporter, report_of(rounds[1], building_a), "7", "107")
+    draft = report_of(rounds[2], building_a)
+    services.report_save(actor=street_a_reporter, report=draft, expected_version=draft.version,
+                         completed_in_period="3", cumulative_completed="110",
+                         physical_progress="施工中")
+    for round_ in rounds:
+        report = ProgressReport.objects.select_related("round").get(
+            pk=report_of(round_, building_a).pk)
+        known = months_before(report)
+        assert ytd_of(report, Decimal("1.00"), known) == ytd_of(report, Decimal("1.00"))
+        previous = _previous(report)
+        if previous is None:
+            assert known.previous is None
+            continue
+        assert (known.previous.period_end, known.previous.cumulative_completed,
+                known.previous.completed_in_period) == (
+            previous.round.period_end, previous.cumulative_completed,
+            previous.completed_in_period)
+    assert months_before(report_of(rounds[3], building_a)).previous.completed_in_period \
+        == Decimal("7.00")  # January's: February is still a draft
+    assert ytd_of(report_of(rounds[3], building_a), Decimal("1.00"),
+                  months_before(report_of(rounds[3], building_a))) == Decimal("11.00")

@@ -22,8 +22,12 @@ def _run_tasks_at_once(settings):
 
 
 def upload(client, data, name="台账.xlsx", kind="projects"):
-    return client.post(reverse("ledgers:imports"), {
-        "kind": kind, "file": SimpleUploadedFile(name, data), "submit": "on"})
+    """Post the file; its reading (a background task) runs when the request commits."""
+    from django.test.testcases import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("ledgers:imports"), {
+            "kind": kind, "file": SimpleUploadedFile(name, data), "submit": "on"})
 
 
 def test_wizard_from_upload_to_commit(client, dispatcher, street_a, street_b, categories,
@@ -64,11 +68,33 @@ def test_progress_polls_while_the_job_runs(client, dispatcher, street_a, categor
         reverse("ledgers:import_progress", args=[job.pk])).text
 
 
-def test_bad_upload_shows_the_message_and_creates_nothing(client, dispatcher):
+def test_bad_upload_is_read_in_the_task_and_shows_the_message(client, dispatcher):
     client.force_login(dispatcher)
     response = upload(client, project_ledger([]))
-    assert response.status_code == 200 and "只有表头" in response.text
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.FAILED and not job.mapping
+    page = client.get(response.url)
+    assert "只有表头" in page.text and 'id="mapping-form"' not in page.text
+
+
+def test_empty_upload_is_refused_in_the_request(client, dispatcher):
+    client.force_login(dispatcher)
+    response = upload(client, b"   ")
+    assert response.status_code == 200 and "文件是空的" in response.text
     assert ImportJob.objects.count() == 0
+
+
+def test_upload_page_does_not_read_the_file(client, dispatcher, street_a, categories,
+                                             django_capture_on_commit_callbacks):
+    """Issue 16 §4: a big or crafted file is read by the worker, not the web request."""
+    client.force_login(dispatcher)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(reverse("ledgers:imports"), {
+            "kind": "projects", "file": SimpleUploadedFile("a.xlsx", project_ledger(ROWS))})
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.READING and not job.mapping and len(queued) == 1
+    page = client.get(response.url)
+    assert 'hx-trigger="every 1s"' in page.text
 
 
 def test_reporter_is_offered_reports_only(client, street_a_reporter):

@@ -1,9 +1,11 @@
 """`diaodu task_worker`: django-tasks-db's db_worker (same options) whose death mid-task is
-detected and recovered (diaodu/core/workers.py). Use it instead of `db_worker`."""
+detected and recovered (diaodu/core/workers.py), and which seals committed audit events into
+the chain every AUDIT_SEAL_INTERVAL seconds (diaodu/core/audit_seal.py). Use it instead of
+`db_worker`."""
 
 from django_tasks_db.management.commands import db_worker
 
-from diaodu.core import workers
+from diaodu.core import audit_seal, workers
 
 
 class Command(db_worker.Command):
@@ -20,8 +22,11 @@ class Command(db_worker.Command):
         presence.start()
         recoverer = workers.Recoverer()
         recoverer.start()
+        sealer = audit_seal.Sealer()
+        sealer.start()
         try:
             super().handle(*args, worker_id=worker_id, **options)
         finally:
+            sealer.stopped.set()
             recoverer.stopped.set()
             presence.stop()

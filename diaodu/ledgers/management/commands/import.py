@@ -1,6 +1,10 @@
 """`diaodu import FILE --kind projects|plans|reports|approvals [--dry-run] [--as USERNAME]
-[--mapping PROFILE]`: the web import for administrators and scripts. Prints the same summary
-and row errors as the dry-run page; exits non-zero when any row is refused (nothing written)."""
+[--mapping PROFILE] [--sheet NAME]… [--aliases FILE]`: the web import for administrators and
+scripts. Prints the same summary, totals and row errors as the dry-run page; exits non-zero
+when any row is refused (nothing written). Names matching no unit, street, category or
+leader are listed once each with the closest known one; `--aliases FILE` (two columns: the
+written name, a unit code, category code or leader username) saves the answers as aliases
+first, as the web reconciliation step does."""
 
 from pathlib import Path
 
@@ -12,7 +16,7 @@ from diaodu.core.models import User
 from diaodu.ledgers import mapping as m
 from diaodu.ledgers import services
 from diaodu.ledgers.models import ImportKind, MappingProfile
-from diaodu.ledgers.views import ACTION_LABELS
+from diaodu.ledgers.views import ACTION_LABELS, FIELD_LABELS
 
 
 class Command(BaseCommand):
@@ -29,6 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--round", type=int, help="reports: the round's id")
         parser.add_argument("--no-submit", action="store_true",
                             help="reports: save without submitting")
+        parser.add_argument("--sheet", action="append", default=[],
+                            help="read only this sheet (repeatable); default: every sheet "
+                                 "with a header, skipping notes, hidden and summary sheets")
+        parser.add_argument("--aliases", default="",
+                            help="CSV of written name, unit code / category code / leader "
+                                 "username, saved as aliases before the run")
 
     def handle(self, *args, **opts):
         self.verbosity = opts["verbosity"]
@@ -50,11 +60,20 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("文件不存在：%(f)s") % {"f": path})
         options = {"submit": not opts["no_submit"]}
+        if opts["sheet"]:
+            options["sheets"] = opts["sheet"]
         if opts["year"]:
             options["year"] = opts["year"]
         if opts["round"]:
             options["round"] = opts["round"]
         try:
+            if opts["aliases"]:
+                aliases = Path(opts["aliases"])
+                if not aliases.is_file():
+                    raise CommandError(_("文件不存在：%(f)s") % {"f": aliases})
+                saved = services.aliases_from_csv(
+                    actor=actor, text=aliases.read_bytes().decode("utf-8-sig"))
+                self.stdout.write(_("已保存 %(n)s 个别名。") % {"n": len(saved)})
             job = services.import_job_create(actor=actor, kind=opts["kind"],
                                              filename=path.name, data=path.read_bytes(),
                                              profile=profile, options=options)
@@ -63,6 +82,7 @@ class Command(BaseCommand):
         except UserError as problem:
             raise CommandError(problem.message) from None
         self._print_result(job)
+        self._print_unknown(job)
         if job.error_count:
             raise CommandError(_("%(n)s 行被拒绝，未写入任何数据。") % {"n": job.error_count})
 
@@ -73,6 +93,24 @@ class Command(BaseCommand):
         self.stdout.write(_("表头（第 %(r)s 行）：%(p)s")
                           % {"r": job.mapping["header_row"] + 1, "p": "，".join(pairs)})
 
+    def _print_unknown(self, job):
+        unknown = job.summary.get("unknown", [])
+        if not unknown:
+            return
+        self.stdout.write(_("以下名称在系统中找不到（每个只列一次；用 --aliases 文件指定对应，"
+                            "格式：写法,单位代码或用户名）："))
+        for entry in unknown:
+            rows = "、".join(entry["rows"])
+            more = entry["count"] - len(entry["rows"])
+            self.stdout.write(
+                _("  %(field)s“%(text)s”：%(n)s 行（%(rows)s%(more)s）；建议：%(s)s")
+                % {"field": FIELD_LABELS.get(entry["field"], entry["field"]),
+                   "text": entry["text"], "n": entry["count"], "rows": rows,
+                   "more": _(" 等") if more > 0 else "",
+                   "s": (f"{entry['suggestion_label']}"
+                         f"（{entry['suggestion'].split(':', 1)[1]}）")
+                   if entry["suggestion"] else _("无")})
+
     def _print_result(self, job):
         s = job.summary
         self.stdout.write(
@@ -81,9 +119,14 @@ class Command(BaseCommand):
             % {"mode": _("预检") if s.get("dry_run") else _("导入"), "rows": s["rows"],
                "create": s["create"], "update": s["update"], "unchanged": s["unchanged"],
                "error": s["error"], "sec": s["seconds"]})
-        for note in s.get("notes", []) + s.get("checks", []):
+        for note in s.get("notes", []) + s.get("checks", []) + s.get("sections", []):
             self.stdout.write(f"  {note}")
+        for total in s.get("totals", []):
+            if total.get("cause"):
+                self.stdout.write(f"  {total['cause']}")
         for row in job.rows:
+            for warning in row.get("warnings", []):
+                self.stdout.write(f"  {warning['cell']}：{warning['message']}")
             if row["action"] == "error":
                 for error in row["errors"]:
                     self.stdout.write(f"  {error['cell']}：{error['message']}")

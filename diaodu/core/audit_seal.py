@@ -1,0 +1,257 @@
+"""The sealer: gives committed audit events their places in the hash chain, after the commit.
+
+A write inserts its event unsealed (`seq` NULL, empty `prev_hash`/`hash`) inside its own
+transaction and never touches the chain's head, so writers of different units, users and
+task workers do not queue behind each other. Sealing takes the chain lock (the only code
+that does, with the archive run), reads the head, and gives the unsealed events it can see
+consecutive `seq`s in id order, each hash over the previous one — one UPDATE per batch,
+the one update the database triggers allow (core/audit_chain.py).
+
+Commit order. Ids come from a sequence when the row is inserted, not when its transaction
+commits: a transaction holding id 10 may commit after the one holding id 11. The sealer
+therefore never keeps a "sealed up to id N" mark — it selects `WHERE seq IS NULL`, what is
+committed when it looks, so an event whose transaction commits late is sealed by the next
+pass, after the events sealed before it, instead of being skipped. Its place is then the
+order in which the sealer saw the commits (ids order only events that became visible
+together). What is not committed is invisible to the sealer; what rolls back never existed.
+
+Who seals. `nudge_on_commit()` registers, once per transaction, a callback run after the
+commit. On PostgreSQL it wakes one sealing thread per process, so the request spends no
+round trip on sealing and waits for nobody; nudges that arrive while that thread seals are
+served by its next pass. On SQLite (one writer at a time, often no task worker) it seals
+inline. Every `diaodu task_worker` also runs a `Sealer` loop that seals every
+AUDIT_SEAL_INTERVAL seconds what the nudges missed (a process killed between commit and
+seal); `diaodu audit_seal` seals by hand. Nothing is lost in between: the unsealed event is
+stored, and sealing resumes from the chain's head.
+`diaodu audit_verify` reports events left unsealed longer than AUDIT_UNSEALED_MAX_AGE.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from . import audit_chain
+from .models import AuditCheckpoint, AuditEvent
+
+logger = logging.getLogger("diaodu.audit")
+
+BATCH = 2000
+# A nudge seals at most this many batches; a worker's loop or the next nudge does the rest,
+# so one request does not spend its time sealing a whole surge.
+NUDGE_BATCHES = 2
+INTERVAL = float(getattr(settings, "AUDIT_SEAL_INTERVAL", 1.0))
+MAX_AGE = timedelta(seconds=float(getattr(settings, "AUDIT_UNSEALED_MAX_AGE", 5)))
+CONTENT = tuple(f for f in audit_chain.FIELDS if f not in audit_chain.SEAL_FIELDS)
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def head() -> tuple[int, str]:
+    """(seq, hash) of the last sealed event, else of the latest archive checkpoint, else the
+    genesis. Read under the chain lock when the result is used to seal."""
+    last = (AuditEvent.objects.filter(seq__isnull=False).order_by("-seq")
+            .values_list("seq", "hash").first())
+    if last is None:  # an empty log continues from the last archive's checkpoint, if any
+        last = AuditCheckpoint.objects.order_by("-seq").values_list("seq", "hash").first()
+    return last if last else (0, audit_chain.GENESIS)
+
+
+def lock_chain(*, wait: bool = True) -> bool:
+    """Take the chain lock until the transaction ends; False if `wait` is off and another
+    sealer holds it. SQLite admits one writer at a time anyway: always True there."""
+    if not _postgres():
+        return True
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [audit_chain.CHAIN_LOCK])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [audit_chain.CHAIN_LOCK])
+        return bool(cursor.fetchone()[0])
+
+
+def _store(sealed: list[tuple[int, int, str, str]]) -> None:
+    """UPDATE the events (id, seq, prev_hash, hash) in one statement."""
+    table = audit_chain.TABLE
+    with connection.cursor() as cursor:
+        if _postgres():
+            ids, seqs, prevs, hashes = (list(column) for column in zip(*sealed, strict=True))
+            cursor.execute(
+                f"UPDATE {table} AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[], %s::varchar[]) "
+                "AS v(id, seq, prev_hash, hash) WHERE e.id = v.id", [ids, seqs, prevs, hashes])
+            if cursor.rowcount != len(sealed):
+                raise RuntimeError(f"sealed {cursor.rowcount} of {len(sealed)} audit events")
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                [(seq, prev, digest, pk) for pk, seq, prev, digest in sealed])
+
+
+def seal_batch(limit: int = BATCH) -> int:
+    """Seal up to `limit` committed unsealed events. Call under the chain lock."""
+    rows = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")
+                .values("id", *CONTENT)[:limit])
+    if not rows:
+        return 0
+    seq, previous = head()
+    sealed = []
+    for row in rows:
+        seq += 1
+        digest = audit_chain.digest({**row, "seq": seq, "prev_hash": previous})
+        sealed.append((row["id"], seq, previous, digest))
+        previous = digest
+    _store(sealed)
+    return len(rows)
+
+
+def seal(*, wait: bool = True, max_batches: int | None = None) -> int:
+    """Seal the committed unsealed events, a batch per transaction; returns how many. With
+    `wait` off, returns 0 at once when another sealer is at work (it seals them)."""
+    total = batches = 0
+    while max_batches is None or batches < max_batches:
+        with transaction.atomic():
+            if not lock_chain(wait=wait):
+                return total
+            done = seal_batch()
+        total += done
+        batches += 1
+        if done < BATCH:  # everything committed when it looked is sealed
+            break
+    return total
+
+
+class _Background:
+    """One thread per process that seals after commits (PostgreSQL). A nudge only wakes it:
+    the request that committed spends no round trip on sealing, and the nudges that arrive
+    while it seals are served by its next pass (it waits for the chain lock, off the request
+    path, so that pass sees every commit that came before it)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Condition()
+        self.pending = False
+        self.stopping = False
+        self.idle = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def poke(self) -> None:
+        with self.lock:
+            self.pending = True
+            self.idle.clear()
+            if self.thread is None or not self.thread.is_alive():  # first use, or forked
+                self.thread = threading.Thread(target=self._run, name="audit-seal-nudge",
+                                               daemon=True)
+                self.thread.start()
+            self.lock.notify()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish what is pending, close the thread's connection and end it (test teardown:
+        the test database cannot be dropped while a connection is open)."""
+        with self.lock:
+            thread = self.thread
+            if thread is None:
+                return
+            self.stopping = True
+            self.lock.notify()
+        thread.join(timeout)
+        with self.lock:
+            self.thread, self.stopping = None, False
+
+    def _run(self) -> None:
+        while True:
+            with self.lock:
+                while not self.pending:
+                    self.idle.set()
+                    if self.stopping:
+                        connections.close_all()
+                        return
+                    self.lock.wait()
+                self.pending = False
+            try:
+                seal()
+            except Exception:  # the events are committed; the next pass or a worker seals
+                logger.exception("sealing after commit failed; the task workers' sealer "
+                                 "retries")
+                connections.close_all()
+
+
+background = _Background()
+
+
+def _nudge() -> None:
+    """After a commit: on PostgreSQL wake this process's sealing thread; on SQLite (one
+    writer at a time, often no task worker) seal at once. Never raises into the request
+    whose write committed."""
+    try:
+        if _postgres():
+            background.poke()
+        else:
+            seal(wait=False, max_batches=NUDGE_BATCHES)
+    except Exception:  # the write is committed; a worker's Sealer loop seals it later
+        logger.exception("sealing after commit failed; the task workers' sealer retries")
+
+
+def nudge_on_commit() -> None:
+    """Seal this transaction's events once it commits (one callback per transaction)."""
+    if any(callback is _nudge for _ids, callback, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_nudge)
+
+
+def settle(timeout: float = 10.0) -> bool:
+    """Wait until this process's sealing thread has nothing left to do (tests, benchmarks)."""
+    return background.idle.wait(timeout) if background.thread is not None else True
+
+
+def unsealed_problems(*, using: str = "default", max_age: timedelta | None = None,
+                      settle: float = 0.0) -> list[str]:
+    """A problem when committed events have waited longer than `max_age` to be sealed (no
+    sealer running, or one failing). `settle`: seconds between looks while a sealer is seen
+    making progress (a large import's events, already older than the bound when it commits,
+    take a few passes), so only a sealer that is absent or stuck is reported."""
+    max_age = max_age if max_age is not None else MAX_AGE
+    waiting = AuditEvent.objects.using(using).filter(seq__isnull=True,
+                                                     at__lt=timezone.now() - max_age)
+    count = waiting.count()
+    while count and settle:
+        time.sleep(settle)
+        now = waiting.count()
+        if now >= count:  # no progress in `settle` seconds
+            break
+        count = now
+    if not count:
+        return []
+    oldest = waiting.order_by("at").values_list("id", "at").first()
+    if oldest is None:
+        return []
+    at = timezone.localtime(oldest[1]).isoformat(timespec="seconds")
+    return [f"{count} committed event(s) not sealed into the chain for more than "
+            f"{max_age.total_seconds():g} s (oldest: id {oldest[0]} at {at}); is a sealer "
+            "running (`diaodu task_worker` or `diaodu audit_seal --loop`)?"]
+
+
+class Sealer(threading.Thread):
+    """Seals every `interval` seconds inside a task worker, so events whose nudge lost the
+    race or whose process died after its commit are sealed within about that time."""
+
+    def __init__(self, interval: float = INTERVAL):
+        super().__init__(name="audit-sealer", daemon=True)
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            try:
+                seal(wait=False)
+            except Exception:  # the loop must not die; it tries again next time
+                logger.exception("audit sealing failed")
+                connections.close_all()
+        connections.close_all()
