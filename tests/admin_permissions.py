@@ -21,6 +21,13 @@ ALL_ROLES = frozenset({"street_a_reporter", "street_a_head", "dispatcher", "stat
 SEE_ALL = frozenset({"dispatcher", "stats_user", "leader"})
 SEE_OWN = frozenset({"street_a_reporter", "street_a_head"})
 SCOPED = "scoped"  # seen through the object's project: SEE_ALL, and SEE_OWN for their own
+# 应急值守: plans, warnings and seasons concern everyone on duty (duty.policy.BUSINESS_ROLES);
+# the three administrators are not on duty.
+ON_DUTY = frozenset({"street_a_reporter", "street_a_head", "dispatcher", "stats_user", "leader",
+                     "taskforce_member"})
+# The duty office and a unit's head manage the unit's duty lists and drill plans
+# (duty.admin.MANAGERS); a head only within the unit's subtree (the scope keeps the rest 404).
+DUTY_MANAGERS = frozenset({"dispatcher", "street_a_head"})
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,39 @@ ADMIN_MODELS: dict[str, AdminModel] = {
                                          add=frozenset({"dispatcher"})),
     "schedule_scheduletemplate": AdminModel("admin:schedule.scheduletemplate", ALL_ROLES,
                                             add=frozenset({"dispatcher"})),
+    # 应急值守 (duty). A unit's rows are seen by its own users (a head also below) and the
+    # district-wide roles; `own` is street A's, `other` street B's. Task forces do not reach
+    # them. Flood posts and tracing members are read-only here (kept on the duty pages).
+    "duty_dutyperson": AdminModel("admin:duty.dutyperson", SCOPED, add=DUTY_MANAGERS,
+                                  taskforce=False),
+    "duty_drillplan": AdminModel("admin:duty.drillplan", SCOPED, add=DUTY_MANAGERS,
+                                 taskforce=False),
+    "duty_floodpost": AdminModel("admin:duty.floodpost", SCOPED, taskforce=False),
+    "duty_tracingmember": AdminModel("admin:duty.tracingmember", SCOPED, taskforce=False),
+    # A season is set (and set again) by the duty office through the add form; plans are
+    # read-only here.
+    "duty_floodseason": AdminModel("admin:duty.floodseason", ON_DUTY,
+                                   add=frozenset({"dispatcher"})),
+    "duty_floodplan": AdminModel("admin:duty.floodplan", ON_DUTY),
+    # Aliases of names in imported ledgers: kept by the DRC and the system administrator,
+    # who also delete a wrong one (the delete row is in tests/permissions.py).
+    "ledgers_namealias": AdminModel("admin:ledgers.namealias",
+                                    frozenset({"dispatcher", "sysadmin"}),
+                                    add=frozenset({"dispatcher", "sysadmin"})),
+    # 人民调解 and the legal network: a public directory every signed-in user reads; the
+    # reference editor (the dispatcher) writes it.
+    "mediation_committee": AdminModel("admin:mediation.committee", ALL_ROLES,
+                                      add=frozenset({"dispatcher"})),
+    "mediation_mediator": AdminModel("admin:mediation.mediator", ALL_ROLES,
+                                     add=frozenset({"dispatcher"})),
+    "mediation_legalplace": AdminModel("admin:mediation.legalplace", ALL_ROLES,
+                                       add=frozenset({"dispatcher"})),
+    "mediation_adviser": AdminModel("admin:mediation.adviser", ALL_ROLES,
+                                    add=frozenset({"dispatcher"})),
+    "mediation_assignment": AdminModel("admin:mediation.assignment", ALL_ROLES,
+                                       add=frozenset({"dispatcher"})),
+    "mediation_liaison": AdminModel("admin:mediation.liaison", ALL_ROLES,
+                                    add=frozenset({"dispatcher"})),
 }
 
 

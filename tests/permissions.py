@@ -106,6 +106,11 @@ MATRIX = {
     "admin:cases_approval_change": ("approval", admin_project_page),
     "admin:ledgers_namealias_changelist": (
         None, admin_listing_for({"dispatcher", "sysadmin"})),
+    # A wrong alias is removed by those who keep them (ledgers.admin.ALIAS_EDITORS); to the
+    # others an alias does not exist.
+    "admin:ledgers_namealias_delete": (
+        "admin:ledgers.namealias",
+        lambda role, which: OK if role in {"dispatcher", "sysadmin"} else NOT_FOUND),
     "admin:cases_supervisionpolicy_changelist": (
         None, lambda role, which: REDIRECT if role in SUPERVISORS | {"street_a_head"}
         else FORBIDDEN),

@@ -250,7 +250,86 @@ def _admin_object(label, project):
         from diaodu.schedule.models import ScheduleTemplate
 
         return ScheduleTemplate.objects.order_by("pk").first()
+    if label.startswith("duty."):
+        return _duty_object(label, project)
+    if label.startswith("mediation."):
+        return _mediation_object(label, project)
+    if label == "ledgers.namealias":
+        from diaodu.ledgers import names
+
+        unit = project.responsible_unit
+        return names.name_alias_save(actor=None, kind="unit", name=f"{unit.name}（简称）",
+                                     target=unit)
     raise LookupError(f"no admin object builder for {label}")
+
+
+def _duty_object(label, project):
+    """A duty object of the project's unit (street A own, street B other)."""
+    from datetime import date
+
+    from diaodu.duty import services
+    from diaodu.duty.models import FloodPlan
+
+    from .permissions import _duty_people, _duty_street_plan, duty_flood_post
+
+    unit = project.responsible_unit
+    if label == "duty.dutyperson":
+        return _duty_people(unit)[0]
+    if label == "duty.drillplan":
+        return _duty_street_plan(project)
+    if label == "duty.floodpost":
+        from diaodu.duty.models import FloodPost
+
+        return FloodPost.objects.get(pk=duty_flood_post(project)[0])
+    if label == "duty.tracingmember":
+        team = services.tracing_team_create(actor=None, name=f"{unit}流调队伍", unit=unit,
+                                            min_on_call=1)
+        return services.tracing_member_add(actor=None, team=team, name=f"{unit}队员",
+                                           unit=unit, source="street")
+    if label == "duty.floodseason":
+        return services.flood_season_set(actor=None, year=2022, starts_on=date(2022, 6, 1),
+                                         ends_on=date(2022, 9, 30))
+    if label == "duty.floodplan":
+        return FloodPlan.objects.first() or services.flood_plan_create(
+            actor=None, name="防汛应急预案", units=[(unit, "blue")])
+    raise LookupError(f"no admin object builder for {label}")
+
+
+def _mediation_object(label, project):
+    """A directory entry in the project's street (its committee, station, a community's
+    adviser and 法律明白人)."""
+    from datetime import date
+
+    from diaodu.core.models import OrgUnit, UnitKind
+    from diaodu.mediation import network, services
+
+    from .factories import unit
+    from .mediation.matrix import _committee
+
+    street = project.responsible_unit
+    if label == "mediation.committee":
+        return _committee(street)
+    if label == "mediation.mediator":
+        return services.mediator_save(actor=None, committee=_committee(street),
+                                      name=f"{street.name}调解员")
+    if label == "mediation.legalplace":
+        return network.place_save(actor=None, kind="station", name=f"{street.name}公共法律服务站",
+                                  unit=street)
+    community = OrgUnit.objects.filter(path__startswith=street.path,
+                                       kind=UnitKind.COMMUNITY).first() or \
+        unit(f"{street.code}901", f"{street.name}社区", UnitKind.COMMUNITY, street)
+    if label == "mediation.liaison":
+        return network.liaison_save(actor=None, name=f"{community.name}法律明白人",
+                                    community=community)
+    adviser = network.adviser_save(actor=None, name=f"{street.name}顾问", firm="律师事务所",
+                                   licence_no=f"{street.pk:017d}")
+    if label == "mediation.adviser":
+        return adviser
+    if label == "mediation.assignment":
+        return network.assignment_create(actor=None, adviser=adviser, community=community,
+                                         starts_on=date(2022, 1, 1))
+    raise LookupError(f"no admin object builder for {label}")
+
 
 
 def _args(build, project):
