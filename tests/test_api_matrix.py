@@ -127,6 +127,22 @@ def _more_body(kind, project):
     return None
 
 
+def _state():
+    """Row counts of every model of ours and the version of every versioned row: a refused
+    write must leave all of it as it was."""
+    from django.apps import apps
+
+    state = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("diaodu."):
+            continue
+        state[model._meta.label] = model._default_manager.count()
+        if any(f.name == "version" for f in model._meta.concrete_fields):
+            state[f"{model._meta.label}.version"] = sorted(
+                model._default_manager.values_list("pk", "version"))
+    return state
+
+
 @pytest.mark.parametrize(("role", "op", "which"), CASES)
 def test_api_matrix(client, request, role, op, which, project_a, project_b):
     user = request.getfixturevalue(role)
@@ -139,6 +155,11 @@ def test_api_matrix(client, request, role, op, which, project_a, project_b):
         url += "?year=2022&month=3"
     client.force_login(user)
     payload = _body(body, project, report)
+    before = _state() if method != "GET" else None
     response = client.generic(method, url, data=b"" if payload is None else json.dumps(payload),
                               content_type="application/json")
     assert response.status_code == expect(role, which), (role, op, which, response.content)
+    if before is not None and response.status_code >= 400:
+        after = _state()
+        changed = {k: (before[k], after.get(k)) for k in before if before[k] != after.get(k)}
+        assert not changed, (role, op, which, "a refused write changed", changed)

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from diaodu.core import clock
+from diaodu.core import clock, overdue
 from diaodu.core.models import OrgUnit
 from diaodu.core.phrases import Phrased
 from diaodu.projects.models import Project
@@ -193,7 +193,7 @@ class Case(models.Model):
         return self.status in PENDING_STATUSES
 
     def is_overdue(self, today) -> bool:
-        return self.is_pending and self.due_on is not None and self.due_on < today
+        return self.is_pending and overdue.is_overdue(self.due_on, today)
 
 
 class ActionKind(models.TextChoices):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from diaodu.core.calendar import WorkCalendar
+from diaodu.core.overdue import is_overdue, workdays_late
 
 # Allowed attachment types: extension → the leading bytes a genuine file of that type starts
 # with. Office 2007+ files are zip archives; the older ones OLE compound files.
@@ -61,12 +62,12 @@ def due_steps(*, due_on: date, today: date, escalation_level: int, calendar: Wor
     """
     steps: list[SweepStep] = []
     tag = due_on.isoformat()
-    if today <= due_on:
+    if not is_overdue(due_on, today):
         if calendar.workdays_between(today, due_on) <= remind_before:
             steps.append(SweepStep("remind", f"remind:{tag}"))
         return steps
     steps.append(SweepStep("overdue", f"overdue:{tag}"))
-    late = calendar.workdays_between(due_on, today)
+    late = workdays_late(due_on, today, calendar)
     for level, after in tiers:
         if level > escalation_level and late >= max(after, 1):
             steps.append(SweepStep("escalate", f"escalate:{tag}:{level}", level))

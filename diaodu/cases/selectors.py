@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from diaodu.core import clock
 from diaodu.core.calendar import load_calendar
 from diaodu.core.errors import NotFound
+from diaodu.core.overdue import is_overdue, overdue_lookup
 from diaodu.core.scoping import scope_for
 from diaodu.projects.models import Project
 
@@ -66,9 +67,9 @@ def case_list(*, user, filters: CaseFilters | None = None,
     if f.project:
         qs = qs.filter(project_id=f.project)
     if f.overdue is True:
-        qs = qs.filter(status__in=PENDING_STATUSES, due_on__lt=today)
+        qs = qs.filter(status__in=PENDING_STATUSES, **overdue_lookup("due_on", today))
     elif f.overdue is False:
-        qs = qs.exclude(status__in=PENDING_STATUSES, due_on__lt=today)
+        qs = qs.exclude(status__in=PENDING_STATUSES, **overdue_lookup("due_on", today))
     if f.q.strip():
         term = f.q.strip()
         qs = qs.filter(Q(title__icontains=term) | Q(detail__icontains=term)
@@ -147,7 +148,7 @@ def case_kpis(*, user, today: date | None = None) -> dict:
             kpi.total += 1
             if status == CaseStatus.CLOSED:
                 kpi.closed += 1
-            if status in PENDING_STATUSES and due and due < today:
+            if status in PENDING_STATUSES and is_overdue(due, today):
                 kpi.overdue += 1
             if status in DONE_STATUSES and assigned and resolved:
                 kpi.done += 1

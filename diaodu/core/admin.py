@@ -84,6 +84,11 @@ class UserAdmin(ServiceAdminMixin, ScopedModelAdmin):
     autocomplete_fields = ("unit",)
     actions = ["confirm_pending_role", "reset_two_factor"]
 
+    def has_add_permission(self, request):
+        # Only the system administrator opens accounts (user_create refuses the others); the
+        # security administrator edits roles of existing accounts, so no add form for them.
+        return role_of(request.user) in self.add_roles
+
     def get_queryset(self, request):
         enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
         return super().get_queryset(request).annotate(two_factor_enrolled=Exists(enrolled))

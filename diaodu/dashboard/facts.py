@@ -11,6 +11,7 @@ from django.db.models import Count, Min, Sum
 
 from diaodu.cases.models import PENDING_STATUSES, Case
 from diaodu.core import clock
+from diaodu.core.overdue import is_overdue, overdue_lookup
 from diaodu.investment.kpis import annual_completion_rate, rate, time_progress
 from diaodu.investment.models import (
     AnnualPlan,
@@ -140,7 +141,7 @@ def project_facts(*, today: date, project_ids=None,
                                          if s != ReportStatus.APPROVED]), ids)
         .values("project_id").annotate(n=Count("id")).values_list("project_id", "n").order_by())
     overdue_cases = dict(
-        _grouped(Case.objects.filter(status__in=PENDING_STATUSES, due_on__lt=today,
+        _grouped(Case.objects.filter(status__in=PENDING_STATUSES, **overdue_lookup("due_on", today),
                                      project__isnull=False), ids)
         .values("project_id").annotate(n=Count("id")).values_list("project_id", "n").order_by())
     stale = _stale(today, now, ids)
@@ -149,7 +150,7 @@ def project_facts(*, today: date, project_ids=None,
     for pid, stage, planned_start, actual_start in rows:
         start_overdue = None
         if stage in NOT_STARTED and actual_start is None and planned_start \
-                and planned_start < today:
+                and is_overdue(planned_start, today):
             start_overdue = (today - planned_start).days
         facts[pid] = {
             "completion_vs_time": ratio.get(pid),

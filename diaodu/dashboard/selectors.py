@@ -28,7 +28,7 @@ from diaodu.investment.models import (
     ReportStatus,
     SummaryAxis,
 )
-from diaodu.investment.selectors import REGISTRATION_THRESHOLD
+from diaodu.investment.selectors import registration_duty
 from diaodu.projects.models import Batch, CampaignEntry, Level, Project, Stage
 from diaodu.schedule.models import Activity
 
@@ -187,7 +187,7 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
 
     projects = scope_for(user, Project)
     stages = dict(Stage.choices)
-    duty = Q(actual_start__isnull=False, total_investment__gte=REGISTRATION_THRESHOLD)
+    duty = registration_duty()
     # One pass over the projects: the 四库 funnel and the whitelist / 入库 counts by stage.
     by_stage = {r["stage"]: r for r in projects.values("stage").annotate(
         n=Count("id"), total=Sum("total_investment"),

@@ -23,7 +23,7 @@ from diaodu.investment.models import (
     ProgressReport,
     ReportingRound,
 )
-from diaodu.investment.selectors import REGISTRATION_THRESHOLD
+from diaodu.investment.selectors import registration_duty
 from diaodu.projects.models import Project
 
 from . import kpis, rules
@@ -204,8 +204,7 @@ def _unit_metrics(year: int, month: int, kind: str) -> dict[int, dict[str, Decim
                     n=Count("id"), started=Count("id", filter=Q(actual_start__lte=end)))
                 .order_by()):
         metrics[row[project_field]]["starts"] = rate(row["started"], row["n"])
-    for row in (projects.filter(actual_start__lte=end,
-                                total_investment__gte=REGISTRATION_THRESHOLD)
+    for row in (projects.filter(registration_duty(started_by=end))
                 .values(project_field).annotate(
                     n=Count("id"), done=Count("id", filter=Q(stats_registered_on__lte=end)))
                 .order_by()):

@@ -182,10 +182,17 @@ def year_kpis(*, user, year: int, month: int, levels: tuple[str, ...] = ()) -> Y
     )
 
 
+def registration_duty(*, started_by: date | None = None) -> Q:
+    """The 入库 duty (应入尽入) as a project filter, the one rule the registration page, the
+    dashboard and the rankings count with: started (on or before `started_by` when given) and
+    a total investment of 500万元 or more."""
+    started = Q(actual_start__lte=started_by) if started_by else Q(actual_start__isnull=False)
+    return started & Q(total_investment__gte=REGISTRATION_THRESHOLD)
+
+
 def must_register(*, user) -> QuerySet:
     """Started projects of 500万元 or more: the registration duty (应入尽入)."""
-    return (scope_for(user, Project)
-            .filter(actual_start__isnull=False, total_investment__gte=REGISTRATION_THRESHOLD)
+    return (scope_for(user, Project).filter(registration_duty())
             .select_related("responsible_unit", "street"))
 
 

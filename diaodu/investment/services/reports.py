@@ -17,6 +17,7 @@ from diaodu.core import audit, clock
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.models import User
 from diaodu.core.money import CENT, parse_wan
+from diaodu.core.overdue import is_overdue
 from diaodu.projects.models import Stage
 
 from .. import policy, quality, rollups
@@ -212,7 +213,7 @@ def _submit(actor: User | None, report: ProgressReport, at: datetime | None,
     now = at or clock.now()
     report.status = ReportStatus.SUBMITTED
     report.submitted_by, report.submitted_at = actor, now
-    report.is_overdue = now > report.round.due_at
+    report.is_overdue = is_overdue(report.round.due_at, now)
     report.return_reason = ""
     return _save(report, actor, "report.submit",
                  {**(figures or {}), "flags": report.review_flags, "overdue": report.is_overdue})

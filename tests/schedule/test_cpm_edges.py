@@ -1,0 +1,67 @@
+"""CPM edges found by the mutation run (issue 23): the cycle's message, cycles among nodes
+that are not all on it, Result.index, the status date and the garbage collector left as it
+was. Pure: no database."""
+
+import gc
+
+import pytest
+
+from diaodu.schedule import cpm
+from diaodu.schedule.cpm import Activity, Link
+
+
+def test_cycle_message_names_the_loop_back_to_its_start():
+    acts = [Activity(k, 1) for k in "ABC"]
+    with pytest.raises(cpm.CycleError) as error:
+        cpm.schedule(acts, [Link("A", "B"), Link("B", "C"), Link("C", "A")])
+    assert error.value.code == "cycle"
+    loop = error.value.keys
+    assert str(error.value) == "dependency cycle: " + " → ".join([*loop, loop[0]])
+
+
+def test_a_cycle_behind_a_finished_branch_and_beside_an_outside_node_is_found():
+    # X hangs off the cycle (visited, finished, then popped); Y is ordered before the cycle
+    # (not among the unordered nodes); Z comes after the cycle (unordered but not on it).
+    acts = [Activity(k, 1) for k in ["Y", "B", "X", "C", "D", "Z"]]
+    links = [Link("Y", "B"), Link("B", "X"), Link("B", "C"), Link("C", "D"), Link("D", "B"),
+             Link("D", "Z")]
+    with pytest.raises(cpm.CycleError) as error:
+        cpm.schedule(acts, links)
+    assert set(error.value.keys) == {"B", "C", "D"}
+
+
+def test_two_separate_cycles_report_one_whole_cycle():
+    acts = [Activity(k, 1) for k in "ABCDE"]
+    links = [Link("A", "B"), Link("B", "A"), Link("C", "D"), Link("D", "E"), Link("E", "C")]
+    with pytest.raises(cpm.CycleError) as error:
+        cpm.schedule(acts, links)
+    assert set(error.value.keys) in ({"A", "B"}, {"C", "D", "E"})
+
+
+def test_result_index_is_the_input_position():
+    r = cpm.schedule([Activity("A", 2), Activity("B", 3)], [Link("A", "B")])
+    assert r.index("A") == 0 and r.index("B") == 1
+    with pytest.raises(ValueError):
+        r.index("Z")
+
+
+def network(**kw):
+    return cpm.Network(durations=[2, 3], preds=[0], succs=[1], kinds=[cpm.FS], lags=[0], **kw)
+
+
+def test_solve_starts_unstarted_work_no_earlier_than_the_status_date():
+    assert cpm.solve(network()).es == [0, 2]
+    assert cpm.solve(network(), status=5).es == [5, 7]
+    assert cpm.solve(network(), start=1, status=0).es == [1, 3]
+
+
+def test_solve_leaves_the_garbage_collector_as_it_found_it():
+    assert gc.isenabled()
+    cpm.solve(network())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        cpm.solve(network())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
