@@ -20,6 +20,7 @@ from docx.shared import Cm, Pt, RGBColor
 from diaodu.core import clock, wordfmt
 from diaodu.core.money import wan_to_yi
 from diaodu.core.scoping import scope_for
+from diaodu.core.text import strip_control_characters
 from diaodu.investment import kpis
 from diaodu.investment.models import AnnualPlan, ProgressReport, ReportStatus
 from diaodu.investment.selectors import year_kpis
@@ -28,6 +29,12 @@ from diaodu.projects.models import Batch, CampaignEntry, Level, Project
 RED = RGBColor(0xC0, 0x00, 0x00)
 NUMERALS = "一二三四五六七八九十"
 
+
+
+def _run(paragraph, text: str):
+    # Names and titles can come from an imported ledger, which no form checked: XML cannot
+    # hold a control character, so one would break the whole briefing.
+    return paragraph.add_run(strip_control_characters(text))
 
 def _para(doc, text: str = "", *, font: str = "仿宋_GB2312", size: float = 16,
           bold: bool = False, align=None, indent: bool = True, color=None, space_after=0,
@@ -42,7 +49,7 @@ def _para(doc, text: str = "", *, font: str = "仿宋_GB2312", size: float = 16,
     if align is not None:
         p.alignment = align
     if text:
-        wordfmt.font(p.add_run(text), font, Pt(size), bold=bold, color=color, latin=False)
+        wordfmt.font(_run(p, text), font, Pt(size), bold=bold, color=color, latin=False)
     return p
 
 
@@ -56,13 +63,13 @@ def _table(doc, header: list[str], rows: list[list[str]]) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        wordfmt.font(cell.paragraphs[0].add_run(text), "黑体", Pt(11), latin=False)
+        wordfmt.font(_run(cell.paragraphs[0], text), "黑体", Pt(11), latin=False)
     for values in rows:
         cells = table.add_row().cells
         for index, (cell, text) in enumerate(zip(cells, values, strict=True)):
             cell.paragraphs[0].alignment = (WD_ALIGN_PARAGRAPH.LEFT if index == 0
                                             else WD_ALIGN_PARAGRAPH.RIGHT)
-            wordfmt.font(cell.paragraphs[0].add_run(text), "仿宋_GB2312", Pt(11), latin=False)
+            wordfmt.font(_run(cell.paragraphs[0], text), "仿宋_GB2312", Pt(11), latin=False)
     doc.add_paragraph()
 
 
@@ -133,7 +140,7 @@ def briefing_docx(*, user, year: int, month: int, issue: int | None = None) -> t
     line = _para(doc, "", indent=False)
     line.paragraph_format.tab_stops.add_tab_stop(wordfmt.text_width(doc), WD_TAB_ALIGNMENT.RIGHT)
     for text in (issuer, f"\t{today:%Y年%-m月%-d日}"):
-        wordfmt.font(line.add_run(text), "仿宋_GB2312", Pt(14), latin=False)
+        wordfmt.font(_run(line, text), "仿宋_GB2312", Pt(14), latin=False)
     wordfmt.rule(line, color="C00000", size=18)
 
     _para(doc, _("%(y)s年%(m)s全区重点项目建设情况") % {"y": year, "m": _months(month)},

@@ -91,3 +91,14 @@ def test_distribution_lines_sit_at_the_foot_of_the_last_page(dispatcher, reporte
                                                 - doc.sections[-1].bottom_margin) // 635
     assert "top" in rules_of(submitted) and "bottom" in rules_of(printed)
     assert_schema_order(doc)
+
+
+def test_a_control_character_in_an_imported_name_does_not_break_the_briefing(dispatcher,
+                                                                               reported):
+    """Names from a ledger file reach the briefing without a form's check (issue 16)."""
+    from diaodu.projects.models import Project
+
+    project, _ = reported[1]
+    Project.objects.filter(pk=project.pk).update(name="须水产业园\x01项目\x1b")
+    text = text_of(briefing_docx(user=dispatcher, year=2022, month=3)[0])
+    assert "须水产业园项目" in text.split("进度滞后项目")[1]
