@@ -271,10 +271,12 @@ def duty_drill(project):
 
 def duty_activation(project):
     from diaodu.duty import services
+    from diaodu.duty.models import TracingTeam
 
     unit = project.responsible_unit
-    team = services.tracing_team_create(actor=None, name=f"{unit}流调队伍", unit=unit,
-                                        min_on_call=1)
+    team = TracingTeam.objects.filter(name=f"{unit}流调队伍").first() or \
+        services.tracing_team_create(actor=None, name=f"{unit}流调队伍", unit=unit,
+                                     min_on_call=1)
     group = services.tracing_group_create(actor=None, team=team, number=1, echelon=1)
     member = services.tracing_member_add(actor=None, team=team, name="队员", unit=unit,
                                          source="street")

@@ -221,11 +221,13 @@ def _admin_object(label, project):
         return plan.adjustments.get()
     if label in ("investment.reportadjustment", "investment.monthlyrollup"):
         report = _report_of(project)
-        services.report_save(actor=None, report=report, expected_version=None,
-                             completed_in_period="10.00", cumulative_completed="10.00",
-                             physical_progress="基础施工")
-        report = services.report_submit(actor=None, report=report, expected_version=None)
-        report = services.report_approve(actor=None, report=report, expected_version=None)
+        if report.status != "approved":  # one approved report serves both builders
+            services.report_save(actor=None, report=report, expected_version=None,
+                                 completed_in_period="10.00", cumulative_completed="10.00",
+                                 physical_progress="基础施工")
+            report = services.report_submit(actor=None, report=report, expected_version=None)
+            report = services.report_approve(actor=None, report=report,
+                                             expected_version=None)
         if label == "investment.monthlyrollup":
             rollups.refresh_project(project, 2022)
             return MonthlyRollup.objects.get(unit=project.responsible_unit, year=2022, month=3)
@@ -282,8 +284,11 @@ def _duty_object(label, project):
 
         return FloodPost.objects.get(pk=duty_flood_post(project)[0])
     if label == "duty.tracingmember":
-        team = services.tracing_team_create(actor=None, name=f"{unit}流调队伍", unit=unit,
-                                            min_on_call=1)
+        from diaodu.duty.models import TracingTeam
+
+        team = TracingTeam.objects.filter(name=f"{unit}流调队伍").first() or \
+            services.tracing_team_create(actor=None, name=f"{unit}流调队伍", unit=unit,
+                                         min_on_call=1)
         return services.tracing_member_add(actor=None, team=team, name=f"{unit}队员",
                                            unit=unit, source="street")
     if label == "duty.floodseason":
@@ -321,15 +326,17 @@ def _mediation_object(label, project):
     if label == "mediation.liaison":
         return network.liaison_save(actor=None, name=f"{community.name}法律明白人",
                                     community=community)
-    adviser = network.adviser_save(actor=None, name=f"{street.name}顾问", firm="律师事务所",
-                                   licence_no=f"{street.pk:017d}")
+    from diaodu.mediation.models import Adviser
+
+    adviser = Adviser.objects.filter(licence_no=f"{street.pk:017d}").first() or \
+        network.adviser_save(actor=None, name=f"{street.name}顾问", firm="律师事务所",
+                             licence_no=f"{street.pk:017d}")
     if label == "mediation.adviser":
         return adviser
     if label == "mediation.assignment":
         return network.assignment_create(actor=None, adviser=adviser, community=community,
                                          starts_on=date(2022, 1, 1))
     raise LookupError(f"no admin object builder for {label}")
-
 
 
 def _args(build, project):

@@ -20,7 +20,7 @@ from . import audit, services, two_factor
 from .admin_base import ScopedModelAdmin, ServiceAdminMixin, ServiceForm
 from .errors import UserError
 from .models import AuditEvent, CalendarDay, CalendarYear, OrgUnit, User
-from .roles import ACCOUNT_ADMINS, CALENDAR_EDITORS, ROLE_ADMINS, role_of
+from .roles import ACCOUNT_ADMINS, CALENDAR_EDITORS, ROLE_ADMINS, ROLE_LABELS, Role, role_of
 
 
 @admin.register(OrgUnit)
@@ -43,7 +43,8 @@ class UserAddForm(ServiceForm, forms.ModelForm):
     # 三员分立: the system administrator asks for a role; it takes effect when the security
     # administrator confirms it (user_create stores it as the pending role).
     role = forms.ChoiceField(label=_("申请的角色"), required=False,
-                             choices=[("", "---------"), *User._meta.get_field("role").choices],
+                             choices=[("", "---------"),
+                                      *((r.value, _(ROLE_LABELS[r])) for r in Role)],
                              help_text=_("由安全管理员确认后生效；确认前该账号不能登录。"))
 
     class Meta:

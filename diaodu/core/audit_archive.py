@@ -80,7 +80,9 @@ def _segment(now) -> tuple[int, str, int, str, int]:
     last = old.order_by("-seq").values_list("seq", "hash").first()
     if last is None:
         return after_seq, after_hash, after_seq, after_hash, 0
-    return after_seq, after_hash, last[0], last[1], old.count()
+    through_seq = last[0]
+    assert through_seq is not None  # seq > after_seq: a sealed event
+    return after_seq, after_hash, through_seq, last[1], old.count()
 
 
 def _write(path: Path, header: dict, after_seq: int, after_hash: str, through_seq: int) -> str:

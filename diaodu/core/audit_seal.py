@@ -62,7 +62,9 @@ def head() -> tuple[int, str]:
             .values_list("seq", "hash").first())
     if last is None:  # an empty log continues from the last archive's checkpoint, if any
         last = AuditCheckpoint.objects.order_by("-seq").values_list("seq", "hash").first()
-    return last if last else (0, audit_chain.GENESIS)
+    if last is None or last[0] is None:
+        return 0, audit_chain.GENESIS
+    return last[0], last[1]
 
 
 def lock_chain(*, wait: bool = True) -> bool:
@@ -201,7 +203,8 @@ def _nudge() -> None:
 
 def nudge_on_commit() -> None:
     """Seal this transaction's events once it commits (one callback per transaction)."""
-    if any(callback is _nudge for _ids, callback, _robust in connection.run_on_commit):
+    # run_on_commit holds (savepoint ids, callback, robust) entries.
+    if any(entry[1] is _nudge for entry in connection.run_on_commit):
         return
     transaction.on_commit(_nudge)
 

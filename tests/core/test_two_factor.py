@@ -139,7 +139,12 @@ def test_no_page_and_no_api_call_before_the_code(client, dispatcher, project_a, 
     sign_in(client, dispatcher)
     args = {}  # one object per builder (the matrix's builders create them)
     for name, (build, _expect) in sorted(MATRIX.items()):
-        if name.startswith("two_factor:"):
+        # The sign-in flow itself (signed in already, the login page sends on; sign-out and
+        # the JavaScript catalogue and the language switch stay open; the API's root is no page)
+        # is not behind the code.
+        if name.startswith("two_factor:") or name in ("admin:login", "admin:logout",
+                                                       "admin:jsi18n", "api:api-root",
+                                                       "set_language"):
             continue
         if build not in args:
             args[build] = _args(build, project_a)

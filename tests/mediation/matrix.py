@@ -103,7 +103,7 @@ def _poll(unit):
     from tests.factories import UserFactory
 
     # A roll of the unit's own member only, so no role under test is on it by chance.
-    voters = [UserFactory(username=f"member-{unit.pk}", unit=unit, role="reporter")]
+    voters = [UserFactory(username=f"voter-{unit.pk}", unit=unit, role="reporter")]
     poll = services.poll_create(actor=None, unit=unit, title="评选", candidates=["甲", "乙"],
                                 max_choices=1, opens_at=opens,
                                 closes_at=opens + timedelta(hours=2), voters=voters)
