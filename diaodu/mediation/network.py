@@ -14,7 +14,7 @@ from diaodu.core.models import OrgUnit, UnitKind, User
 
 from . import rules
 from .models import Adviser, Assignment, LegalPlace, Liaison, PlaceKind
-from .services import PHONE, _require_reference_editor
+from .services import PHONE, _require_reference_editor, _save_reference
 
 PLACE_UNITS = {PlaceKind.CENTRE: (UnitKind.DISTRICT,), PlaceKind.STATION: (UnitKind.STREET,),
                PlaceKind.ROOM: (UnitKind.COMMUNITY,)}
@@ -56,16 +56,7 @@ def place_save(*, actor: User | None, kind: str, name: str, unit: OrgUnit, addre
         if clash.exists():
             raise UserError("legal.place_duplicate", _("%(unit)s已有%(kind)s。")
                             % {"unit": unit, "kind": PlaceKind(kind).label}, "unit")
-        if place is None:
-            place = LegalPlace.objects.create(**fields)
-            audit.record(actor, "legal_place.create", place, fields)
-        else:
-            place = LegalPlace.objects.select_for_update().get(pk=place.pk)
-            before = {k: getattr(place, k) for k in fields}
-            for key, value in fields.items():
-                setattr(place, key, value)
-            place.save()
-            audit.record(actor, "legal_place.update", place, audit.diff(before, fields))
+        place = _save_reference(actor, LegalPlace, place, fields, "legal_place")
     return place
 
 
@@ -87,16 +78,7 @@ def adviser_save(*, actor: User | None, name: str, firm: str, licence_no: str, p
         if clash.exists():
             raise UserError("adviser.duplicate", _("执业证号%(v)s已登记。") % {"v": licence_no},
                             "licence_no")
-        if adviser is None:
-            adviser = Adviser.objects.create(**fields)
-            audit.record(actor, "adviser.create", adviser, fields)
-        else:
-            adviser = Adviser.objects.select_for_update().get(pk=adviser.pk)
-            before = {k: getattr(adviser, k) for k in fields}
-            for key, value in fields.items():
-                setattr(adviser, key, value)
-            adviser.save()
-            audit.record(actor, "adviser.update", adviser, audit.diff(before, fields))
+        adviser = _save_reference(actor, Adviser, adviser, fields, "adviser")
     return adviser
 
 
@@ -160,14 +142,5 @@ def liaison_save(*, actor: User | None, name: str, community: OrgUnit, phone: st
         if clash.exists():
             raise UserError("liaison.duplicate", _("%(c)s已登记法律明白人%(n)s。")
                             % {"c": community, "n": fields["name"]}, "name")
-        if liaison is None:
-            liaison = Liaison.objects.create(**fields)
-            audit.record(actor, "liaison.create", liaison, fields)
-        else:
-            liaison = Liaison.objects.select_for_update().get(pk=liaison.pk)
-            before = {k: getattr(liaison, k) for k in fields}
-            for key, value in fields.items():
-                setattr(liaison, key, value)
-            liaison.save()
-            audit.record(actor, "liaison.update", liaison, audit.diff(before, fields))
+        liaison = _save_reference(actor, Liaison, liaison, fields, "liaison")
     return liaison

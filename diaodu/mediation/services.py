@@ -48,6 +48,23 @@ def today() -> date:
     return clock.today()
 
 
+def _save_reference(actor: User | None, model, obj, fields: dict, action: str):
+    """Create `model` from `fields`, or update `obj` (locked) with them; audited either way as
+    `<action>.create` / `<action>.update` with the changed fields. Inside the caller's
+    transaction, after its checks."""
+    if obj is None:
+        obj = model.objects.create(**fields)
+        audit.record(actor, f"{action}.create", obj, fields)
+        return obj
+    obj = model.objects.select_for_update().get(pk=obj.pk)
+    before = {k: getattr(obj, k) for k in fields}
+    for key, value in fields.items():
+        setattr(obj, key, value)
+    obj.save()
+    audit.record(actor, f"{action}.update", obj, audit.diff(before, fields))
+    return obj
+
+
 def _require_reference_editor(actor: User | None) -> None:
     if not policy.may_edit_reference(actor):
         raise NotFound
@@ -149,16 +166,7 @@ def mediator_save(*, actor: User | None, committee: Committee, name: str, gold: 
         fields = {"committee": committee, "name": name, "gold": gold,
                   "gold_since": gold_since if gold else None, "phone": phone.strip(),
                   "active": active}
-        if mediator is None:
-            mediator = Mediator.objects.create(**fields)
-            audit.record(actor, "mediator.create", mediator, fields)
-        else:
-            mediator = Mediator.objects.select_for_update().get(pk=mediator.pk)
-            before = {k: getattr(mediator, k) for k in fields}
-            for key, value in fields.items():
-                setattr(mediator, key, value)
-            mediator.save()
-            audit.record(actor, "mediator.update", mediator, audit.diff(before, fields))
+        mediator = _save_reference(actor, Mediator, mediator, fields, "mediator")
     return mediator
 
 
