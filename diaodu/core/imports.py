@@ -8,6 +8,8 @@ A planner sees the run through three objects the runner passes in:
 * `job` — kind, filename and options (`job.options["year"]` …);
 * `sheet` — `cell(key)` (the column letter of a field, "" if not in the file), `label(key)`
   (the field's Chinese name), `fields` (field → column) and `labels` (column headers);
+* `sheet.header(key)` — the column's header as written ("2023年1-2月完成投资"), and
+  `sheet.title` — the title rows above the header;
 * `names` — the names people write resolved to records: `unit(text, key)`,
   `category(text)`, `leader(text)`; an unknown name returns None and is listed for the
   reconciliation step (the planner decides whether the row is refused or warned).
@@ -43,6 +45,11 @@ class Line:
     sheet: str = ""          # named in cell references when the job reads several sheets
     # Month-precision dates among `values` ({field: "month"}): 2022年4月 is not the 1st.
     precision: dict[str, str] = field(default_factory=dict)
+    # Cells of the columns another app imports in the same job (a project ledger's 年度计划
+    # and progress columns, when ticked), and the record the row is about once it is known
+    # (a new project: after its write) — what those apps' `Extra` planners read.
+    extra: dict[str, Any] = field(default_factory=dict)
+    subject: Any = None
 
     def where(self, column: str) -> str:
         """'H5', or '区住建局!H5' when the job reads several sheets."""
@@ -116,6 +123,46 @@ def register(kind: str):
     """Class decorator: the planner for ledger rows of `kind`."""
     def wrap(cls: type[Planner]) -> type[Planner]:
         PLANNERS[kind] = cls
+        return cls
+    return wrap
+
+
+class Extra(ABC):
+    """The columns of a row another app imports in the same job, after the row's own record
+    is written (`line.subject`): the annual plan and the month's progress in a project
+    ledger. `handle` plans and writes through the app's services, adds its changes to
+    `line.diff` and returns whether it wrote; a refusal is the row's error (the run then
+    rolls back, all kinds together)."""
+
+    # A service names its own field; the ledger column that fed it may have another key.
+    FIELD_COLUMNS: dict[str, tuple[str, ...]] = {}
+
+    def __init__(self, actor, job, sheet, names):
+        self.actor, self.job, self.sheet, self.names = actor, job, sheet, names
+
+    @abstractmethod
+    def plan_and_apply(self, line: Line) -> bool:
+        """Write what the row's columns say (nothing when the database already says it)."""
+
+    def handle(self, line: Line) -> bool:
+        try:
+            return self.plan_and_apply(line)
+        except UserError as problem:
+            keys = self.FIELD_COLUMNS.get(problem.field or "", (problem.field or "",))
+            column = next((self.sheet.cell(k) for k in keys if self.sheet.cell(k)), "")
+            line.error(column or self.sheet.cell("name") or "A", problem.code,
+                       problem.message)
+            return False
+
+
+# (kind, part) → the app's planner for that part of a row of `kind`.
+EXTRAS: dict[tuple[str, str], type[Extra]] = {}
+
+
+def register_extra(kind: str, part: str):
+    """Class decorator: the planner for the `part` columns (FieldSpec.part) of `kind` rows."""
+    def wrap(cls: type[Extra]) -> type[Extra]:
+        EXTRAS[(kind, part)] = cls
         return cls
     return wrap
 

@@ -37,6 +37,9 @@ FILLERS = frozenset({Role.REPORTER, Role.UNIT_HEAD})  # the responsible unit fil
 REVIEWERS = LEDGER_EDITORS  # the DRC's final review, rounds and plans
 CASE_RAISERS = CASE_SUPERVISORS  # turn a report's problems into a 督办 case
 REGISTRARS = frozenset({Role.STATS, *LEDGER_EDITORS})  # 拟入库 registration
+# The DRC records the month's figures of a ledger it collected from the units (a project
+# ledger's progress columns, imported with it): the units' own fill step stays theirs.
+RECORDERS = LEDGER_EDITORS
 
 
 def fills(actor: Any, report_project: Any) -> bool:
@@ -151,3 +154,9 @@ def may_register(actor: Any) -> bool:
 
 def may_review(actor: Any) -> bool:
     return actor is None or role_of(actor) in REVIEWERS
+
+
+def require_recorder(actor: Any) -> None:
+    """Record a report's figures from the DRC's collected ledger (台账导入), and add a
+    project to an open round for it."""
+    require_role(actor, RECORDERS, gettext_noop("只有调度员可以从台账录入项目进度。"))

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from diaodu.core import audit
 from diaodu.core.errors import Forbidden, UserError
@@ -70,11 +71,33 @@ def _part(kind: str, header: m.Header, table: Table) -> dict[str, Any]:
     }
 
 
+# The parts of a project ledger another app imports in the same job when ticked
+# (FieldSpec.part): what the tick box says, and the import kind the columns belong to.
+PART_LABELS = {"plans": gettext_lazy("同时导入年度计划"),
+               "progress": gettext_lazy("同时导入进度（本月、累计完成投资，形象进度）")}
+PART_KINDS = {"plans": ImportKind.PLANS, "progress": ImportKind.REPORTS}
+
+
+def part_note(part: str) -> str:
+    """Why a plan or progress column of a project ledger is imported only when ticked."""
+    return _("属于“%(k)s”：勾选“%(t)s”后随项目一并导入，否则不导入") % {
+        "k": ImportKind(PART_KINDS[part]).label, "t": PART_LABELS[part]}
+
+
+def parts_found(kind: str, fields: dict[str, int]) -> list[str]:
+    """The tickable parts whose columns the sheet has."""
+    return sorted({m.spec_of(kind, key).part for key in fields} - {""})
+
+
 def _ignored(kind: str, header: m.Header) -> dict[str, str]:
     """Why each unmapped column is not imported: {column: reason} — another kind's field
-    (年度计划投资 belongs to the plan import) or unknown."""
+    (年度计划投资 belongs to the plan import, or to the project import's plan part when
+    ticked) or unknown."""
     out = {}
     for column in header.columns:
+        if column.key and not column.key.startswith("_") and m.spec_of(kind, column.key).part:
+            out[str(column.index)] = part_note(m.spec_of(kind, column.key).part)
+            continue
         if not column.label or (column.key and not column.key.startswith("_")):
             continue
         if column.key:  # 序号, 备注, 占比: read by nobody on purpose
@@ -200,6 +223,7 @@ def import_job_create(*, actor: User | None, kind: str, filename: str, data: byt
     """Upload and read at once (the command line, scripts): a refused file leaves no job."""
     ensure_may_import(actor, kind)
     check_upload(data)
+    check_parts(kind, (options or {}).get("with", []))
     mapping = _read_parts(kind, data, filename, profile,
                           (options or {}).get("sheets") or None)
     with transaction.atomic():
@@ -237,16 +261,20 @@ def _clean_fields(job: ImportJob, part: dict[str, Any], fields: dict[str, int]) 
 def import_job_set_mapping(*, actor: User | None, job: ImportJob, fields: dict[str, int],
                            save_as: str = "",
                            sheets: dict[int, dict[str, int]] | None = None,
-                           skip: set[int] | None = None) -> ImportJob:
+                           skip: set[int] | None = None,
+                           parts: list[str] | None = None) -> ImportJob:
     """The user confirms or corrects which column feeds which field (`fields`: the first
-    sheet; `sheets`: others by position) and which sheets to read; optionally saved as the
-    unit's profile for the next file."""
-    parts = [dict(p) for p in (job.mapping.get("sheets") or [job.mapping])]
+    sheet; `sheets`: others by position), which sheets to read and which parts the same job
+    imports besides the rows' own kind (`parts`: "plans", "progress"; None keeps the
+    choice); optionally saved as the unit's profile for the next file."""
+    if parts is not None:
+        check_parts(job.kind, parts)
+    parts_ = [dict(p) for p in (job.mapping.get("sheets") or [job.mapping])]
     given = {0: fields, **(sheets or {})}
     skip = set(skip or ())
-    if len(skip) >= len(parts):
+    if len(skip) >= len(parts_):
         raise UserError("import.no_sheet", _("请至少选择一个工作表。"), "mapping")
-    for index, part in enumerate(parts):
+    for index, part in enumerate(parts_):
         part["skip"] = index in skip
         if index in given and index not in skip:
             part["fields"] = _clean_fields(job, part, given[index])
@@ -256,19 +284,35 @@ def import_job_set_mapping(*, actor: User | None, job: ImportJob, fields: dict[s
             raise UserError("import.job_closed",
                             _("该导入任务已开始或已完成，不能再修改表头映射。"))
         before = [p.get("fields", {}) for p in (job.mapping.get("sheets") or [job.mapping])]
-        first = next(p for p in parts if not p["skip"])
+        first = next(p for p in parts_ if not p["skip"])
         job.mapping = {**job.mapping, **{k: first[k] for k in ("sheet", "labels", "fields",
                                                                 "header_row", "header_rows")
                                          if k in first},
-                       "sheets": parts}
+                       "sheets": parts_}
         job.status = JobStatus.MAPPED
-        job.save(update_fields=["mapping", "status"])
+        before_parts = job.options.get("with", [])
+        if parts is not None:
+            job.options = {**job.options, "with": sorted(set(parts))}
+        job.save(update_fields=["mapping", "status", "options"])
         audit.record(actor, "import.map", job,
-                     {"fields": [before, [p["fields"] for p in parts]],
-                      "skipped": sorted(skip)})
+                     {"fields": [before, [p["fields"] for p in parts_]],
+                      "skipped": sorted(skip),
+                      **({"with": [before_parts, job.options["with"]]}
+                         if parts is not None and before_parts != job.options["with"]
+                         else {})})
         if save_as.strip():
             mapping_profile_save(actor=actor, job=job, name=save_as)
     return job
+
+
+def check_parts(kind: str, parts: list[str] | tuple[str, ...]) -> None:
+    """Only the parts an app imports with this kind (core.imports.EXTRAS) may be ticked."""
+    from diaodu.core.imports import EXTRAS
+
+    for part in parts:
+        if (kind, part) not in EXTRAS:
+            raise UserError("import.part_invalid", _("“%(k)s”不能同时导入“%(p)s”。")
+                            % {"k": ImportKind(kind).label, "p": part}, "with")
 
 
 def mapping_profile_save(*, actor: User | None, job: ImportJob, name: str) -> MappingProfile:

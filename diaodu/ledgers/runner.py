@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from diaodu.core import audit
 from diaodu.core.errors import UserError
-from diaodu.core.imports import PLANNERS, Line, Pending, Planner
+from diaodu.core.imports import EXTRAS, PLANNERS, Extra, Line, Pending, Planner
 from diaodu.core.models import User
 
 from .jobs import ensure_may_import, progress_key
@@ -35,6 +35,31 @@ def planner_for(kind: str) -> type[Planner]:
     if kind not in PLANNERS:
         autodiscover_modules("imports")
     return PLANNERS[kind]
+
+
+def extra_for(kind: str, part: str) -> type[Extra]:
+    """The planner an app registered for the `part` columns of `kind` rows."""
+    planner_for(kind)
+    if (kind, part) not in EXTRAS:
+        autodiscover_modules("imports")
+    return EXTRAS[(kind, part)]
+
+
+def _follow(extras: list[Extra], lines: list[Line]) -> None:
+    """The ticked parts of each row whose own record is planned (and, for a change,
+    written): the plan and progress columns, through their apps' services. A row whose
+    record is unchanged but whose plan or report changes counts as updated."""
+    if not extras:
+        return
+    for line in lines:
+        if line.errors or line.subject is None:
+            continue
+        for extra in extras:
+            wrote = extra.handle(line)
+            if line.errors:
+                break
+            if wrote and line.action == "unchanged":
+                line.action = "update"
 
 
 def _progress(job: ImportJob, percent: int) -> None:
@@ -85,14 +110,19 @@ def import_job_run(*, actor: User | None, job: ImportJob, commit: bool,
                 kept.append(line.as_json())
 
     def flush() -> None:
+        latest = sheet.focus(current or "")
         planner.apply_many(batch)
+        _follow(extras, batch)
         settle(batch)
+        sheet.part = latest
         batch.clear()
 
     # audit.deferred: the run's audit events and rollup totals are done in one step at its
     # end, so other users' saves wait for that step, not for the whole file.
     with transaction.atomic(), audit.deferred() as deferred:
         planner = planner_for(job.kind)(actor, job, sheet, names)
+        extras = [extra_for(job.kind, part)(actor, job, sheet, names)
+                  for part in sheet.with_parts]
         for line in sheet.lines():
             seen += 1
             if line.sheet != current:  # a refused row's cell is named in its own sheet
@@ -112,6 +142,7 @@ def import_job_run(*, actor: User | None, job: ImportJob, commit: bool,
                 if len(batch) >= planner.batch:
                     flush()
             else:
+                _follow(extras, [line])
                 settle([line])
             if seen % step == 0:
                 percent = 5 + int(90 * min(seen, total) / total)
@@ -150,4 +181,4 @@ def _finish(actor, job, commit, refused, summary, kept, counts) -> ImportJob:
     return job
 
 
-__all__ = ["ROWS_KEPT", "import_job_run", "planner_for"]
+__all__ = ["ROWS_KEPT", "extra_for", "import_job_run", "planner_for"]

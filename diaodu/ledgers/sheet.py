@@ -90,13 +90,20 @@ class Sheet:
             raise UserError("import.file_changed", _("导入文件与上传时不一致，请重新上传。"))
         tables = {t.sheet: t for t in read_book(data, job.filename).tables}
         self.kind = job.kind
+        self.title = str(job.mapping.get("title", ""))
+        # The plan and progress columns are read only when ticked (then into Line.extra,
+        # for the apps' Extra planners); otherwise they are not even parsed.
+        self.with_parts = [p for p in job.options.get("with", []) if p]
+        self.extra_keys = frozenset(s.key for s in m.FIELDS[job.kind]
+                                    if s.part and s.part in self.with_parts)
         self.parts: list[Part] = []
         for mp in parts_of(job.mapping):
             if mp.get("skip"):
                 continue
             table = tables.get(mp.get("sheet", ""), next(iter(tables.values()), None))
             labels = mp.get("labels", [])
-            fields = {k: int(v) for k, v in mp.get("fields", {}).items()}
+            fields = {k: int(v) for k, v in mp.get("fields", {}).items()
+                      if not m.spec_of(job.kind, k).part or k in self.extra_keys}
             undecided = frozenset(k for k, i in fields.items()
                                   if i < len(labels)
                                   and m.bare(labels[i].rpartition("/")[2]) in UNDECIDED_DATES)
@@ -127,6 +134,20 @@ class Sheet:
 
     def label(self, key: str) -> str:
         return m.spec_of(self.kind, key).label
+
+    def focus(self, name: str) -> Part:
+        """Describe the sheet `name` (a batch of its rows is written after the next sheet's
+        first row was read); returns the part described before."""
+        before = self.part
+        if self.several:
+            self.part = next((p for p in self.parts if p.name == name), self.part)
+        return before
+
+    def header(self, key: str) -> str:
+        """The column's header as the file writes it ("2023年1-2月完成投资"), "" if absent."""
+        index = self.part.fields.get(key)
+        return self.part.labels[index] if index is not None and index < len(
+            self.part.labels) else ""
 
     def lines(self) -> Iterator[Line]:
         """Data rows of every sheet in order; blank rows, section rows, repeated headers and
@@ -193,7 +214,7 @@ class Sheet:
             self._inherit(line, stack, part)
             stack.count_row()
             for key, index in money:
-                amount = line.values.get(key)
+                amount = line.values.get(key, line.extra.get(key))
                 if isinstance(amount, Decimal):
                     raw = row[index] if index < len(row) else None
                     is_text = isinstance(raw, str)
@@ -226,6 +247,9 @@ class Sheet:
                 template = CELL_MESSAGES.get(problem.code)
                 message = template % problem.params if template else problem.message
                 line.error(m.column_letter(index), problem.code, f"{spec.label}：{message}")
+                continue
+            if key in self.extra_keys:
+                line.extra[key] = value
                 continue
             if isinstance(value, m.MonthDate):
                 line.precision[key] = "month"

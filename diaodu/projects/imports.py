@@ -230,6 +230,7 @@ class ProjectPlanner(ProjectRows):
             diff[str(_("阶段"))] = [str(project.get_stage_display()), str(Stage(stage).label)]
         line.values = {"project": project, "changes": delta,
                        "stage": stage if stage and stage != project.stage else None}
+        line.subject = project
         line.action = "update" if diff else "unchanged"
         line.diff = diff
         if diff:
@@ -243,8 +244,10 @@ class ProjectPlanner(ProjectRows):
             rows = [{k: v for k, v in line.values.items() if k != "level" or v is not None}
                     for line in creates]
             try:
-                for project in services.project_create_many(actor=self.actor, rows=rows):
+                made = services.project_create_many(actor=self.actor, rows=rows)
+                for line, project in zip(creates, made, strict=True):
                     self._remember(project)
+                    line.subject = project
             except services.RowErrors as refused:
                 for index, problem in refused.errors.items():
                     self.refuse(creates[index], problem)
@@ -252,8 +255,12 @@ class ProjectPlanner(ProjectRows):
             items = [(line.values["project"], line.values["project"].version,
                       line.values["changes"]) for line in updates]
             try:
-                for project in services.project_update_many(actor=self.actor, items=items):
+                changed = {p.pk: p for p in services.project_update_many(
+                    actor=self.actor, items=items)}
+                for project in changed.values():
                     self._remember(project)
+                for line in updates:  # set when planned; the written copy replaces it
+                    line.subject = changed.get(line.subject.pk, line.subject)
             except services.RowErrors as refused:
                 for index, problem in refused.errors.items():
                     self.refuse(updates[index], problem)
@@ -274,3 +281,4 @@ class ProjectPlanner(ProjectRows):
                 actor=self.actor, project=project, expected_version=project.version,
                 **changes)
         self._remember(project)
+        line.subject = project

@@ -49,16 +49,32 @@ KEY_PROJECTS = [
         ]),
     ]),
 ]
+# The plan and progress columns beside them (issue 14 §5), as a 2022年1-2月 ledger writes
+# them: 至2021年底累计完成投资, 2022年1-2月完成投资 and 形象进度 (the 亿元 copy: 1-2月完成投资
+# and 开工累计完成投资 instead, the same figures). Rows not listed leave them empty.
+PROGRESS = {
+    "郑州中原科技城智慧产业园": (Decimal("45000"), Decimal("5200"), "3#厂房主体施工"),
+    "西流湖公园提升工程": (Decimal("2300"), Decimal("150.5"), "绿化提升"),
+    "中原区第二实验小学": (Decimal("7000.25"), Decimal("820.25"), "主体结构施工至3层"),
+    "须水河综合治理": (Decimal("0"), Decimal("35"), "可研编制"),
+    "中原区智慧停车场": (Decimal("1900"), Decimal("260.75"), "设备安装"),
+}
+PRIOR_WAN = Decimal("56200.25")        # 45000 + 2300 + 7000.25 + 0 + 1900
+YTD_WAN = Decimal("6466.50")           # 5200 + 150.5 + 820.25 + 35 + 260.75
+CUMULATIVE_WAN = Decimal("62666.75")   # PRIOR_WAN + YTD_WAN
+PLANS_MADE = 6                         # the completed project's plan of 0 makes none
 TOTAL_WAN = Decimal("190731.50")        # 125000 + 8650.5 + 4200 + 16800.75 + 32000 + 3100.25 + 980
 TEXT_WAN = Decimal("4200.00")           # the one amount stored as text
-PLAN_WAN = Decimal("43500")             # 2022年计划投资, listed as ignored
+PLAN_WAN = Decimal("43500")             # 2022年计划投资 (ignored unless ticked)
 SECTION_WAN = {"一、省重点项目（2个）": Decimal("133650.50"),
                "二、市重点项目（3个）": Decimal("53000.75"),   # 4200 (text) + 16800.75 + 32000
                "三、区重点项目（2个）": Decimal("4080.25")}
 HEADER_TOP = ["序号", "项目名称", "项目类别", "建设性质", "建设单位", "投资（万元）", None,
-              "建设年限", None, "责任单位", "属地", "包联领导", "备注"]
+              "建设年限", None, "责任单位", "属地", "包联领导", "至2021年底累计完成投资",
+              "2022年1-2月完成投资", "形象进度", "备注"]
 HEADER_SUB = [None, None, None, None, None, "总投资", "2022年计划投资", "开工时间", "竣工时间",
-              None, None, None, None]
+              None, None, None, None, None, None, None]
+WIDTH = len(HEADER_TOP)
 
 
 def key_projects(*, unit: str = "万元") -> bytes:
@@ -80,7 +96,7 @@ def key_projects(*, unit: str = "万元") -> bytes:
         lists.write(r, 0, value)
     lists.hide()
     wrap = book.add_format({"text_wrap": True})
-    sheet.merge_range(0, 0, 0, 12, "中原区2022年省市区重点项目建设台账")
+    sheet.merge_range(0, 0, 0, WIDTH - 1, "中原区2022年省市区重点项目建设台账")
     sheet.write(1, 0, "填报单位：中原区发展和改革委员会")
     sheet.write(1, 9, f"单位：{unit}")
     top = list(HEADER_TOP)
@@ -88,7 +104,9 @@ def key_projects(*, unit: str = "万元") -> bytes:
     if yi:
         top[5] = "投资\n（亿元）"
         sub[5], sub[6] = "总投资\n（亿元）", "2022年\n计划投资\n（亿元）"
-    for c in range(13):
+        top[12:15] = ["2022年\n1-2月\n完成投资\n（亿元）", "开工累计\n完成投资\n（亿元）",
+                      "形象\n进度"]
+    for c in range(WIDTH):
         if c in (5, 7):
             sheet.merge_range(2, c, 2, c + 1, top[c], wrap)
         elif c in (6, 8):
@@ -135,6 +153,13 @@ def key_projects(*, unit: str = "万元") -> bytes:
                 sheet.write(row, 10, street)
                 if leader:
                     sheet.write(row, 11, leader)
+                if name in PROGRESS:
+                    prior, ytd, progress = PROGRESS[name]
+                    first_amount = ytd if yi else prior
+                    second = prior + ytd if yi else ytd
+                    sheet.write_number(row, 12, float(first_amount / factor))
+                    sheet.write_number(row, 13, float(second / factor))
+                    sheet.write(row, 14, progress)
                 row += 1
         # The section row carries its subtotal, as SUBTOTAL formulas (text amounts skipped).
         stated = SECTION_WAN[title] - (TEXT_WAN if title.startswith("二") else 0)
@@ -146,6 +171,11 @@ def key_projects(*, unit: str = "万元") -> bytes:
     sheet.write_formula(row, 5, f"=SUBTOTAL(9,F5:F{row})", None,
                         float((TOTAL_WAN - TEXT_WAN) / factor))
     sheet.write_formula(row, 6, f"=SUBTOTAL(9,G5:G{row})", None, float(PLAN_WAN / factor))
+    for c, stated in ((12, YTD_WAN if yi else PRIOR_WAN),
+                      (13, CUMULATIVE_WAN if yi else YTD_WAN)):
+        letter = "MN"[c - 12]
+        sheet.write_formula(row, c, f"=SUBTOTAL(9,{letter}5:{letter}{row})", None,
+                            float(stated / factor))
     for offset, text in enumerate([
             "注：1.本表由区发改委汇总，省、市重点项目以正式下达文件为准；2.新开工项目开工时间为"
             "计划开工时间。", "填报人：张三", "联系电话：0371-67181234",

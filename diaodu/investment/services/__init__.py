@@ -6,6 +6,7 @@ from .config import dispatch_settings_update, registration_plan_set
 from .guards import EDITABLE, can_fill
 from .history import round_record_approved
 from .plans import annual_plan_adjust, annual_plan_approve, annual_plan_create, spread_targets
+from .recording import report_record, round_add_project
 from .reports import (
     report_adjust,
     report_approve,
@@ -39,11 +40,13 @@ __all__ = [
     "report_adjust",
     "report_approve",
     "report_raise_case",
+    "report_record",
     "report_return",
     "report_save",
     "report_submit",
     "report_unit_approve",
     "reports_mark_overdue",
+    "round_add_project",
     "round_lock",
     "round_open",
     "round_open_monthly_if_due",

@@ -1,6 +1,7 @@
 """`diaodu import FILE --kind projects|plans|reports|approvals [--dry-run] [--as USERNAME]
-[--mapping PROFILE] [--sheet NAME]… [--aliases FILE]`: the web import for administrators and
-scripts. Prints the same summary, totals and row errors as the dry-run page; exits non-zero
+[--mapping PROFILE] [--sheet NAME]… [--aliases FILE] [--with-plans] [--with-progress]`: the
+web import for administrators and scripts. A project ledger's plan and progress columns are
+imported in the same job with --with-plans / --with-progress (the web's tick boxes). Prints the same summary, totals and row errors as the dry-run page; exits non-zero
 when any row is refused (nothing written). Names matching no unit, street, category or
 leader are listed once each with the closest known one; `--aliases FILE` (two columns: the
 written name, a unit code, category code or leader username) saves the answers as aliases
@@ -36,6 +37,12 @@ class Command(BaseCommand):
         parser.add_argument("--sheet", action="append", default=[],
                             help="read only this sheet (repeatable); default: every sheet "
                                  "with a header, skipping notes, hidden and summary sheets")
+        parser.add_argument("--with-plans", action="store_true",
+                            help="projects: also import the annual plan column (2023年计划投资) "
+                                 "as the projects' plans for that year")
+        parser.add_argument("--with-progress", action="store_true",
+                            help="projects: also import the progress columns (1-2月完成投资, "
+                                 "累计完成投资, 形象进度) into the month's round")
         parser.add_argument("--aliases", default="",
                             help="CSV of written name, unit code / category code / leader "
                                  "username, saved as aliases before the run")
@@ -66,6 +73,10 @@ class Command(BaseCommand):
             options["year"] = opts["year"]
         if opts["round"]:
             options["round"] = opts["round"]
+        parts = [p for p, on in (("plans", opts["with_plans"]),
+                                 ("progress", opts["with_progress"])) if on]
+        if parts:
+            options["with"] = parts
         try:
             if opts["aliases"]:
                 aliases = Path(opts["aliases"])
