@@ -8,6 +8,7 @@ from diaodu.core.imports import Line, Pending
 
 from .jobs import (
     KINDS_FOR_ROLE,
+    PART_LABELS,
     aliases_from_csv,
     ensure_may_import,
     import_job_create,
@@ -16,6 +17,7 @@ from .jobs import (
     import_job_set_mapping,
     kinds_for,
     mapping_profile_save,
+    parts_found,
     progress_key,
 )
 from .names import name_alias_save
@@ -24,9 +26,9 @@ from .runner import ROWS_KEPT, import_job_run, planner_for
 from .sheet import CELL_MESSAGES, Sheet
 
 __all__ = [
-    "CELL_MESSAGES", "KINDS_FOR_ROLE", "ROWS_KEPT", "Line", "Pending", "Sheet",
+    "CELL_MESSAGES", "KINDS_FOR_ROLE", "PART_LABELS", "ROWS_KEPT", "Line", "Pending", "Sheet",
     "aliases_from_csv", "ensure_may_import", "import_job_create", "import_job_queue",
     "import_job_read", "import_job_reconcile", "import_job_run", "import_job_set_mapping",
     "import_job_upload", "kinds_for", "mapping_profile_save", "name_alias_save",
-    "planner_for", "progress_key",
+    "parts_found", "planner_for", "progress_key",
 ]

@@ -97,20 +97,30 @@ class ImportDetailView(ShellMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         job = self.job
         choices = [(s.key, s.label) for s in m.FIELDS[job.kind] if not s.key.startswith("_")]
-        sheets = []
+        sheets, found = [], set()
         for index, part in enumerate(parts_of(job.mapping) if job.mapping else []):
+            found.update(services.parts_found(job.kind, part.get("fields", {})))
             by_column = {i: key for key, i in part.get("fields", {}).items()}
             ignored = part.get("ignored", {})
             sheets.append({
                 "index": index, "name": part.get("sheet", ""), "skip": part.get("skip", False),
                 "header_row": part.get("header_row", 0) + 1, "unit": part.get("unit", ""),
                 "columns": [{"index": i, "letter": m.column_letter(i), "label": label,
-                             "key": by_column.get(i, ""), "ignored": ignored.get(str(i), "")}
+                             "key": by_column.get(i, ""), "ignored": ignored.get(str(i), ""),
+                             "part": by_column.get(i) and m.spec_of(job.kind,
+                                                                   by_column[i]).part}
                             for i, label in enumerate(part.get("labels", [])) if label]})
+        ticked = job.options.get("with", [])
+        # The plan and progress columns a project ledger carries: imported in the same job
+        # when ticked (the columns are listed below with what happens to them).
+        parts = [{"key": p, "label": services.PART_LABELS[p], "checked": p in ticked,
+                  "columns": "、".join(f"{c['letter']} {c['label']}" for sh in sheets
+                                      for c in sh["columns"] if c["part"] == p)}
+                 for p in sorted(found) if p in services.PART_LABELS]
         rows = [{**r, "label": ACTION_LABELS.get(r["action"], r["action"])} for r in job.rows]
         summary = job.summary
         context.update(
-            job=job, title=str(job), sheets=sheets, several=len(sheets) > 1,
+            job=job, title=str(job), sheets=sheets, several=len(sheets) > 1, parts=parts,
             choices=choices, rows=rows,
             editable=job.status in (JobStatus.MAPPED, JobStatus.CHECKED),
             can_commit=job.status == JobStatus.CHECKED and not job.error_count,
@@ -127,9 +137,10 @@ class ImportDetailView(ShellMixin, TemplateView):
         try:
             if action == "dry_run":
                 fields, skip = _posted_mapping(job, request.POST)
-                services.import_job_set_mapping(actor=request.user, job=job, fields=fields[0],
-                                                sheets=fields, skip=skip,
-                                                save_as=request.POST.get("save_as", ""))
+                services.import_job_set_mapping(
+                    actor=request.user, job=job, fields=fields[0], sheets=fields, skip=skip,
+                    save_as=request.POST.get("save_as", ""),
+                    parts=[p for p in services.PART_LABELS if request.POST.get(f"with-{p}")])
                 services.import_job_queue(actor=request.user, job=job, commit=False)
                 messages.info(request, _("已开始预检，完成后页面会自动刷新。"))
             elif action == "reconcile":

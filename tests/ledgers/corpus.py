@@ -77,10 +77,12 @@ HEADER_SUB = [None, None, None, None, None, "总投资", "2022年计划投资", 
 WIDTH = len(HEADER_TOP)
 
 
-def key_projects(*, unit: str = "万元") -> bytes:
+def key_projects(*, unit: str = "万元", cells: dict[tuple[int, int], object] | None = None
+                 ) -> bytes:
     """The 重点项目台账: two title rows, a two-row merged header, sections with their
     subtotals, a 合计 of SUBTOTAL formulas, notes under it, and a hidden list sheet. With
-    unit="亿元": the same ledger in 亿元, a 填报说明 sheet first and line breaks in headers."""
+    unit="亿元": the same ledger in 亿元, a 填报说明 sheet first and line breaks in headers.
+    `cells`: {(row, column): value} written over the ledger's own (0-based)."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     yi = unit == "亿元"
@@ -181,6 +183,8 @@ def key_projects(*, unit: str = "万元") -> bytes:
             "计划开工时间。", "填报人：张三", "联系电话：0371-67181234",
             "审核人：李四        填报日期：2022年3月5日"], start=2):
         sheet.write(row + offset, 0, text)
+    for (r, c), value in (cells or {}).items():
+        sheet.write(r, c, value)
     book.close()
     return buffer.getvalue()
 

@@ -1,11 +1,12 @@
 """`diaodu import FILE --kind projects|plans|reports|approvals [--dry-run] [--as USERNAME]
 [--mapping PROFILE] [--sheet NAME]… [--aliases FILE] [--with-plans] [--with-progress]`: the
-web import for administrators and scripts. A project ledger's plan and progress columns are
-imported in the same job with --with-plans / --with-progress (the web's tick boxes). Prints the same summary, totals and row errors as the dry-run page; exits non-zero
-when any row is refused (nothing written). Names matching no unit, street, category or
-leader are listed once each with the closest known one; `--aliases FILE` (two columns: the
-written name, a unit code, category code or leader username) saves the answers as aliases
-first, as the web reconciliation step does."""
+web import for administrators and scripts. Prints the same summary, totals and row errors as
+the dry-run page; exits non-zero when any row is refused (nothing written). Names matching no
+unit, street, category or leader are listed once each with the closest known one;
+`--aliases FILE` (two columns: the written name, a unit code, category code or leader
+username) saves the answers as aliases first, as the web reconciliation step does. A project
+ledger's plan and progress columns are imported in the same job with --with-plans and
+--with-progress (the web's tick boxes)."""
 
 from pathlib import Path
 
