@@ -1,5 +1,5 @@
 """A dispatcher imports a district's real 重点项目台账 in the browser (issue 14): upload, the
-file read in the background, the mapping confirmed, a dry run that lists the names it does
+file read in the background, the mapping confirmed with the plan column ticked, a dry run that lists the names it does
 not know with suggestions, one reconciliation step, the totals table, and the commit."""
 
 from decimal import Decimal
@@ -8,6 +8,7 @@ import pytest
 from django.db.models import Sum
 
 from diaodu.core import two_factor
+from diaodu.investment.models import AnnualPlan
 from diaodu.ledgers.models import NameAlias
 from diaodu.projects.models import Project
 
@@ -46,7 +47,11 @@ def test_dispatcher_imports_a_real_ledger_after_one_reconciliation(
     mapping = page.locator("#mapping-form")
     expect(mapping).to_be_visible()
     expect(mapping).to_contain_text("建设年限/开工时间")
-    expect(mapping).to_contain_text("年度投资计划")  # the plan column, named as not imported
+    expect(mapping).to_contain_text("年度投资计划")  # the plan column, imported when ticked
+    parts = page.locator("#parts")
+    expect(parts).to_contain_text("同时导入年度计划")
+    expect(parts).to_contain_text("同时导入进度")
+    parts.locator("input[name=with-plans]").check()
     screenshot(page, "ledger-import-mapping")
 
     mapping.locator("button[value=dry_run]").click()
@@ -71,3 +76,7 @@ def test_dispatcher_imports_a_real_ledger_after_one_reconciliation(
     assert Project.objects.aggregate(s=Sum("total_investment"))["s"] == corpus.TOTAL_WAN
     assert NameAlias.objects.count() == 2
     assert Project.objects.get(name="西流湖公园提升工程").total_investment == Decimal("4200.00")
+    # The ticked plan column: the year's plans, to the cent of the file's 合计.
+    plans = AnnualPlan.objects.filter(year=2022)
+    assert plans.count() == corpus.PLANS_MADE
+    assert plans.aggregate(s=Sum("planned_investment"))["s"] == corpus.PLAN_WAN
