@@ -1,7 +1,7 @@
 """Ledger import and export at city scale, beside django-import-export (issue 8).
 
     uv run python bench/ledger_io.py            # 20,000 rows, peers, peak RSS at 5k/20k/50k
-    uv run python bench/ledger_io.py --rows 2000 --no-rss
+    uv run python bench/ledger_io.py --rows 2000 --no-rss [--plans-rows 500]
 
 Builds a throw-away test database (SQLite in memory unless DATABASE_URL says otherwise) with
 the district's units, then:
@@ -13,6 +13,10 @@ the district's units, then:
   from the one-header-row template it requires (stored codes instead of 省重点/前期, since it
   has no header or value mapping), by default (save() per row, diff kept) and tuned
   (bulk_create in batches of 1,000, no diff).
+* plans: a 2,000-row ledger (--plans-rows) imported with its 2022年计划投资 column ticked
+  (issue 14 §5: the projects and their annual plans in one job) beside the same file
+  imported projects-only; reported, no goal yet (the plans go row by row through
+  annual_plan_create, the projects in bulk).
 * export: 20,000 projects as our 重点项目台账 (sections, subtotals, formats, print setup),
   as a plain xlsxwriter dump of the same cells, and through django-import-export.
 * memory: peak RSS of a fresh process reading, mapping and parsing a 5k, 20k and 50k-row
@@ -57,7 +61,9 @@ WRITTEN = {"区住房和城乡建设局": "住建局", "区工业和信息化局
 CATEGORIES = [("urban_renewal", "城市更新"), ("industry", "产业项目"),
               ("infrastructure", "基础设施"), ("social", "社会民生"), ("village", "城中村改造")]
 LEVELS = [("province", "省重点"), ("city", "市重点"), ("district", "区重点")]
-EXTRA = ["联系人", "联系电话", "用地面积（亩）", "备注", "包联领导", "是否新开工", "审批进展"]
+# 2022年计划投资 (亿元) is the ledger's plan column: not read unless ticked (--plans-rows
+# measures an import with it ticked, the plans written through annual_plan_create).
+EXTRA = ["联系人", "联系电话", "2022年计划投资", "备注", "包联领导", "是否新开工", "审批进展"]
 
 
 class Rollback(Exception):
@@ -170,10 +176,16 @@ def write_row(ws, r: int, i: int, p: dict, day) -> None:
     ws.write_datetime(r, 12, p["planned_completion"], day)
     ws.write_string(r, 15, p["location"])
     ws.write_string(r, 17, "否")
-    for c, value in enumerate(["张三", "0371-6788" + f"{i % 10000:04d}", str(i % 300),
+    for c, value in enumerate(["张三", "0371-6788" + f"{i % 10000:04d}", "",
                                "", "", "否", "立项已完成"], start=18):
         if value:
             ws.write_string(r, c, value)
+    ws.write_number(r, 20, float(plan_of(p)))
+
+
+def plan_of(p: dict) -> Decimal:
+    """The row's 2022年计划投资 in 亿元 (a quarter of the total, to the 0.01 亿元)."""
+    return (p["total_investment"] / 4).quantize(Decimal("0.01"))
 
 
 def peer_template(n: int) -> bytes:
@@ -224,7 +236,8 @@ def resource_class(tuned: bool):
     return ProjectResource
 
 
-def time_ours(user, data: bytes) -> tuple[float, dict]:
+def time_ours(user, data: bytes, parts: tuple[str, ...] = ()) -> tuple[float, dict]:
+    from diaodu.investment.models import AnnualPlan
     from diaodu.ledgers import services
 
     t0 = time.perf_counter()
@@ -232,10 +245,12 @@ def time_ours(user, data: bytes) -> tuple[float, dict]:
     try:
         with transaction.atomic():
             job = services.import_job_create(actor=user, kind="projects",
-                                             filename="重点项目台账.xlsx", data=data)
+                                             filename="重点项目台账.xlsx", data=data,
+                                             options={"with": list(parts)} if parts else None)
             job = services.import_job_run(actor=user, job=job, commit=True)
             summary = job.summary
             elapsed = time.perf_counter() - t0
+            summary["plans"] = AnnualPlan.objects.count()
             raise Rollback
     except Rollback:
         pass
@@ -258,6 +273,10 @@ def time_floor(user, data: bytes) -> tuple[float, int]:
     from diaodu.projects.services import _snapshot
 
     units = {u.name: u for u in OrgUnit.objects.all()}  # objects: the snapshot names them
+    # The ledger writes departments as abbreviations and streets without 街道办事处: the
+    # floor knows them (the real import resolves them through the saved aliases).
+    units.update({short: units[full] for full, short in WRITTEN.items()})
+    units.update({name: units[f"{name}街道办事处"] for name in STREETS})
     categories = {c.name: c for c in Category.objects.all()}
     levels = {label: code for code, label in LEVELS}
 
@@ -410,6 +429,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--no-rss", action="store_true")
     parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--plans-rows", type=int, default=2_000,
+                        help="rows of the import measured with the plan column ticked "
+                             "(0: skip)")
     parser.add_argument("--rss-child", type=int)
     parser.add_argument("--rss-file")
     args = parser.parse_args()
@@ -431,6 +453,16 @@ def main() -> None:
     print(f"import ours: {ours:.2f}s ({n / ours:.0f} rows/s) created={summary.get('create')} "
           f"errors={summary.get('error')} unknown names={len(summary.get('unknown', []))} "
           f"totals checked={sum(1 for t in summary.get('totals', []) if t['stated'])}")
+    plans = None
+    if args.plans_rows:
+        k = args.plans_rows
+        small = our_ledger(k)
+        alone, _s = time_ours(user, small)
+        ticked, plans_summary = time_ours(user, small, ("plans",))
+        plans = (k, alone, ticked)
+        print(f"import {k} rows with the plan column ticked: {ticked:.2f}s "
+              f"(projects only {alone:.2f}s; plans written={plans_summary.get('plans')}, "
+              f"errors={plans_summary.get('error')})")
     floor, floor_count = time_floor(user, data)
     print(f"import floor (stream read + bulk insert of projects, history, audit; no checks): "
           f"{floor:.2f}s ({floor_count} projects)")
@@ -479,6 +511,11 @@ def main() -> None:
         print(f"BENCH ledger_import_{n}: ours={ours:.2f}s goal ours<=8s: {verdict(ours <= 8)}")
     print(f"BENCH ledger_import_{n}_floor: ours={ours:.2f}s floor={floor:.2f}s "
           f"ratio={floor / ours:.2f} goal ours<=2*floor: {verdict(ours <= 2 * floor)}")
+    if plans is not None:
+        k, alone, ticked = plans
+        print(f"BENCH ledger_import_plans_{k}: ours={ticked:.2f}s projects-only={alone:.2f}s "
+              f"ratio={alone / ticked:.2f} goal reported only (a plan per row through "
+              f"annual_plan_create): met")
     from diaodu.core import audit, audit_archive, audit_seal
 
     # The imports above rolled back; sealing their n events would follow a real commit,
