@@ -106,8 +106,8 @@ def _ignored(kind: str, header: m.Header) -> dict[str, str]:
             continue
         for other in ImportKind.values:
             key = m.match_label(other, column.label)
-            if key and not key.startswith("_") and key not in ("code", "name",
-                                                                "responsible_unit"):
+            if key and not key.startswith("_") and key not in (
+                    "code", "name", "responsible_unit") and not m.spec_of(other, key).part:
                 out[str(column.index)] = _("不导入：属于“%(k)s”（%(f)s），请用该类型导入") % {
                     "k": ImportKind(other).label, "f": m.spec_of(other, key).label}
                 break
