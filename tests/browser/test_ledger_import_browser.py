@@ -1,6 +1,7 @@
 """A dispatcher imports a district's real 重点项目台账 in the browser (issue 14): upload, the
-file read in the background, the mapping confirmed with the plan column ticked, a dry run that lists the names it does
-not know with suggestions, one reconciliation step, the totals table, and the commit."""
+file read in the background, the mapping confirmed with the plan column ticked, a dry run
+that lists the names it does not know with suggestions, one reconciliation step, the totals
+table, and the commit (projects and their plans)."""
 
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from diaodu.projects.models import Project
 
 from ..factories import TEST_PASSWORD, TEST_TOTP_KEY
 from ..ledgers import corpus
-from ..ledgers.test_corpus import offices  # noqa: F401  (fixture)
+from ..ledgers.conftest import offices  # noqa: F401  (fixture)
 from .test_reporter_browser import page, screenshot  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

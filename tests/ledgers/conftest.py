@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 import xlsxwriter
 
+from diaodu.core.models import OrgUnit, UnitKind
+from diaodu.core.roles import Role
 from diaodu.ledgers import services
 
-from ..factories import CategoryFactory
+from ..factories import CategoryFactory, UserFactory, unit
 from ..investment.conftest import building_a, building_b  # noqa: F401  (fixtures)
 
 
@@ -66,3 +68,24 @@ def run(actor, kind, data, *, filename="台账.xlsx", commit=True, **options):
 
 def money(text):
     return Decimal(text)
+
+
+@pytest.fixture
+def offices(district, street_a, street_b, drc):
+    """Departments and streets under their full names; the ledgers write them otherwise."""
+    made = {
+        "zhujian": unit("410102-ZJJ", "中原区住房和城乡建设局", UnitKind.DEPARTMENT, district),
+        "shangwu": unit("410102-SWJ", "中原区商务局", UnitKind.DEPARTMENT, district),
+        "jiaoyu": unit("410102-JYJ", "中原区教育局", UnitKind.DEPARTMENT, district),
+        "chengguan": unit("410102-CGJ", "中原区城市管理局", UnitKind.DEPARTMENT, district),
+        "mianfang": unit("410102003", "棉纺路街道办事处", UnitKind.STREET, district),
+        "qinling": unit("410102004", "秦岭路街道", UnitKind.STREET, district),
+    }
+    for key, short in (("zhujian", "区住建局"), ("shangwu", "区商务局")):
+        OrgUnit.objects.filter(pk=made[key].pk).update(short_name=short)
+        made[key].short_name = short
+    CategoryFactory(code="industry", name="产业项目")
+    CategoryFactory(code="urban_renewal", name="城市更新")
+    CategoryFactory(code="infrastructure", name="基础设施")
+    UserFactory(username="wangjianguo", display_name="王建国", unit=district, role=Role.LEADER)
+    return made

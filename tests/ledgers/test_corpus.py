@@ -9,40 +9,17 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
-from diaodu.core.models import AuditEvent, OrgUnit, UnitKind
-from diaodu.core.roles import Role
+from diaodu.core.models import AuditEvent
 from diaodu.investment.models import ProgressReport
 from diaodu.ledgers import services
 from diaodu.ledgers.models import NameAlias
 from diaodu.projects.models import Project, Stage
 
-from ..factories import CategoryFactory, UserFactory, unit
 from ..investment.conftest import open_month
 from . import corpus
 from .conftest import run
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def offices(district, street_a, street_b, drc):
-    """Departments and streets under their full names; the ledgers write them otherwise."""
-    made = {
-        "zhujian": unit("410102-ZJJ", "中原区住房和城乡建设局", UnitKind.DEPARTMENT, district),
-        "shangwu": unit("410102-SWJ", "中原区商务局", UnitKind.DEPARTMENT, district),
-        "jiaoyu": unit("410102-JYJ", "中原区教育局", UnitKind.DEPARTMENT, district),
-        "chengguan": unit("410102-CGJ", "中原区城市管理局", UnitKind.DEPARTMENT, district),
-        "mianfang": unit("410102003", "棉纺路街道办事处", UnitKind.STREET, district),
-        "qinling": unit("410102004", "秦岭路街道", UnitKind.STREET, district),
-    }
-    for key, short in (("zhujian", "区住建局"), ("shangwu", "区商务局")):
-        OrgUnit.objects.filter(pk=made[key].pk).update(short_name=short)
-        made[key].short_name = short
-    CategoryFactory(code="industry", name="产业项目")
-    CategoryFactory(code="urban_renewal", name="城市更新")
-    CategoryFactory(code="infrastructure", name="基础设施")
-    UserFactory(username="wangjianguo", display_name="王建国", unit=district, role=Role.LEADER)
-    return made
 
 
 ANSWERS = {("responsible_unit", "区城管局"): "unit:410102-CGJ",

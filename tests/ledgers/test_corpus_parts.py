@@ -20,7 +20,7 @@ from diaodu.projects.models import Project
 from ..investment.conftest import open_month
 from . import corpus
 from .conftest import run
-from .test_corpus import ANSWERS, offices, reconciled  # noqa: F401  (fixture)
+from .test_corpus import ANSWERS, reconciled
 
 pytestmark = pytest.mark.django_db
 BOTH = ["plans", "progress"]
