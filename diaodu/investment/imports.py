@@ -262,8 +262,8 @@ class ProjectProgressPart(LedgerPart):
         """The round of the month the headers name; refuses the row when there is none."""
         month = next((m for m in map(month_in, map(self.sheet.header, _MONTH_KEYS)) if m),
                      None)
-        column = next(self.sheet.cell(k) for k in (*_MONEY_KEYS, "name")
-                      if self.sheet.cell(k))
+        column = next((self.sheet.cell(k) for k in (*_MONEY_KEYS, "name")
+                       if self.sheet.cell(k)), "A")
         if month is None:
             if self.chosen is None:
                 line.error(column, "import.round_required",
