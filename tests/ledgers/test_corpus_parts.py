@@ -204,3 +204,14 @@ def test_mapping_page_offers_the_parts(client, dispatcher, offices, february,
     assert job.options["with"] == ["plans"]
     assert job.summary["dry_run"] and ("合计", "年度计划投资") in totals_of(job)
     assert "checked" in client.get(url).text.split('name="with-plans"')[1][:40]
+
+
+@pytest.mark.parametrize(("header", "year", "month"), [
+    ("2023年1-2月完成投资", 2023, 2), ("2022年\n1-2月\n完成投资\n（亿元）", 2022, 2),
+    ("1-12月完成投资/本月", None, 12), ("至2022年底累计完成投资", 2023, None),
+    ("本月完成投资", None, None), ("中原区2023年重点项目台账", 2023, None),
+])
+def test_year_and_month_from_headers(header, year, month):
+    from diaodu.investment.imports import month_in, year_in
+
+    assert (year_in(header), month_in(header)) == (year, month)

@@ -151,3 +151,27 @@ def test_dates_round_trip_in_every_written_form(day):
     for text in (day.isoformat(), f"{day.year}年{day.month}月{day.day}日",
                  f"{day.year}.{day.month}.{day.day}", f"{day.year}/{day.month}/{day.day}"):
         assert m.parse_date(text) == day
+
+
+@pytest.mark.parametrize(("label", "key"), [
+    ("投资（万元）/2022年计划投资", "plan_investment"),
+    ("2023年计划投资（亿元）", "plan_investment"),
+    ("至2021年底累计完成投资", "prior_cumulative"),
+    ("截至上年底累计完成投资", "prior_cumulative"),
+    ("2022年1-2月完成投资", "ytd_completed"),
+    ("2022年\n1-2月\n完成投资\n（亿元）", "ytd_completed"),
+    ("1-2月完成投资/本月", "period_completed"),
+    ("1-2月完成投资/累计", "ytd_completed"),
+    ("1-2月完成投资/占年度计划%", "_ratio"),
+    ("3月完成投资", "period_completed"),
+    ("开工累计\n完成投资\n（亿元）", "cumulative_completed"),
+    ("累计完成投资", "cumulative_completed"),
+    ("形象进度", "physical_progress"),
+    ("存在问题", "issues"),
+    ("投资（万元）/总投资", "total_investment"),
+    ("审批进展", None),
+])
+def test_a_project_ledger_s_plan_and_progress_headers(label, key):
+    assert m.match_label("projects", label) == key
+    if key and not key.startswith("_"):
+        assert m.spec_of("projects", key).part in ("plans", "progress", "")
