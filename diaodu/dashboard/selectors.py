@@ -67,6 +67,14 @@ def last_locked_round(*, user) -> ReportingRound | None:
             .order_by("-period_end").first())
 
 
+def expected_in_district(period: Period) -> kpis.Expected:
+    """The share of the plan expected done by the period's end from the district's earlier
+    years: the share the warnings use (facts.district_shares), for pages that judge single
+    projects (the project's bar, the briefing's 红榜)."""
+    shares, years = district_shares(period.year)
+    return kpis.expected_share(period.end, shares, years)
+
+
 def default_period(*, user, locked: ReportingRound | bool | None = False) -> Period:
     """The month pages open on when none is asked for (dashboard, ledger exports, briefing):
     the latest locked monthly round's, whose figures are final, else last month by the
@@ -138,7 +146,8 @@ def _figures(user, by: str = "unit") -> tuple[QuerySet, str]:
     return scope_for(user, MonthlyRollup), "street" if by == "street" else "unit"
 
 
-def _completion_rule() -> rules.Rule | None:
+def completion_rule() -> rules.Rule | None:
+    """The active completion-vs-expected rule (the defaults' before any rule set exists)."""
     active = WarningRuleSet.objects.filter(is_active=True).first()
     if active is None:
         return rules.validate(rules.DEFAULT_RULES)[0]
@@ -197,7 +206,7 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
             m[key] += r[key]
     months = [by_month[m] for m in sorted(by_month)]
     result = Dashboard(period=period, has_data=period.month in by_month)
-    rule = result.rule = _completion_rule()
+    rule = result.rule = completion_rule()
     result.months = months
     if result.has_data:
         row = by_month[period.month]
@@ -294,7 +303,7 @@ def groups(*, user, period: Period, by: str, sort: str = "",
             .values(column, f"{column}__short_name", f"{column}__name", f"{column}__path")
             .annotate(planned=Sum("planned_annual"), done=Sum("completed_ytd")).order_by())
     expected = expected or expected_for(user=user, period=period)
-    rule = rule or _completion_rule()
+    rule = rule or completion_rule()
     result = []
     for r in rows:
         planned, done = quantize_wan(r["planned"]), quantize_wan(r["done"])
@@ -413,11 +422,10 @@ def project_progress(*, user, project: Project, today: date | None = None) -> Pr
         result.rate = inv_kpis.annual_completion_rate(result.done, plan.planned_investment)
         as_of = max((r.round.period_end for r in counted), default=None)
         if as_of:
-            # The same expected share as the project's warning (facts.district_shares).
-            shares, years = district_shares(plan.year)
-            result.pace = rules.pace(_completion_rule(), kpis.pace_ratio(
+            # The same expected share as the project's warning.
+            result.pace = rules.pace(completion_rule(), kpis.pace_ratio(
                 result.done, plan.planned_investment,
-                kpis.expected_share(as_of, shares, years)))
+                expected_in_district(Period(as_of.year, as_of.month))))
     if project.planned_start and project.planned_completion \
             and project.planned_completion > project.planned_start:
         span = (project.planned_completion - project.planned_start).days

@@ -247,6 +247,8 @@ def test_word_briefing_period_and_date_agree_with_the_clock():
     text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
     assert "2023年3月31日" in text and "2023年1~2月份全区重点项目建设情况" in text
     assert str(TODAY.year + 1) not in text and "2026" not in text
+    # The 红榜 judges by the share usually done by February, as the dashboard's warnings do.
+    assert "年度投资完成率低于应完成进度（往年同期完成7.5%）95%的项目" in text
 
 
 def test_warnings_are_dated_by_the_clock():

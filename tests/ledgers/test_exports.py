@@ -161,7 +161,7 @@ def test_export_page_opens_on_the_period_the_dashboard_opens_on(client, dispatch
     assert (page.context["year"], page.context["month"]) == (2023, 1)
     period = default_period(user=dispatcher)
     assert (period.year, period.month) == (2023, 1)
-    assert reverse("ledgers:briefing") + "?year=2023&amp;month=1" in page.text
+    assert reverse("ledgers:briefing") + "?year=2023&month=1" in page.text
     # Asked for a month: that month.
     page = client.get(reverse("ledgers:exports") + "?year=2022&month=7")
     assert (page.context["year"], page.context["month"]) == (2022, 7)
