@@ -18,7 +18,7 @@ from diaodu.core.scoping import may_see
 from diaodu.core.views import ShellMixin
 
 from . import selectors, services
-from .forms import SCORE_LABELS, RuleSetForm, SchemeForm
+from .forms import RuleSetForm, SchemeForm
 from .models import (
     RankingKind,
     ScoringScheme,
@@ -27,6 +27,7 @@ from .models import (
     WarningMetric,
     WarningRuleSet,
 )
+from .scoring import LABELS as SCORE_LABELS
 
 RAG_COLOURS = {"ahead": "#2563eb", "normal": "#16a34a", "behind": "#d97706", "red": "#dc2626"}
 
