@@ -48,6 +48,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "overdue": ("diaodu/core/overdue.py", ["tests/core/test_overdue.py"]),
     "case_rules": ("diaodu/cases/rules.py", ["tests/cases/test_rules.py"]),
     "audit_chain": ("diaodu/core/audit_chain.py", ["tests/core/test_audit_hash.py",
+                                                    "tests/core/test_audit_triggers.py",
                                                     "tests/core/test_audit_chain.py"]),
     "cpm": ("diaodu/schedule/cpm.py", ["tests/schedule/test_cpm_edges.py",
                                         "tests/schedule/test_cpm.py"]),
