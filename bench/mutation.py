@@ -56,8 +56,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                                                      "tests/dashboard/test_rules_kpis.py"]),
     "kpis": ("diaodu/dashboard/kpis.py", ["tests/dashboard/test_scoring.py",
                                            "tests/dashboard/test_rules_kpis.py"]),
-    "mapping": ("diaodu/ledgers/mapping.py", ["tests/ledgers/test_mapping.py"]),
-    "selectors": ("diaodu/investment/selectors.py", ["tests/investment/test_selectors.py"]),
+    "mapping": ("diaodu/ledgers/mapping.py", ["tests/ledgers/test_mapping_edges.py",
+                                               "tests/ledgers/test_mapping.py"]),
+    "selectors": ("diaodu/investment/selectors.py", ["tests/investment/test_selectors.py",
+                                                      "tests/investment/test_selector_lists.py"]),
     "scoping": ("diaodu/core/scoping.py", ["tests/core/test_scoping.py"]),
 }
 # CI: small pure modules whose tests need no database, so the step stays well under 2 minutes
