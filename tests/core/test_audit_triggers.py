@@ -57,6 +57,21 @@ def test_before_the_checkpoint_table_exists_only_the_log_gets_triggers(vendor):
         assert (create, drop) == (audit_chain.SQLITE_CREATE, audit_chain.SQLITE_DROP)
 
 
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"])
+def test_once_the_checkpoint_table_exists_both_tables_get_triggers(vendor):
+    # Each vendor's statements, whichever database runs the tests.
+    later = SimpleNamespace(vendor=vendor, introspection=SimpleNamespace(
+        table_names=lambda: [audit_chain.TABLE, audit_chain.CHECKPOINTS]))
+    create = audit_chain._statements(later, create=True)
+    drop = audit_chain._statements(later, create=False)
+    if vendor == "postgresql":
+        assert create == audit_chain.POSTGRES_CREATE + audit_chain.POSTGRES_CHECKPOINT_CREATE
+        assert drop == audit_chain.POSTGRES_DROP + audit_chain.POSTGRES_CHECKPOINT_DROP
+    else:
+        assert create == audit_chain.SQLITE_CREATE + audit_chain.SQLITE_CHECKPOINT_CREATE
+        assert drop == audit_chain.SQLITE_DROP + audit_chain.SQLITE_CHECKPOINT_DROP
+
+
 def test_another_database_is_refused_by_name():
     with pytest.raises(ImproperlyConfigured, match="PostgreSQL and SQLite only, not mysql"):
         audit_chain._statements(SimpleNamespace(vendor="mysql"), create=True)
