@@ -319,7 +319,7 @@ def test_whole_numbers_refused(value):
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    (None, ""), (1.5, "1.5"), (0.1 + 0.2, "0.3"), (date(2022, 3, 1), "2022-03-01"),
+    (None, ""), (1.5, "1.5"), (0.1 + 0.2, "0.3"), (1e20, "1e+20"), (date(2022, 3, 1), "2022-03-01"),
     (datetime(2022, 3, 1, 8, 30), "2022-03-01T08:30:00"), (" 甲 ", "甲"), (3, "3")])
 def test_text_cells(value, expected):
     assert m.parse_text(value) == expected
@@ -353,7 +353,7 @@ def test_levels_and_stages():
 def test_cells_are_parsed_by_their_fields_kind():
     assert m.spec_of("projects", "name").label == "项目名称"
     assert m.spec_of("plans", "target_3").kind == m.MONEY
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="nope"):
         m.spec_of("projects", "nope")
     assert m.parse_cell("projects", "total_investment", "2", D(10000)) == D("20000.00")
     assert m.parse_cell("projects", "name", " 甲 ") == "甲"
