@@ -169,6 +169,14 @@ def test_a_unit_row_under_the_header_makes_a_two_row_header():
     assert header.labels == ["项目名称", "总投资", "总投资/万元"]
 
 
+def test_a_two_row_reading_mapping_fewer_fields_loses_despite_its_half_point():
+    # Rows 0–1 read as one header map street and name (2 + 0.5); row 0 alone maps 3.
+    rows = [["所属街道", "总投资", "", "项目名称"], ["", "项目名称", "所属街道", "累计"],
+            ["甲项目", "林山寨街道", 1, 2]]
+    header = m.detect_header("projects", rows)
+    assert (header.first_row, header.rows) == (0, 1)
+
+
 def test_two_row_labels_without_merge_information_span_empty_cells():
     rows = [["项目名称", "1-2月完成投资", "", ""], ["", "本月", "累计", "占比"]]
     assert m.detect_header("reports", rows).labels == [
@@ -313,7 +321,11 @@ def test_whole_numbers(value, expected):
     assert m.parse_int(value) == expected
 
 
-@pytest.mark.parametrize("value", ["12.5", "abc", "1,000", 2022.5])
+def test_whole_numbers_as_excel_shows_them():
+    assert m.parse_int(2022.0000000000002) == 2022  # 15 significant digits
+
+
+@pytest.mark.parametrize("value", ["12.5", "abc", "1,000", 2022.5, "2022X"])
 def test_whole_numbers_refused(value):
     refused(m.parse_int, value, "int.invalid", f"不是有效整数：{value}")
 
