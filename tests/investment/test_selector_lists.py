@@ -271,3 +271,44 @@ def test_registration_plans_of_a_month_and_not_yet_registered(dispatcher, street
 
     assert names(date(2022, 4, 15)) == ["四月入库"]
     assert names() == sorted(["四月入库", "五月入库", "去年四月"])
+
+
+def test_plans_of_a_year_in_project_order(dispatcher, building_a, building_b):
+    for project in (building_b, building_a):
+        services.annual_plan_create(actor=dispatcher, project=project, year=2022,
+                                    planned_investment="1200")
+    assert plan_keys(selectors.plan_list(user=dispatcher)) == [
+        (2022, "林山寨在建项目"), (2022, "须水在建项目")]
+
+
+def test_registration_lists_join_their_units_and_go_by_start(dispatcher, street_a, street_b,
+                                                             django_assert_num_queries):
+    late = ProjectFactory(name="后开工", responsible_unit=street_a, street=street_b,
+                          stage=Stage.CONSTRUCTION, actual_start=date(2022, 5, 1),
+                          total_investment=D("800.00"))
+    early = ProjectFactory(name="先开工", responsible_unit=street_b, street=street_a,
+                           stage=Stage.CONSTRUCTION, actual_start=date(2022, 2, 1),
+                           total_investment=D("800.00"))
+    assert [p.name for p in selectors.unregistered(user=dispatcher)] == [early.name, late.name]
+    with django_assert_num_queries(1):
+        assert {(p.responsible_unit.name, p.street.name)
+                for p in selectors.must_register(user=dispatcher)} == {
+            (street_a.name, street_b.name), (street_b.name, street_a.name)}
+    services.registration_plan_set(actor=dispatcher, project=late, due_month=date(2022, 6, 1),
+                                   responsible_unit=street_a)
+    with django_assert_num_queries(1):
+        assert [(p.project.name, p.responsible_unit.name)
+                for p in selectors.registration_plans(user=dispatcher)] == [
+            (late.name, street_a.name)]
+
+
+def test_reminders_join_who_sent_them(rounds, dispatcher, building_a, street_a,
+                                      django_assert_num_queries):
+    march = rounds[1]
+    services.round_remind(actor=dispatcher, round_=march, unit=street_a)
+    report = report_of(march, building_a)
+    report.project  # noqa: B018 (loaded before counting)
+    with django_assert_num_queries(1):
+        assert [r.sent_by.username for r in selectors.reminders_for(user=dispatcher,
+                                                                     report=report)] == [
+            dispatcher.username]
