@@ -312,3 +312,18 @@ def test_reminders_join_who_sent_them(rounds, dispatcher, building_a, street_a,
         assert [r.sent_by.username for r in selectors.reminders_for(user=dispatcher,
                                                                      report=report)] == [
             dispatcher.username]
+
+
+def test_report_get_joins_who_submitted_approved_and_reviewed(rounds, street_a_reporter,
+                                                              street_a_head, dispatcher,
+                                                              building_a,
+                                                              django_assert_num_queries):
+    report = fill_and_submit(street_a_reporter, report_of(rounds[1], building_a), "10", "100")
+    report = services.report_unit_approve(actor=street_a_head, report=report,
+                                          expected_version=report.version)
+    services.report_approve(actor=dispatcher, report=report, expected_version=report.version)
+    report = selectors.report_get(user=dispatcher, pk=report.pk, adjustments=False)
+    with django_assert_num_queries(0):
+        assert (report.submitted_by.username, report.unit_approved_by.username,
+                report.reviewed_by.username) == (street_a_reporter.username,
+                                                 street_a_head.username, dispatcher.username)
