@@ -327,3 +327,5 @@ def test_report_get_joins_who_submitted_approved_and_reviewed(rounds, street_a_r
         assert (report.submitted_by.username, report.unit_approved_by.username,
                 report.reviewed_by.username) == (street_a_reporter.username,
                                                  street_a_head.username, dispatcher.username)
+    march = next(r for r in selectors.round_list(user=dispatcher) if r.pk == rounds[1].pk)
+    assert (march.report_count, march.pending, march.approved) == (2, 1, 1)
