@@ -329,3 +329,11 @@ def test_report_get_joins_who_submitted_approved_and_reviewed(rounds, street_a_r
                                                  street_a_head.username, dispatcher.username)
     march = next(r for r in selectors.round_list(user=dispatcher) if r.pk == rounds[1].pk)
     assert (march.report_count, march.pending, march.approved) == (2, 1, 1)
+
+
+def test_rounds_go_by_period_not_by_when_they_were_opened(dispatcher, building_a):
+    march = open_month(dispatcher, 2022, 3)
+    february = open_month(dispatcher, 2022, 2)
+    ids = [r.pk for r in selectors.round_list(user=dispatcher)]
+    assert ids.index(march.pk) < ids.index(february.pk)
+
