@@ -37,6 +37,11 @@ WORK = ROOT / ".mutation"
 
 # module key → (source file, the fastest test files that exercise it). Test files are chosen
 # for speed: a mutant runs them (only those tests that reach the mutated function).
+# Kill rates, first run → latest (docs/trust.md lists every survivor left and why):
+#   codes 64.5 → 100, quality 56.2 → 100, case_rules 55.2 → 95.4, overdue (new) 100,
+#   money 100, calendar 67.2 → 93.2, warning_rules 68.8 → 95.9, kpis (scoring) 79.8 → 87.2
+#   → 99.1, audit_chain 77.2 (pure tests only) → 95.6, mapping 48.0 → 90.5,
+#   selectors (never run before) → 95.6, cpm 78.6 (257 reached) → 84.9 (93 reached).
 MODULES: dict[str, tuple[str, list[str]]] = {
     "codes": ("diaodu/projects/codes.py", ["tests/projects/test_codes.py"]),
     "money": ("diaodu/core/money.py", ["tests/core/test_money.py",
