@@ -9,6 +9,7 @@ import pytest
 
 from diaodu.dashboard.kpis import (
     SCORE_METRICS,
+    Expected,
     pace_ratio,
     rank,
     score,
@@ -17,18 +18,21 @@ from diaodu.dashboard.kpis import (
     year_end_forecast,
 )
 
-
-def test_pace_ratio_is_completion_over_time_progress():
-    assert pace_ratio(D("50.0"), D("50.0")) == D("100.0")
-    assert pace_ratio(D("45.0"), D("50.0")) == D("90.0")
-    assert pace_ratio(D("50.0"), D("40.0")) == D("125.0")
-    assert pace_ratio(D("0.0"), D("50.0")) == D("0.0")
+HALF = Expected(D("0.5"), "seasonal", (2021,))
 
 
-@pytest.mark.parametrize(("completion", "progress"), [
-    (None, D("50.0")), (D("50.0"), None), (D("50.0"), D("0")), (None, None)])
-def test_pace_ratio_needs_both_figures_and_time_passed(completion, progress):
-    assert pace_ratio(completion, progress) is None
+def test_pace_ratio_is_completion_over_the_expected_share():
+    assert pace_ratio(D("500"), D("1000"), HALF) == D("100.00")
+    assert pace_ratio(D("450"), D("1000"), HALF) == D("90.00")
+    assert pace_ratio(D("625"), D("1000"), HALF) == D("125.00")
+    assert pace_ratio(D("0"), D("1000"), HALF) == D("0.00")
+
+
+@pytest.mark.parametrize(("done", "planned", "expected"), [
+    (None, D("1000"), HALF), (D("50"), None, HALF), (D("50"), D("0"), HALF),
+    (D("50"), D("1000"), None), (D("50"), D("1000"), Expected(D(0), "seasonal", ()))])
+def test_pace_ratio_needs_a_plan_and_something_expected(done, planned, expected):
+    assert pace_ratio(done, planned, expected) is None
 
 
 def test_weights_summing_to_100_come_back_for_every_metric():
@@ -105,54 +109,25 @@ def test_last_share_is_exactly_one():
     assert str(shares[11]) == "1"
 
 
-@pytest.mark.parametrize("month", [0, 13, -1])
-def test_forecast_month_outside_the_year_is_refused(month):
-    with pytest.raises(ValueError, match=r"^month must be 1–12$"):
-        year_end_forecast(D(100), month, RAMP)
-
-
-def test_forecast_in_january_and_december():
-    shares = [D(n) / 12 for n in range(1, 13)]
-    january = year_end_forecast(D(10), 1, shares)
-    assert (january.method, january.value, january.share) == ("seasonal", D("120.00"),
-                                                                D("0.0833"))
-    december = year_end_forecast(D(10), 12, shares)
-    assert (december.method, december.value, december.share) == ("seasonal", D("10.00"),
-                                                                 D("1.0000"))
-
-
-def test_forecast_uses_the_share_of_its_own_month():
-    shares = [D("0.1"), D("0.2"), D("0.4"), D("0.5"), *[D(1)] * 8]
-    forecast = year_end_forecast(D(40), 3, shares, (2020,))
-    assert (forecast.value, forecast.share, forecast.years) == (D("100.00"), D("0.4000"),
-                                                                (2020,))
-
-
-def test_share_of_five_percent_is_seasonal_below_is_linear():
-    at = year_end_forecast(D(5), 1, [D("0.05"), *[D(1)] * 11], (2021,))
-    assert (at.method, at.value, at.share, at.years) == ("seasonal", D("100.00"),
-                                                         D("0.0500"), (2021,))
-    below = year_end_forecast(D(5), 1, [D("0.0499"), *[D(1)] * 11], (2021,))
-    assert (below.method, below.value, below.share, below.years) == ("linear", D("60.00"),
-                                                                     D("0.0833"), ())
-
-
-def test_linear_forecast_share_and_value():
-    forecast = year_end_forecast(D(300), 3, [], (2020, 2021))
-    assert forecast == type(forecast)(D("1200.00"), "linear", D("0.2500"), ())
-    assert year_end_forecast(D(70), 7, []).value == D("120.00")
+def test_forecast_divides_by_the_expected_share():
+    forecast = year_end_forecast(D(40), Expected(D("0.4"), "seasonal", (2020,)))
+    assert (forecast.value, forecast.method, forecast.share, forecast.years) == (
+        D("100.00"), "seasonal", D("0.4000"), (2020,))
+    linear = year_end_forecast(D(300), Expected(D("0.25"), "linear", ()))
+    assert (linear.value, linear.method, linear.years) == (D("1200.00"), "linear", ())
 
 
 def test_forecast_rounds_half_up():
-    assert year_end_forecast(D("0.025"), 12, []).value == D("0.03")
-    assert year_end_forecast(D(1), 12, [D("0.12345")] * 12).share == D("0.1235")
+    assert year_end_forecast(D("0.025"), Expected(D(1), "linear", ())).value == D("0.03")
+    assert year_end_forecast(D(1), Expected(D("0.12345"), "seasonal", ())).share == \
+        D("0.1235")
 
 
 def test_forecast_never_ends_below_what_is_done():
-    # A share above 1 (given by a caller) would forecast less than is done.
-    forecast = year_end_forecast(D(100), 6, [D(2)] * 12)
-    assert forecast.value == D("100.00")
-    assert forecast.method == "seasonal"
+    # A share above 1 (given by a caller) would forecast less than is done; none expected
+    # yet forecasts what is done.
+    assert year_end_forecast(D(100), Expected(D(2), "seasonal", ())).value == D("100.00")
+    assert year_end_forecast(D(100), Expected(D(0), "linear", ())).value == D("100.00")
 
 
 # --- the weighted score and the ranking -------------------------------------------------------
