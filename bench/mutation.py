@@ -37,6 +37,11 @@ WORK = ROOT / ".mutation"
 
 # module key → (source file, the fastest test files that exercise it). Test files are chosen
 # for speed: a mutant runs them (only those tests that reach the mutated function).
+# Kill rates, first run → latest (docs/trust.md lists every survivor left and why):
+#   codes 64.5 → 100, quality 56.2 → 100, case_rules 55.2 → 95.4, overdue (new) 100,
+#   money 100, calendar 67.2 → 93.2, warning_rules 68.8 → 95.9, kpis (scoring) 79.8 → 87.2
+#   → 99.1, audit_chain 77.2 (pure tests only) → 95.6, mapping 48.0 → 90.5,
+#   selectors (never run before) → 95.6, cpm 78.6 (257 reached) → 84.9 (93 reached).
 MODULES: dict[str, tuple[str, list[str]]] = {
     "codes": ("diaodu/projects/codes.py", ["tests/projects/test_codes.py"]),
     "money": ("diaodu/core/money.py", ["tests/core/test_money.py",
@@ -48,6 +53,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "overdue": ("diaodu/core/overdue.py", ["tests/core/test_overdue.py"]),
     "case_rules": ("diaodu/cases/rules.py", ["tests/cases/test_rules.py"]),
     "audit_chain": ("diaodu/core/audit_chain.py", ["tests/core/test_audit_hash.py",
+                                                    "tests/core/test_audit_triggers.py",
                                                     "tests/core/test_audit_chain.py"]),
     "cpm": ("diaodu/schedule/cpm.py", ["tests/schedule/test_cpm_edges.py",
                                         "tests/schedule/test_cpm.py"]),
@@ -55,8 +61,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                                                      "tests/dashboard/test_rules_kpis.py"]),
     "kpis": ("diaodu/dashboard/kpis.py", ["tests/dashboard/test_scoring.py",
                                            "tests/dashboard/test_rules_kpis.py"]),
-    "mapping": ("diaodu/ledgers/mapping.py", ["tests/ledgers/test_mapping.py"]),
-    "selectors": ("diaodu/investment/selectors.py", ["tests/investment/test_selectors.py"]),
+    "mapping": ("diaodu/ledgers/mapping.py", ["tests/ledgers/test_mapping_edges.py",
+                                               "tests/ledgers/test_mapping.py"]),
+    "selectors": ("diaodu/investment/selectors.py", ["tests/investment/test_selectors.py",
+                                                      "tests/investment/test_selector_lists.py"]),
     "scoping": ("diaodu/core/scoping.py", ["tests/core/test_scoping.py"]),
 }
 # CI: small pure modules whose tests need no database, so the step stays well under 2 minutes

@@ -154,3 +154,24 @@ def test_the_canonical_form_is_pinned():
 def test_prepare_cuts_the_place_whatever_its_width():
     row = event(12345, "ef" * 32)
     assert place(prepare(row), 12345, "ef" * 32) == row["hash"]
+
+
+@pytest.mark.parametrize(("field", "value"), [("seq", 2), ("prev_hash", "ab" * 32)])
+def test_the_place_is_hashed_too(field, value):
+    # A row moved to another place or re-linked changes its own hash, not only the next link.
+    row = event(1, GENESIS)
+    assert digest({**row, field: value}) != row["hash"]
+
+
+@pytest.mark.parametrize(("a", "b"), [("actor_name", "object_repr"), ("object_type", "object_id"),
+                                      ("actor_id", "unit_id"), ("object_id", "request_id")])
+def test_values_swapped_between_fields_break_the_hash(a, b):
+    # Field order is part of the hash: the same values under other names hash differently.
+    row = event(1, GENESIS, actor_id=7, unit_id=3, object_id="41", request_id="req-1")
+    assert digest({**row, a: row[b], b: row[a]}) != row["hash"]
+
+
+def test_the_encoding_is_utf8_not_escaped():
+    row = event(1, GENESIS)
+    assert "调度员".encode() in canonical(row)
+    assert b"\\u" not in canonical(row)

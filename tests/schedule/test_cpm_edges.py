@@ -65,3 +65,20 @@ def test_solve_leaves_the_garbage_collector_as_it_found_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_solve_runs_the_backward_pass_from_the_target():
+    result = cpm.solve(network(), target_finish=9)
+    assert (result.finish, result.backward_from, result.target_float) == (5, 10, 5)
+    assert result.total_float == [5, 5]
+
+
+def test_a_cycle_is_found_after_roots_already_finished_by_an_earlier_search():
+    # A (downstream, first) finishes alone; B's search finishes C and A; C is then a root
+    # already done, to be skipped, before D's search finds D → F → D.
+    acts = [Activity(k, 1) for k in "ABCDEF"]
+    links = [Link("B", "C"), Link("E", "A"), Link("D", "B"), Link("C", "A"), Link("E", "F"),
+             Link("F", "D"), Link("D", "F")]
+    with pytest.raises(cpm.CycleError) as error:
+        cpm.schedule(acts, links)
+    assert set(error.value.keys) == {"D", "F"}
