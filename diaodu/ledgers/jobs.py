@@ -142,9 +142,11 @@ def _read_parts(kind: str, data: bytes, filename: str, profile: MappingProfile |
         if only is not None and m.detect_header(kind, only.head, merged=only.merged):
             raise UserError("import.no_rows", _("表头下面没有数据行（只有表头）。"), "file")
         raise UserError("import.header_not_found",
-                        _("没有找到表头：各工作表前 15 行中都没有“项目名称”或“项目代码”列"
-                          "（%(why)s）。请检查文件是否为%(k)s。")
-                        % {"k": ImportKind(kind).label, "why": "；".join(skipped)}, "file")
+                        _("没有找到表头：各工作表前 15 行中都没有“%(f)s”列（%(why)s）。"
+                          "请检查文件是否为%(k)s。")
+                        % {"k": ImportKind(kind).label, "why": "；".join(skipped),
+                           "f": "”或“".join(m.spec_of(kind, key).label
+                                           for key in m.identity_of(kind))}, "file")
     if len(parts) > 1:
         # One sheet per unit: the sheet's name stands for the responsible unit where no
         # column gives it.

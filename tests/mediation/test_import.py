@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from diaodu.core import clock
-from diaodu.core.errors import Forbidden
+from diaodu.core.errors import Forbidden, UserError
 from diaodu.core.models import AuditEvent, User
 from diaodu.ledgers import services as ledgers
 from diaodu.ledgers.models import JobStatus
@@ -174,3 +174,10 @@ def test_the_form_and_the_ledger_share_the_rules(head, committees):
     job = run(head, corpus.screening_ledger([(title, [row])], total=None))
     found = dict(cells(job))
     assert "晚于今天" in found["C6"] and not Dispute.objects.exists()
+
+
+def test_a_file_without_the_key_column_names_it(head):
+    from tests.ledgers.conftest import xlsx
+
+    with pytest.raises(UserError, match="都没有“排查编号”列"):
+        run(head, xlsx([["序号", "调委会", "纠纷简要情况"], [1, corpus.STREET, "噪音"]]))
