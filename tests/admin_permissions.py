@@ -52,6 +52,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
                                     add=frozenset({"dispatcher"})),
     "projects_campaign": AdminModel("admin:projects.campaign", ALL_ROLES,
                                     add=frozenset({"dispatcher"})),
+    "projects_taskforce": AdminModel("task_force", SCOPED, add=frozenset({"dispatcher"})),
     "projects_campaignentry": AdminModel("admin:projects.campaignentry", SCOPED,
                                          add=frozenset({"dispatcher"})),
     "investment_annualplan": AdminModel("admin:investment.annualplan", SCOPED,
@@ -71,7 +72,6 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "cases_supervisionpolicy": AdminModel(
         "admin:cases.supervisionpolicy", frozenset({"dispatcher", "leader", "street_a_head"}),
         changelist=-1),
-    "cases_taskforce": AdminModel("task_force", SCOPED, add=frozenset({"dispatcher"})),
     "schedule_milestonetype": AdminModel("admin:schedule.milestonetype", ALL_ROLES,
                                          add=frozenset({"dispatcher"})),
     "schedule_scheduletemplate": AdminModel("admin:schedule.scheduletemplate", ALL_ROLES,

@@ -49,7 +49,7 @@ def expected(role: str, build: str, which: str) -> bool:
 
 @pytest.fixture
 def task_force_of_own(taskforce_member, project_a):
-    from diaodu.cases import services
+    from diaodu.projects import services
 
     return services.task_force_create(actor=None, name="重点项目服务专班",
                                       lead_unit=project_a.responsible_unit,
@@ -81,7 +81,7 @@ def test_list_shows_what_each_role_may_see(request, name, project_a, project_b,
 
 def test_the_task_force_member_sees_their_task_force_and_its_project_only(
         client, taskforce_member, task_force_of_own, project_a, project_b):
-    from diaodu.cases import services
+    from diaodu.projects import services
 
     services.task_force_create(actor=None, name="须水专班", lead_unit=project_b.responsible_unit,
                                members=[], projects=[project_b])

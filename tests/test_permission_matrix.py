@@ -145,7 +145,9 @@ def _cases_args(build, project):
                                       projects=[project], instructions=["加快进度"])
         return [visit.pk if build == "visit" else visit.instructions.get().pk]
     if build == "task_force":
-        return [services.task_force_create(
+        from diaodu.projects.services import task_force_create
+
+        return [task_force_create(
             actor=None, name=f"{project.name}专班", lead_unit=project.responsible_unit,
             members=[], projects=[project]).pk]
     return [services.approval_create(actor=None, item="项目备案", project=project,

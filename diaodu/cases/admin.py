@@ -4,43 +4,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from diaodu.core.admin_base import ScopedModelAdmin, ServiceAdminMixin, ServiceForm
-from diaodu.core.roles import LEDGER_EDITORS
 
 from . import policy, selectors, services
-from .models import Approval, SupervisionPolicy, TaskForce
-
-
-class TaskForceForm(ServiceForm, forms.ModelForm):
-    class Meta:
-        model = TaskForce
-        fields = ("name", "lead_unit", "leader", "members", "member_units", "projects", "duties",
-                  "active")
-
-    def run_service(self, data):
-        if self.instance.pk is not None:
-            return services.task_force_update(
-                actor=self.actor, task_force=self.instance, name=data["name"],
-                lead_unit=data["lead_unit"], members=list(data["members"]),
-                projects=list(data["projects"]), duties=data.get("duties", ""),
-                leader=data.get("leader"), member_units=list(data.get("member_units") or []),
-                active=data.get("active", True))
-        return services.task_force_create(
-            actor=self.actor, name=data["name"], lead_unit=data["lead_unit"],
-            members=list(data["members"]), projects=list(data["projects"]),
-            duties=data.get("duties", ""), leader=data.get("leader"),
-            member_units=list(data.get("member_units") or []))
-
-
-@admin.register(TaskForce)
-class TaskForceAdmin(ServiceAdminMixin, ScopedModelAdmin):
-    form = TaskForceForm
-    add_roles = LEDGER_EDITORS
-    edit_roles = LEDGER_EDITORS
-    list_display = ("name", "lead_unit", "leader", "active")
-    list_select_related = ("lead_unit", "leader")
-    search_fields = ("name",)
-    autocomplete_fields = ("lead_unit", "leader", "members", "member_units", "projects")
-    selector = staticmethod(selectors.task_forces_seen)
+from .models import Approval, SupervisionPolicy
 
 
 class ApprovalForm(ServiceForm, forms.ModelForm):

@@ -22,12 +22,9 @@ class CasesConfig(AppConfig):
             Instruction,
             Notice,
             SupervisionPolicy,
-            TaskForce,
             Visit,
         )
 
-        # Task forces are visible to the roles that see all projects and to their members.
-        scoping.register(TaskForce, scoping.ScopeRule(unit_paths=("lead_unit",), taskforce_path=""))
         # A case: its lead and co-operating units (a unit head also below), the unit that
         # raised it (a reporter's case waits without a lead unit, and the raiser follows it to
         # the end), the task force that owns it; dispatchers, leaders and statistics see all.

@@ -1,5 +1,5 @@
 """督办: cases with their action log, leader visits and instructions, approvals with legal time
-limits, service task forces, notices and the in-app inbox."""
+limits, notices and the in-app inbox (task forces live in projects)."""
 
 from django.conf import settings
 from django.db import models
@@ -9,39 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from diaodu.core import clock, overdue
 from diaodu.core.models import OrgUnit
 from diaodu.core.phrases import Phrased
-from diaodu.projects.models import Project
-
-
-class TaskForce(models.Model):
-    """服务专班: a cross-department team that unblocks the projects assigned to it."""
-
-    name = models.CharField(_("专班名称"), max_length=100, unique=True)
-    lead_unit = models.ForeignKey(OrgUnit, verbose_name=_("牵头单位"), on_delete=models.PROTECT,
-                                  related_name="led_task_forces")
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("专班负责人"),
-                               on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="headed_task_forces")
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("成员"),
-                                     related_name="task_forces", blank=True)
-    member_units = models.ManyToManyField(OrgUnit, verbose_name=_("成员单位"),
-                                          related_name="task_forces", blank=True)
-    projects = models.ManyToManyField(Project, verbose_name=_("服务项目"),
-                                      related_name="task_forces", blank=True)
-    duties = models.TextField(_("工作职责"), blank=True)
-    active = models.BooleanField(_("在运行"), default=True)
-
-    class Meta:
-        verbose_name = _("服务专班")
-        verbose_name_plural = _("服务专班")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("cases:task_force", args=[self.pk])
+from diaodu.projects.models import Project, TaskForce
 
 
 class CaseKind(models.TextChoices):

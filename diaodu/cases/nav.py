@@ -4,8 +4,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from diaodu.core.scoping import may_see
+from diaodu.projects.models import TaskForce
 
-from .models import Approval, Case, SupervisionPolicy, TaskForce, Visit
+from .models import Approval, Case, SupervisionPolicy, Visit
 
 
 def can(model):

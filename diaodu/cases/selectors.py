@@ -11,7 +11,8 @@ from diaodu.core.calendar import load_calendar
 from diaodu.core.errors import NotFound
 from diaodu.core.overdue import is_overdue, overdue_lookup
 from diaodu.core.scoping import scope_for
-from diaodu.projects.models import Project
+from diaodu.projects.models import Project, TaskForce
+from diaodu.projects.selectors import task_forces_seen
 
 from .models import (
     DONE_STATUSES,
@@ -26,7 +27,6 @@ from .models import (
     Instruction,
     Notice,
     Notification,
-    TaskForce,
     Visit,
 )
 
@@ -266,29 +266,14 @@ def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def task_forces_seen(*, user) -> QuerySet[TaskForce]:
-    """The task forces `user` may see, one row each (the member rule joins members)."""
-    return _scoped(user, TaskForce)
-
-
 def task_force_list(*, user) -> QuerySet[TaskForce]:
     """The task forces `user` may see, with their counts of projects and cases."""
-    return (_scoped(user, TaskForce).select_related("lead_unit", "leader")
+    return (task_forces_seen(user=user).select_related("lead_unit", "leader")
             .annotate(project_count=Count("projects", distinct=True),
                       case_count=Count("cases", distinct=True),
                       closed_count=Count("cases", filter=Q(cases__status=CaseStatus.CLOSED),
                                          distinct=True))
             .order_by("name"))
-
-
-def task_force_get(*, user, pk) -> TaskForce:
-    try:
-        return (_scoped(user, TaskForce).select_related("lead_unit", "leader")
-                .prefetch_related("members__unit", "member_units",
-                                  "projects__responsible_unit")
-                .get(pk=pk))
-    except (TaskForce.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
 
 
 def task_force_cases(*, user, task_force: TaskForce) -> QuerySet[Case]:

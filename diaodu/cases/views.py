@@ -17,7 +17,7 @@ from diaodu.core.forms import ServiceFormMixin, put_error
 from diaodu.core.roles import Role, role_of
 from diaodu.core.views import ShellMixin, route
 from diaodu.projects import policy as project_policy
-from diaodu.projects.selectors import project_get, project_list
+from diaodu.projects.selectors import project_get, project_list, task_force_get
 
 from . import forms, policy, selectors, services
 from .models import CaseStatus
@@ -459,7 +459,7 @@ class TaskForceDetailView(ShellMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        task_force = selectors.task_force_get(user=self.request.user, pk=self.kwargs["pk"])
+        task_force = task_force_get(user=self.request.user, pk=self.kwargs["pk"])
         cases = selectors.task_force_cases(user=self.request.user, task_force=task_force)
         context.update(task_force=task_force, title=task_force.name, cases=cases,
                        closed=sum(1 for c in cases if c.status == CaseStatus.CLOSED))

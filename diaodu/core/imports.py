@@ -79,6 +79,9 @@ class Planner(ABC):
     `batch` rows at a time (1: each row is written before the next is planned)."""
 
     batch = 1
+    # Roles the app's policy lets import this kind, beside those ledgers' own table names
+    # (ledgers/jobs.py KINDS_FOR_ROLE): a kind from an app above ledgers says it here.
+    importers: frozenset[str] = frozenset()
     # The runner turns this off once the rows it lists are full: a new record's diff (every
     # value) is then not built at all.
     want_diffs = True

@@ -17,11 +17,12 @@ import random
 from datetime import date, timedelta
 
 from diaodu.cases import services
-from diaodu.cases.models import Approval, ApprovalKind, NoticeKind, TaskForce, Visit
+from diaodu.cases.models import Approval, ApprovalKind, NoticeKind, Visit
 from diaodu.core import clock
 from diaodu.core.calendar import load_calendar
 from diaodu.core.models import OrgUnit, User
-from diaodu.projects.models import Project, Stage
+from diaodu.projects import services as project_services
+from diaodu.projects.models import Project, Stage, TaskForce
 
 from .catalogue import is_enterprise
 
@@ -232,7 +233,7 @@ def _task_force_results(units, users, projects) -> None:
     force = TaskForce.objects.get(name="重点项目落地服务专班")
     dispatcher = users["dispatcher"]
     # The seeds name the task force and what it solved; its leader and member units are SAMPLE.
-    force = services.task_force_update(
+    force = project_services.task_force_update(
         actor=None, task_force=force, name=force.name, lead_unit=force.lead_unit,
         members=list(force.members.all()), projects=list(force.projects.all()),
         duties=force.duties, leader=users["leader"],

@@ -10,7 +10,6 @@ from importlib import import_module
 
 from django.db import transaction
 
-from diaodu.cases.services import task_force_create
 from diaodu.core import audit, clock, two_factor
 from diaodu.core import services as core_services
 from diaodu.core.models import OrgUnit, UnitKind, User
@@ -301,7 +300,7 @@ def _load_ledger() -> bool:
         services.project_create_many(actor=None,
                                      rows=_generated_rows(units, users, categories, rng))
         campaign_entries(campaigns, rng)
-        task_force_create(
+        services.task_force_create(
             actor=None, name="重点项目落地服务专班", lead_unit=units["410102-FGW"],
             members=[users["taskforce"]], projects=[p for p, tf in named if tf],
             duties="围绕项目立项审批、规划选址、土地预审、环评手续办理等问题逐项解决。")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from diaodu.core import audit
 from diaodu.core.errors import Forbidden, UserError
+from diaodu.core.imports import PLANNERS
 from diaodu.core.models import User
 from diaodu.core.roles import Role, role_of
 
@@ -37,7 +38,13 @@ SUMMARY_SHEETS = ("汇总",)
 
 
 def kinds_for(user) -> tuple[str, ...]:
-    return KINDS_FOR_ROLE.get(role_of(user), ())
+    """The kinds `user` may import: ledgers' table, then the planners whose app's policy
+    names the role (core.imports.Planner.importers)."""
+    role = role_of(user)
+    own = KINDS_FOR_ROLE.get(role, ())
+    return own + tuple(kind for kind, planner in PLANNERS.items()
+                       if kind not in own and kind in ImportKind.values
+                       and role in planner.importers)
 
 
 def ensure_may_import(actor: User | None, kind: str) -> None:
@@ -54,9 +61,8 @@ def progress_key(job_id: int) -> str:
 
 # ---------------------------------------------------------------- sheets and headers
 
-def _has_rows(table: Table, header: m.Header) -> bool:
-    fields = m.mapping_of(header.columns)
-    name_col = fields.get("name", fields.get("code"))
+def _has_rows(kind: str, table: Table, header: m.Header) -> bool:
+    name_col = m.key_column(kind, m.mapping_of(header.columns))
     return any(m.classify(row, name_col) == m.DATA for row in table.iter_rows(header.data_start))
 
 
@@ -142,7 +148,7 @@ def find_sheets(kind: str, tables: list[Table], profile: dict[str, str] | None,
                 skipped.append(_("工作表“%(s)s”是汇总表，未读取。") % {"s": label})
                 continue
         header = m.detect_header(kind, table.head, merged=table.merged, profile=profile)
-        if header is None or not _has_rows(table, header):
+        if header is None or not _has_rows(kind, table, header):
             skipped.append(_("工作表“%(s)s”没有项目表头或数据行，未读取。") % {"s": label})
             continue
         parts.append(_part(kind, header, table))
@@ -159,9 +165,11 @@ def _read_parts(kind: str, data: bytes, filename: str, profile: MappingProfile |
         if only is not None and m.detect_header(kind, only.head, merged=only.merged):
             raise UserError("import.no_rows", _("表头下面没有数据行（只有表头）。"), "file")
         raise UserError("import.header_not_found",
-                        _("没有找到表头：各工作表前 15 行中都没有“项目名称”或“项目代码”列"
-                          "（%(why)s）。请检查文件是否为%(k)s。")
-                        % {"k": ImportKind(kind).label, "why": "；".join(skipped)}, "file")
+                        _("没有找到表头：各工作表前 15 行中都没有“%(f)s”列（%(why)s）。"
+                          "请检查文件是否为%(k)s。")
+                        % {"k": ImportKind(kind).label, "why": "；".join(skipped),
+                           "f": "”或“".join(m.spec_of(kind, key).label
+                                           for key in m.identity_of(kind))}, "file")
     if len(parts) > 1:
         # One sheet per unit: the sheet's name stands for the responsible unit where no
         # column gives it.
@@ -252,9 +260,10 @@ def _clean_fields(job: ImportJob, part: dict[str, Any], fields: dict[str, int]) 
                             % {"c": m.column_letter(int(index)), "label": labels[int(index)]},
                             "mapping")
         cleaned[key] = int(index)
-    if "name" not in cleaned and "code" not in cleaned:
-        raise UserError("import.identity_missing", _("至少要对应“项目名称”或“项目代码”一列。"),
-                        "mapping")
+    if m.key_column(job.kind, cleaned) is None:
+        raise UserError("import.identity_missing", _("至少要对应“%(f)s”一列。") % {
+            "f": "”或“".join(m.spec_of(job.kind, k).label for k in m.identity_of(job.kind))},
+            "mapping")
     return cleaned
 
 

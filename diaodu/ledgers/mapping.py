@@ -17,10 +17,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from .fields import (  # the catalogue; callers import it from here too
+from .fields import (  # noqa: F401  (the catalogue, read through mapping by callers)
     BOOL,
     DATE,
     FIELDS,
+    IDENTITY,
     INT,
     KINDS,
     LEVEL,
@@ -28,6 +29,8 @@ from .fields import (  # the catalogue; callers import it from here too
     STAGE,
     TEXT,
     FieldSpec,
+    identity_of,
+    key_column,
 )
 
 # ---------------------------------------------------------------- text normalisation
@@ -224,7 +227,7 @@ def _fill_groups(top: list[str], bottom: list[str],
 def _score(kind: str, labels: list[str]) -> int:
     keys = {match_label(kind, label) for label in labels if label}
     keys.discard(None)
-    if "name" not in keys and "code" not in keys:
+    if not keys & set(identity_of(kind)):
         return 0
     return len(keys)
 

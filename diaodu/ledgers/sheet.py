@@ -171,7 +171,7 @@ class Sheet:
         return columns
 
     def _lines(self, part: Part, everything: Total) -> Iterator[Line]:
-        name_col = part.fields.get("name", part.fields.get("code"))
+        name_col = m.key_column(self.kind, part.fields)
         money = [(k, i) for k, i in part.fields.items()
                  if m.spec_of(self.kind, k).kind == m.MONEY]
         columns = self._columns(part)

@@ -49,8 +49,12 @@ class ImportListView(ShellMixin, TemplateView):
 
     def _form(self, data=None, files=None):
         user = self.request.user
-        return UploadForm(data, files, kinds=services.kinds_for(user),
-                          profiles=selectors.mapping_profile_list(user=user))
+        kinds = services.kinds_for(user)
+        # ?kind= preselects the ledger an app's page sends people here for (排查台账 …).
+        asked = self.request.GET.get("kind", "")
+        return UploadForm(data, files, kinds=kinds,
+                          profiles=selectors.mapping_profile_list(user=user),
+                          initial={"kind": asked} if asked in kinds else None)
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -94,8 +94,3 @@ class StatsForm(forms.Form):
     month = forms.TypedChoiceField(label=_("月份"), required=False, coerce=int, empty_value=None,
                                    choices=[("", _("全年")),
                                             *((m, f"{m}月") for m in range(1, 13))])
-
-
-class ScreeningUploadForm(forms.Form):
-    file = forms.FileField(label=_("矛盾纠纷排查台账（.xlsx / .xls / .csv）"))
-    dry_run = forms.BooleanField(label=_("仅检查，不导入"), required=False, initial=True)

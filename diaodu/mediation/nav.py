@@ -14,24 +14,12 @@ def can(model):
     return lambda request: may_see(request.user, model)
 
 
-def works_cases(request) -> bool:
-    """Reporters and unit heads: the roles that handle disputes. Decided without a query, as
-    every sidebar item is (the page itself answers 404 where the unit has no committee)."""
-    from diaodu.core.roles import role_of
-
-    from .policy import CASE_WORKERS
-
-    return may_see(request.user, Dispute) and role_of(request.user) in CASE_WORKERS
-
-
 def items(request) -> list[dict]:
     return [
         {"title": _("人民调解登记"), "icon": "handshake",
          "link": reverse_lazy("mediation:list"), "permission": can(Dispute)},
         {"title": _("调解统计"), "icon": "bar_chart",
          "link": reverse_lazy("mediation:stats"), "permission": can(Dispute)},
-        {"title": _("排查台账导入"), "icon": "upload_file",
-         "link": reverse_lazy("mediation:import"), "permission": works_cases},
         {"title": _("调解组织与金牌调解员"), "icon": "groups",
          "link": reverse_lazy("mediation:committees"), "permission": can(Committee)},
         {"title": _("公共法律服务网络"), "icon": "gavel",

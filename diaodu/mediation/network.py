@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from diaodu.core import audit
 from diaodu.core.errors import UserError
 from diaodu.core.models import OrgUnit, UnitKind, User
+from diaodu.core.saving import save_audited
 
 from . import rules
 from .models import Adviser, Assignment, LegalPlace, Liaison, PlaceKind
-from .services import PHONE, _require_reference_editor, _save_reference
+from .services import PHONE, _require_reference_editor
 
 PLACE_UNITS = {PlaceKind.CENTRE: (UnitKind.DISTRICT,), PlaceKind.STATION: (UnitKind.STREET,),
                PlaceKind.ROOM: (UnitKind.COMMUNITY,)}
@@ -56,7 +57,7 @@ def place_save(*, actor: User | None, kind: str, name: str, unit: OrgUnit, addre
         if clash.exists():
             raise UserError("legal.place_duplicate", _("%(unit)s已有%(kind)s。")
                             % {"unit": unit, "kind": PlaceKind(kind).label}, "unit")
-        place = _save_reference(actor, LegalPlace, place, fields, "legal_place")
+        place = save_audited(actor, LegalPlace, place, fields, action="legal_place")
     return place
 
 
@@ -78,7 +79,7 @@ def adviser_save(*, actor: User | None, name: str, firm: str, licence_no: str, p
         if clash.exists():
             raise UserError("adviser.duplicate", _("执业证号%(v)s已登记。") % {"v": licence_no},
                             "licence_no")
-        adviser = _save_reference(actor, Adviser, adviser, fields, "adviser")
+        adviser = save_audited(actor, Adviser, adviser, fields, action="adviser")
     return adviser
 
 
@@ -142,5 +143,5 @@ def liaison_save(*, actor: User | None, name: str, community: OrgUnit, phone: st
         if clash.exists():
             raise UserError("liaison.duplicate", _("%(c)s已登记法律明白人%(n)s。")
                             % {"c": community, "n": fields["name"]}, "name")
-        liaison = _save_reference(actor, Liaison, liaison, fields, "liaison")
+        liaison = save_audited(actor, Liaison, liaison, fields, action="liaison")
     return liaison

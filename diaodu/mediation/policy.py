@@ -7,6 +7,9 @@ from diaodu.core.roles import Role, role_of
 REFERENCE_EDITORS = frozenset({Role.DISPATCHER})
 # Roles that work cases in their own unit (reporter) or their unit's subtree (unit head).
 CASE_WORKERS = frozenset({Role.REPORTER, Role.UNIT_HEAD})
+# Who may import a 矛盾纠纷排查台账 through the ledger import: those who register disputes,
+# each into the committees they handle.
+SCREENING_IMPORTERS = CASE_WORKERS
 
 
 def handles(user, unit) -> bool:

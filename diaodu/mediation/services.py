@@ -17,6 +17,7 @@ from diaodu.core import audit, clock
 from diaodu.core.errors import ConflictError, NotFound, UserError
 from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.core.money import parse_wan
+from diaodu.core.saving import save_audited
 
 from . import policy, rules
 from .models import (
@@ -46,23 +47,6 @@ PHONE = re.compile(r"^[0-9][0-9\- ]{4,19}$")
 def today() -> date:
     """The business date (core.clock: pinned in the demo)."""
     return clock.today()
-
-
-def _save_reference(actor: User | None, model, obj, fields: dict, action: str):
-    """Create `model` from `fields`, or update `obj` (locked) with them; audited either way as
-    `<action>.create` / `<action>.update` with the changed fields. Inside the caller's
-    transaction, after its checks."""
-    if obj is None:
-        obj = model.objects.create(**fields)
-        audit.record(actor, f"{action}.create", obj, fields)
-        return obj
-    obj = model.objects.select_for_update().get(pk=obj.pk)
-    before = {k: getattr(obj, k) for k in fields}
-    for key, value in fields.items():
-        setattr(obj, key, value)
-    obj.save()
-    audit.record(actor, f"{action}.update", obj, audit.diff(before, fields))
-    return obj
 
 
 def _require_reference_editor(actor: User | None) -> None:
@@ -166,7 +150,7 @@ def mediator_save(*, actor: User | None, committee: Committee, name: str, gold: 
         fields = {"committee": committee, "name": name, "gold": gold,
                   "gold_since": gold_since if gold else None, "phone": phone.strip(),
                   "active": active}
-        mediator = _save_reference(actor, Mediator, mediator, fields, "mediator")
+        mediator = save_audited(actor, Mediator, mediator, fields, action="mediator")
     return mediator
 
 

@@ -12,7 +12,6 @@ urlpatterns = [
     path("<int:pk>/<slug:action>/", views.DisputeActView.as_view(), name="act"),
     path("agreements/<int:pk>.docx", views.AgreementView.as_view(), name="agreement"),
     path("stats/", views.StatsView.as_view(), name="stats"),
-    path("import/", views.ImportView.as_view(), name="import"),
     path("exports/<slug:kind>.xlsx", views.ExportView.as_view(), name="export"),
     path("committees/", views.CommitteeListView.as_view(), name="committees"),
     path("legal/", views.NetworkView.as_view(), name="network"),

@@ -15,7 +15,7 @@ from diaodu.core.errors import NotFound, UserError
 from diaodu.core.scoping import may_see
 from diaodu.core.views import ShellMixin
 
-from . import exports, forms, imports, selectors, services
+from . import exports, forms, selectors, services
 from .models import Committee, Dispute, Outcome
 
 PAGE_SIZE = 25
@@ -205,33 +205,6 @@ class StatsView(ViewerMixin, TemplateView):
         context.update(form=form, stats=selectors.dispute_stats(
             user=self.request.user, year=year, month=month))
         return context
-
-
-class ImportView(HandlerMixin, TemplateView):
-    template_name = "mediation/import.html"
-    title = gettext_lazy("矛盾纠纷排查台账导入")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("form", forms.ScreeningUploadForm())
-        context["columns"] = [imports.LABELS[k] for k in imports.COLUMNS]
-        return context
-
-    def post(self, request, *args, **kwargs):
-        form = forms.ScreeningUploadForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        upload = form.cleaned_data["file"]
-        try:
-            report = imports.screening_import(actor=request.user, data=upload.read(),
-                                              filename=upload.name,
-                                              dry_run=form.cleaned_data["dry_run"])
-        except UserError as error:
-            form.add_error("file", error.message)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        context = self.get_context_data(form=form, report=report,
-                                        dry_run=form.cleaned_data["dry_run"])
-        return self.render_to_response(context, status=200 if report.ok else 400)
 
 
 EXPORTS = {"disputes", "stats", "mediators", "directory"}

@@ -7,8 +7,8 @@ from unfold.contrib.filters.admin import RelatedDropdownFilter
 
 from diaodu.core.admin_base import ScopedModelAdmin, ServiceAdminMixin, ServiceForm
 
-from . import policy, services
-from .models import Campaign, CampaignEntry, Category, Project
+from . import policy, selectors, services
+from .models import Campaign, CampaignEntry, Category, Project, TaskForce
 
 PROJECT_FIELDS = (
     "code", "name", "level", "category", "stage", "owner_name", "responsible_unit", "street",
@@ -139,3 +139,36 @@ class CampaignEntryAdmin(AddOnlyAdmin):
     search_fields = ("project__name", "project__code")
     list_select_related = ("project", "campaign")
     autocomplete_fields = ("project",)
+
+
+class TaskForceForm(ServiceForm, forms.ModelForm):
+    class Meta:
+        model = TaskForce
+        fields = ("name", "lead_unit", "leader", "members", "member_units", "projects", "duties",
+                  "active")
+
+    def run_service(self, data):
+        if self.instance.pk is not None:
+            return services.task_force_update(
+                actor=self.actor, task_force=self.instance, name=data["name"],
+                lead_unit=data["lead_unit"], members=list(data["members"]),
+                projects=list(data["projects"]), duties=data.get("duties", ""),
+                leader=data.get("leader"), member_units=list(data.get("member_units") or []),
+                active=data.get("active", True))
+        return services.task_force_create(
+            actor=self.actor, name=data["name"], lead_unit=data["lead_unit"],
+            members=list(data["members"]), projects=list(data["projects"]),
+            duties=data.get("duties", ""), leader=data.get("leader"),
+            member_units=list(data.get("member_units") or []))
+
+
+@admin.register(TaskForce)
+class TaskForceAdmin(ServiceAdminMixin, ScopedModelAdmin):
+    form = TaskForceForm
+    add_roles = policy.LEDGER_KEEPERS
+    edit_roles = policy.LEDGER_KEEPERS
+    list_display = ("name", "lead_unit", "leader", "active")
+    list_select_related = ("lead_unit", "leader")
+    search_fields = ("name",)
+    autocomplete_fields = ("lead_unit", "leader", "members", "member_units", "projects")
+    selector = staticmethod(selectors.task_forces_seen)

@@ -10,12 +10,15 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from diaodu.core import scoping
 
-        from .models import Campaign, CampaignEntry, Category, Project
+        from .models import Campaign, CampaignEntry, Category, Project, TaskForce
 
         scoping.register(Project, scoping.ScopeRule(
             unit_paths=("responsible_unit", "street"), taskforce_path="task_forces"))
         scoping.register(CampaignEntry, scoping.ScopeRule(
             unit_paths=("project__responsible_unit", "project__street"),
             taskforce_path="project__task_forces"))
+        # Task forces are visible to the roles that see all projects, to their lead unit and to
+        # their members.
+        scoping.register(TaskForce, scoping.ScopeRule(unit_paths=("lead_unit",), taskforce_path=""))
         scoping.register(Campaign, scoping.ScopeRule(public=True))
         scoping.register(Category, scoping.ScopeRule(public=True))

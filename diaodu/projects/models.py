@@ -1,4 +1,5 @@
-"""The key-project ledger (台账): projects, categories and the 三个一批 campaigns."""
+"""The key-project ledger (台账): projects, categories, the 三个一批 campaigns and the service
+task forces (专班) that unblock projects."""
 
 from django.conf import settings
 from django.db import models
@@ -174,3 +175,41 @@ class CampaignEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} {self.get_batch_display()}：{self.project}"
+
+
+class TaskForce(models.Model):
+    """服务专班: a cross-department team that unblocks the projects assigned to it."""
+
+    name = models.CharField(_("专班名称"), max_length=100, unique=True)
+    lead_unit = models.ForeignKey(OrgUnit, verbose_name=_("牵头单位"), on_delete=models.PROTECT,
+                                  related_name="led_task_forces")
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("专班负责人"),
+                               on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="headed_task_forces")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("成员"),
+                                     related_name="task_forces", blank=True,
+                                     db_table="cases_taskforce_members")
+    member_units = models.ManyToManyField(OrgUnit, verbose_name=_("成员单位"),
+                                          related_name="task_forces", blank=True,
+                                          db_table="cases_taskforce_member_units")
+    projects = models.ManyToManyField(Project, verbose_name=_("服务项目"),
+                                      related_name="task_forces", blank=True,
+                                      db_table="cases_taskforce_projects")
+    duties = models.TextField(_("工作职责"), blank=True)
+    active = models.BooleanField(_("在运行"), default=True)
+
+    class Meta:
+        # Born in the cases app: the tables kept their names when the model moved here.
+        db_table = "cases_taskforce"
+        verbose_name = _("服务专班")
+        verbose_name_plural = _("服务专班")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        # The task force's page is its results (cases), so it sits with the cases pages.
+        return reverse("cases:task_force", args=[self.pk])

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from diaodu.core.errors import NotFound
 from diaodu.core.scoping import scope_for
 
-from .models import CampaignEntry, Project, level_rank
+from .models import CampaignEntry, Project, TaskForce, level_rank
 
 
 @dataclass(frozen=True)
@@ -62,3 +62,19 @@ def project_get(*, user, pk) -> Project:
 
 def campaign_entry_list(*, user) -> QuerySet[CampaignEntry]:
     return scope_for(user, CampaignEntry).select_related("campaign", "project")
+
+
+def task_forces_seen(*, user) -> QuerySet[TaskForce]:
+    """The task forces `user` may see, one row each (the member rule joins members)."""
+    return TaskForce.objects.filter(pk__in=scope_for(user, TaskForce).values("pk"))
+
+
+def task_force_get(*, user, pk) -> TaskForce:
+    """One task force `user` may see, with its people, units and projects; else NotFound."""
+    try:
+        return (task_forces_seen(user=user).select_related("lead_unit", "leader")
+                .prefetch_related("members__unit", "member_units",
+                                  "projects__responsible_unit")
+                .get(pk=pk))
+    except (TaskForce.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None

@@ -1,7 +1,7 @@
 """Writes to the project ledger. Every function validates, writes, and records audit and field
 history in one transaction (DESIGN §4)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -17,11 +17,12 @@ from diaodu.core.locking import check_version
 from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.core.money import parse_wan
 from diaodu.core.roles import Role
+from diaodu.core.saving import save_audited
 from diaodu.core.scoping import scope_for
 
 from . import policy, rules, signals
 from .codes import code_problem, normalize_code
-from .models import Batch, Campaign, CampaignEntry, Category, Level, Project, Stage
+from .models import Batch, Campaign, CampaignEntry, Category, Level, Project, Stage, TaskForce
 
 # Fields project_update may change; stage changes go through project_change_stage.
 EDITABLE_FIELDS = (
@@ -339,6 +340,51 @@ def project_register_stats(*, actor: User | None, project: Project, registered_o
         audit.record(actor, "project.register_stats", project,
                      {"stats_registered_on": [before, registered_on]})
     return project
+
+
+# ------------------------------------------------------------------------- task forces (专班)
+
+def _task_force_save(actor: User | None, task_force: TaskForce | None, *, name: str,
+                     lead_unit: OrgUnit, members: Sequence[User], projects: Sequence[Project],
+                     duties: str, leader: User | None, member_units: Sequence[OrgUnit],
+                     active: bool) -> TaskForce:
+    ensure_ledger_editor(actor)
+    name = name.strip()
+    if not name:
+        raise UserError("task_force.name_required", _("请填写专班名称。"), "name")
+    with transaction.atomic():
+        clash = TaskForce.objects.filter(name=name)
+        if task_force is not None:
+            clash = clash.exclude(pk=task_force.pk)
+        if clash.exists():
+            raise UserError("task_force.duplicate", _("专班 %(name)s 已存在。") % {"name": name},
+                            "name")
+        return save_audited(
+            actor, TaskForce, task_force,
+            {"name": name, "lead_unit": lead_unit, "leader": leader, "duties": duties,
+             "active": active},
+            m2m={"members": members, "member_units": member_units, "projects": projects},
+            action="task_force")
+
+
+def task_force_create(*, actor: User | None, name: str, lead_unit: OrgUnit,
+                      members: Sequence[User], projects: Sequence[Project], duties: str = "",
+                      leader: User | None = None,
+                      member_units: Sequence[OrgUnit] = ()) -> TaskForce:
+    """Set up a task force for some projects."""
+    return _task_force_save(actor, None, name=name, lead_unit=lead_unit, members=members,
+                            projects=projects, duties=duties, leader=leader,
+                            member_units=member_units, active=True)
+
+
+def task_force_update(*, actor: User | None, task_force: TaskForce, name: str,
+                      lead_unit: OrgUnit, members: Sequence[User], projects: Sequence[Project],
+                      duties: str = "", leader: User | None = None,
+                      member_units: Sequence[OrgUnit] = (), active: bool = True) -> TaskForce:
+    """Change a task force's leader, members, member units, projects or duties."""
+    return _task_force_save(actor, task_force, name=name, lead_unit=lead_unit, members=members,
+                            projects=projects, duties=duties, leader=leader,
+                            member_units=member_units, active=active)
 
 
 # ---------------------------------------------------------------- many rows at once (imports)

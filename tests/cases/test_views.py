@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from diaodu.cases import services
 from diaodu.cases.models import Case, CaseStatus, Notification
+from diaodu.projects import services as project_services
 
 from ..factories import ProjectFactory
 from .conftest import ASSIGNED, upload
@@ -200,7 +201,7 @@ def test_approvals_page_shows_the_on_time_rate(client, dispatcher, leader,
 
 
 def test_task_force_page(client, taskforce_member, dispatcher, drc, project_a, street_a):
-    force = services.task_force_create(actor=dispatcher, name="落地服务专班", lead_unit=drc,
+    force = project_services.task_force_create(actor=dispatcher, name="落地服务专班", lead_unit=drc,
                                        members=[taskforce_member], projects=[project_a])
     services.case_create(actor=taskforce_member, title="控规调整", project=project_a,
                          task_force=force, category="planning", today=ASSIGNED)
@@ -237,7 +238,7 @@ def test_sidebar_badge_counts_unread_and_follows_writes(client, street_a_reporte
 
 def test_task_force_list_counts_results(client, dispatcher, leader, drc, project_a,
                                         django_assert_num_queries):
-    force = services.task_force_create(actor=dispatcher, name="落地服务专班", lead_unit=drc,
+    force = project_services.task_force_create(actor=dispatcher, name="落地服务专班", lead_unit=drc,
                                        members=[], projects=[project_a])
     services.case_create(actor=dispatcher, title="控规调整", project=project_a,
                          task_force=force, lead_unit=drc, today=ASSIGNED)
@@ -262,10 +263,10 @@ def test_ledger_filters_by_project(client, dispatcher, project_a, project_b, str
 
 def test_dispatcher_edits_a_task_force_in_the_admin(client, dispatcher, drc, street_a,
                                                     project_a, leader, taskforce_member):
-    force = services.task_force_create(actor=dispatcher, name="落地服务专班", lead_unit=drc,
+    force = project_services.task_force_create(actor=dispatcher, name="落地服务专班", lead_unit=drc,
                                        members=[], projects=[project_a])
     client.force_login(dispatcher)
-    response = client.post(reverse("admin:cases_taskforce_change", args=[force.pk]), {
+    response = client.post(reverse("admin:projects_taskforce_change", args=[force.pk]), {
         "name": "项目落地服务专班", "lead_unit": drc.pk, "leader": leader.pk,
         "members": [taskforce_member.pk], "member_units": [street_a.pk],
         "projects": [project_a.pk], "duties": "控规调整", "active": "on"})
@@ -274,5 +275,5 @@ def test_dispatcher_edits_a_task_force_in_the_admin(client, dispatcher, drc, str
     assert (force.name, force.leader, list(force.member_units.all())) == (
         "项目落地服务专班", leader, [street_a])
     client.force_login(taskforce_member)
-    assert client.post(reverse("admin:cases_taskforce_change", args=[force.pk]),
+    assert client.post(reverse("admin:projects_taskforce_change", args=[force.pk]),
                        {"name": "改名"}).status_code == 403

@@ -1,9 +1,8 @@
 import pytest
 
-from diaodu.cases.models import TaskForce
 from diaodu.core.models import AuditEvent, User
 from diaodu.core.scoping import may_see, scope_for
-from diaodu.projects.models import Project
+from diaodu.projects.models import Project, TaskForce
 
 from ..factories import ProjectFactory, UserFactory
 

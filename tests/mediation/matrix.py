@@ -39,7 +39,6 @@ ROWS = {
     "mediation:stats": ("mediation_setup", viewers),
     # Set up for the other street only, street A's people have no committee to write to.
     "mediation:create": ("mediation_setup", handler_of_own),
-    "mediation:import": ("mediation_setup", handler_of_own),
     "mediation:detail": ("dispute", per_object()),
     "mediation:act": ("dispute_act", per_object(REDIRECT)),
     "mediation:agreement": ("settled_dispute", handler_of_own),

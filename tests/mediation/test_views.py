@@ -8,7 +8,6 @@ from diaodu.mediation import network, services
 from diaodu.mediation.models import Dispute
 
 from .conftest import register
-from .test_import import ledger, row
 
 pytestmark = pytest.mark.django_db
 
@@ -66,17 +65,16 @@ def test_conclude_and_download_the_agreement(client, dispute_a, street_a_reporte
     assert client.get(reverse("mediation:agreement", args=[dispute_a.pk])).status_code == 404
 
 
-def test_import_page(client, mediator_a, street_a_reporter):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def test_the_screening_ledger_is_imported_through_the_ledger_wizard(client, mediator_a,
+                                                                    street_a_reporter):
+    """One import path: the register's button opens the ledger import with 排查台账 chosen."""
     client.force_login(street_a_reporter)
-    upload = SimpleUploadedFile("排查台账.xlsx", ledger([row(amount="-1")]))
-    response = client.post(reverse("mediation:import"), {"file": upload})
-    assert response.status_code == 400
-    assert "第3行“涉及金额（万元）”列：涉及金额不能为负数。" in response.content.decode()
-    upload = SimpleUploadedFile("排查台账.xlsx", ledger([row()]))
-    response = client.post(reverse("mediation:import"), {"file": upload})
-    assert "新登记 1 件" in response.content.decode() and Dispute.objects.count() == 1
+    listing = client.get(reverse("mediation:list")).content.decode()
+    link = reverse("ledgers:imports") + "?kind=screening"
+    assert f'href="{link}"' in listing
+    wizard = client.get(link).content.decode()
+    assert '<option value="screening" selected>' in wizard
+    assert '<option value="reports">' in wizard
 
 
 def test_stats_export_and_directory_pages(client, dispute_a, leader, street_a):

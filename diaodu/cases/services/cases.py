@@ -17,7 +17,7 @@ from diaodu.core.models import OrgUnit, User
 from diaodu.core.phrases import phrase
 from diaodu.core.roles import CASE_SUPERVISORS, Role, role_of
 from diaodu.core.scoping import scope_for
-from diaodu.projects.models import Project
+from diaodu.projects.models import Project, TaskForce
 
 from .. import notices, policy
 from ..models import (
@@ -32,7 +32,6 @@ from ..models import (
     Notice,
     NoticeKind,
     Priority,
-    TaskForce,
     Visit,
 )
 from .base import (

@@ -14,6 +14,7 @@ from diaodu.core import audit, bulk, clock
 from diaodu.core.calendar import WorkCalendar, load_calendar
 from diaodu.core.errors import UserError
 from diaodu.core.models import OrgUnit, User
+from diaodu.core.saving import save_audited
 
 from .. import rules
 from ..models import (
@@ -46,6 +47,9 @@ def _text(value: str, *, field: str, label: str, limit: int, required: bool = Tr
 # Duty list
 
 
+PERSON_ACTIONS = ("duty.person_create", "duty.person_update")
+
+
 def duty_person_create(*, actor: User | None, unit: OrgUnit, name: str, position: str = "",
                        phone: str = "", can_lead: bool = False, sort: int = 0) -> DutyPerson:
     """Add a person to a unit's duty list."""
@@ -55,26 +59,18 @@ def duty_person_create(*, actor: User | None, unit: OrgUnit, name: str, position
         if DutyPerson.objects.filter(unit=unit, name=name).exists():
             raise UserError("duty.person_exists", _("%(unit)s的值班人员中已有“%(name)s”。")
                             % {"unit": unit, "name": name}, "name")
-        person = DutyPerson.objects.create(unit=unit, name=name, position=position.strip(),
-                                           phone=phone.strip(), can_lead=can_lead, sort=sort)
-        audit.record(actor, "duty.person_create", person,
-                     {"unit": unit, "name": name, "can_lead": can_lead})
-    return person
+        return save_audited(actor, DutyPerson, None, {
+            "unit": unit, "name": name, "position": position.strip(), "phone": phone.strip(),
+            "can_lead": can_lead, "sort": sort}, action=PERSON_ACTIONS)
 
 
 def duty_person_update(*, actor: User | None, person: DutyPerson, position: str, phone: str,
                        can_lead: bool, active: bool, sort: int = 0) -> DutyPerson:
     require(may_manage(actor, person.unit))
     with transaction.atomic():
-        person = DutyPerson.objects.select_for_update().get(pk=person.pk)
-        before = {f: getattr(person, f) for f in ("position", "phone", "can_lead", "active",
-                                                  "sort")}
-        person.position, person.phone = position.strip(), phone.strip()
-        person.can_lead, person.active, person.sort = can_lead, active, sort
-        person.save()
-        audit.record(actor, "duty.person_update", person,
-                     audit.diff(before, {f: getattr(person, f) for f in before}))
-    return person
+        return save_audited(actor, DutyPerson, person, {
+            "position": position.strip(), "phone": phone.strip(), "can_lead": can_lead,
+            "active": active, "sort": sort}, action=PERSON_ACTIONS)
 
 
 # ---------------------------------------------------------------------------------------------
