@@ -193,3 +193,6 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+from .models_notify import Channel, Notification, NotificationKind  # noqa: E402,F401

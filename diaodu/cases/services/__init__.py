@@ -1,9 +1,9 @@
 """Writes of the 督办 engine, one module per subject: cases and their notices (`cases`), the
 daily sweep (`sweep`), visits and instructions (`visits`), approvals (`approvals`), the
-reminder and escalation settings (`settings`), task forces (`task_forces`) and the inbox
-(`inbox`). Each function validates, writes and records audit in one transaction (DESIGN §4);
-`today` is a parameter so tests move time instead of sleeping. Callers use the names below
-(`services.case_create`), not the modules."""
+reminder and escalation settings (`settings`) and task forces (`task_forces`); messages go
+through core.notify. Each function validates, writes and records audit in one transaction
+(DESIGN §4); `today` is a parameter so tests move time instead of sleeping. Callers use the
+names below (`services.case_create`), not the modules."""
 
 from .approvals import DEFAULT_TIME_LIMITS, approval_complete, approval_create
 from .base import TASKABLE_KINDS, max_attachment_bytes
@@ -19,7 +19,6 @@ from .cases import (
     may_task,
     notice_issue,
 )
-from .inbox import notification_mark_read
 from .settings import MAX_DUE_WORKDAYS, POLICY_FIELDS, policy_get, policy_update
 from .sweep import LEVEL_NAMES, supervision_sweep
 from .task_forces import task_force_create, task_force_update
@@ -30,6 +29,6 @@ __all__ = [
     "VISIT_FIELDS", "approval_complete", "approval_create", "case_assign", "case_close",
     "case_comment", "case_create", "case_reply", "case_resolve", "case_verify",
     "in_case_units", "instruction_to_case", "max_attachment_bytes", "may_task", "notice_issue",
-    "notification_mark_read", "policy_get", "policy_update", "supervision_sweep",
+    "policy_get", "policy_update", "supervision_sweep",
     "task_force_create", "task_force_update", "visit_create", "visit_update",
 ]
