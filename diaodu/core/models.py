@@ -195,4 +195,11 @@ class PasswordHistory(models.Model):
         return f"{self.user} {self.created_at:%Y-%m-%d}"
 
 
-from .models_notify import Channel, Notification, NotificationKind  # noqa: E402,F401
+from .models_notify import (  # noqa: E402,F401
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    NotifyPreference,
+)

@@ -11,6 +11,7 @@ from diaodu.core import clock
 from diaodu.core.models_notify import Notification, NotificationKind
 from diaodu.core.phrases import words
 
+from .delivery import deliveries_queue
 from .selectors import unread_key
 
 
@@ -41,6 +42,7 @@ def notify(users: Iterable[Any], *, kind: str, title: str | dict, body: str | di
                           subject_id=subject_id, title=title[:200], body=body, key=key,
                           phrases=dict(stored))
              for u in people.values()])
+        deliveries_queue(messages)
     forget_unread(list(people))
     return len(messages)
 
