@@ -35,7 +35,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # quiet test output
         pass
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         server: FakeProviders = self.server  # type: ignore[assignment]
         parsed = urllib.parse.urlsplit(self.path)
         body = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
