@@ -143,7 +143,7 @@ def test_a_rate_limited_gateway_is_waited_for_without_using_up_attempts(provider
     other = django_user_model.objects.create(username="second", phone="13900002222",
                                              unit=reader.unit, role=reader.role)
     _send(users=[reader, other])
-    assert deliver_due(now=DAY) == {"sent": 1, "retrying": 1}
+    assert deliver_due(now=DAY) == {"sent": 1, "rate_limited": 1}
     waiting = Delivery.objects.get(status="retrying")
     assert waiting.attempts == 0 and "429" in waiting.error
     assert waiting.due_at == DAY + timedelta(seconds=1)

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from diaodu.core import bulk
 from diaodu.core.models_notify import Delivery, Notification, NotifyPreference
 
 from .channels import configured
@@ -45,7 +46,7 @@ def deliveries_queue(messages: list[Notification]) -> int:
             rows.append(Delivery(notification=message, user_id=message.user_id, kind=kind,
                                  channel=channel, urgent=message.urgent, created_at=now,
                                  due_at=due))
-    Delivery.objects.bulk_create(rows, batch_size=1000)
+    bulk.insert(rows)
     for due in sorted({row.due_at for row in rows}):
         transaction.on_commit(lambda due=due: _wake(due))
     return len(rows)

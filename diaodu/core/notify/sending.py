@@ -20,6 +20,7 @@ from .templates import render
 
 PENDING = (DeliveryStatus.QUEUED, DeliveryStatus.RETRYING)
 LEASE = timedelta(minutes=5)
+RATE_LIMITED = "rate_limited"  # an outcome: retrying, as the provider asked
 SKIP_REASONS = {
     "no_phone": "未登记手机号，已跳过",
     "no_email": "未登记电子邮箱，已跳过",
@@ -31,20 +32,26 @@ def deliver_due(*, now: datetime | None = None, limit: int = 200,
                 client: httpx.Client | None = None) -> Counter:
     """Send up to `limit` deliveries that are due; returns the count per outcome."""
     now = now or timezone.now()
-    ids = list(Delivery.objects.filter(status__in=PENDING, due_at__lte=now)
-               .order_by("due_at", "id").values_list("id", flat=True)[:limit])
+    due = list(Delivery.objects.filter(status__in=PENDING, due_at__lte=now)
+               .order_by("due_at", "id").values_list("id", "channel")[:limit])
     outcomes: Counter = Counter()
+    paused: set[str] = set()  # channels whose provider said "too fast": the rest wait too
     own = client is None
     client = client or httpx.Client(timeout=settings.NOTIFY_TIMEOUT)
     try:
-        for pk in ids:
+        for pk, channel in due:
+            if channel in paused:
+                continue
             claimed = (Delivery.objects.filter(pk=pk, status__in=PENDING, due_at__lte=now)
                        .update(due_at=now + LEASE, attempts=F("attempts") + 1))
             if not claimed:
                 continue  # another worker has it
             delivery = (Delivery.objects.select_related("notification", "user")
                         .get(pk=pk))
-            outcomes[_attempt(delivery, client, now)] += 1
+            outcome = _attempt(delivery, client, now)
+            outcomes[outcome] += 1
+            if outcome == RATE_LIMITED:
+                paused.add(channel)
     finally:
         if own:
             client.close()
@@ -95,9 +102,9 @@ def _attempt(delivery: Delivery, client: httpx.Client, now: datetime) -> str:
         provider_id = spec.send(client, address, delivery.kind, rendered, delivery.urgent)
     except Retry as exc:
         if exc.after is not None:  # the provider's rate limit: wait as told, not a failure
-            return _write(delivery, status=DeliveryStatus.RETRYING, error=str(exc)[:500],
-                          due_at=now + timedelta(seconds=exc.after),
-                          attempts=F("attempts") - 1)
+            _write(delivery, status=DeliveryStatus.RETRYING, error=str(exc)[:500],
+                   due_at=now + timedelta(seconds=exc.after), attempts=F("attempts") - 1)
+            return RATE_LIMITED
         if delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
             return _write(delivery, status=DeliveryStatus.FAILED, error=str(exc)[:500])
         return _write(delivery, status=DeliveryStatus.RETRYING, error=str(exc)[:500],
