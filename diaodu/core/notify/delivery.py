@@ -1,7 +1,7 @@
 """Queueing deliveries for new inbox messages: one row per message and chosen channel in one
 bulk insert, and one wake-up of the delivery task after commit."""
 
-from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -48,9 +48,5 @@ def deliveries_queue(messages: list[Notification]) -> int:
                                  due_at=due))
     bulk.insert(rows)
     for due in sorted({row.due_at for row in rows}):
-        transaction.on_commit(lambda due=due: _wake(due))
+        transaction.on_commit(partial(wake_at, deliver_pending, due))
     return len(rows)
-
-
-def _wake(due: datetime) -> None:
-    wake_at(deliver_pending, due)

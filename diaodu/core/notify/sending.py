@@ -91,8 +91,8 @@ def _attempt(delivery: Delivery, client: httpx.Client, now: datetime) -> str:
     if sent.filter(sent_at__gte=day_start).count() >= settings.NOTIFY_USER_DAILY_LIMIT:
         return _write(delivery, status=DeliveryStatus.SKIPPED,
                       error=SKIP_REASONS["daily_limit"] % settings.NOTIFY_USER_DAILY_LIMIT)
-    hour = list(sent.filter(sent_at__gt=now - timedelta(hours=1)).order_by("sent_at")
-                .values_list("sent_at", flat=True)[:settings.NOTIFY_USER_HOURLY_LIMIT])
+    hour = [at for at in sent.filter(sent_at__gt=now - timedelta(hours=1)).order_by("sent_at")
+            .values_list("sent_at", flat=True)[:settings.NOTIFY_USER_HOURLY_LIMIT] if at]
     if len(hour) >= settings.NOTIFY_USER_HOURLY_LIMIT:
         return _wait(delivery, hour[0] + timedelta(hours=1),
                      f"已达每小时发送上限（{settings.NOTIFY_USER_HOURLY_LIMIT} 条），稍后发送")
