@@ -6,10 +6,10 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from diaodu.core import bulk
-from diaodu.core.models_notify import Delivery, Notification, NotifyPreference
+from diaodu.core.models_notify import Delivery, DeliveryStatus, NotifyPreference
 
 from .channels import configured
+from .rows import write
 from .rules import default_enabled, quiet_until
 from .tasks import deliver_pending
 from .wake import wake_at
@@ -28,25 +28,25 @@ def chosen_channels(user_ids: list[int], kind: str, channels: list[str]) -> dict
     return chosen
 
 
-def deliveries_queue(messages: list[Notification]) -> int:
-    """Queue each message on the channels its user chose for its kind; returns the rows."""
+def deliveries_queue(messages: list[tuple[int, int]], *, kind: str, urgent: bool) -> int:
+    """Queue new messages — (message id, user id) of one kind — on the channels each user
+    chose for the kind; returns the rows written."""
     channels = configured()
     if not messages or not channels:
         return 0
-    kind = messages[0].kind
-    chosen = chosen_channels(sorted({m.user_id for m in messages}), kind, channels)
+    chosen = chosen_channels(sorted({user for _, user in messages}), kind, channels)
     now = timezone.now()
     quiet = quiet_until(timezone.localtime(now))
     rows = []
-    for message in messages:
+    for message, user in messages:
         for channel in channels:
-            if not chosen.get((message.user_id, channel), default_enabled(kind, channel)):
+            if not chosen.get((user, channel), default_enabled(kind, channel)):
                 continue
-            due = quiet if (channel == "sms" and quiet and not message.urgent) else now
-            rows.append(Delivery(notification=message, user_id=message.user_id, kind=kind,
-                                 channel=channel, urgent=message.urgent, created_at=now,
-                                 due_at=due))
-    bulk.insert(rows)
-    for due in sorted({row.due_at for row in rows}):
+            due = quiet if (channel == "sms" and quiet and not urgent) else now
+            rows.append((message, user, kind, channel, urgent, DeliveryStatus.QUEUED.value,
+                         0, "", "", now, due, None))
+    write(Delivery, ["notification", "user", "kind", "channel", "urgent", "status", "attempts",
+                     "provider_id", "error", "created_at", "due_at", "sent_at"], rows)
+    for due in sorted({row[10] for row in rows}):
         transaction.on_commit(partial(wake_at, deliver_pending, due))
     return len(rows)
