@@ -248,3 +248,19 @@ def test_urls_in_messages_link_the_subject(providers, reader, settings, project_
     link = urllib.parse.quote(project_a.get_absolute_url(), safe="/")
     assert f"https://diaodu.example.gov.cn{link}" in providers.requests[0].json["markdown"][
         "content"]
+
+
+def test_the_task_sends_what_is_due_and_wakes_once_for_the_retry(providers, reader):
+    from django_tasks_db.models import DBTaskResult
+
+    from diaodu.core.notify.tasks import deliver_pending
+
+    _send(NotificationKind.ESCALATION, reader=reader, urgent=True)  # urgent: any hour
+    assert deliver_pending.call() == {"sent": 1}
+    assert not DBTaskResult.objects.exists()  # nothing waits: no next run
+    providers.behaviour.mode = "error"
+    _send(NotificationKind.ESCALATION, reader=reader, urgent=True, key="again")
+    deliver_pending.call()
+    deliver_pending.call()  # a second run does not queue a second wake-up
+    waiting = DBTaskResult.objects.get()
+    assert waiting.run_after == Delivery.objects.get(status="retrying").due_at
