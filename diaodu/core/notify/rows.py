@@ -31,7 +31,7 @@ def write(model: type[models.Model], attnames: list[str], rows: Sequence[Sequenc
         return []
     if connection.vendor != "postgresql":
         return bulk.insert_rows(model, attnames, rows, returning_pk=returning_pk)
-    fields = [model._meta.get_field(name) for name in attnames]
+    fields: list[Any] = [model._meta.get_field(name) for name in attnames]
     prepare = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
