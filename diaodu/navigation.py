@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diaodu.cases import nav as cases_nav
 from diaodu.core.models import AuditEvent, CalendarDay, OrgUnit, User
+from diaodu.core.notify import nav as notify_nav
 from diaodu.dashboard import nav as dashboard_nav
 from diaodu.duty import nav as duty_nav
 from diaodu.investment import nav as investment_nav
@@ -43,6 +44,7 @@ GROUPS = [
     (mediation_nav.GROUP, mediation_nav.items),
     (votes_nav.GROUP, votes_nav.items),
     (_("应急值守"), duty_nav.items),
+    (_("消息"), notify_nav.items),
     (_("系统"), _system_items),
 ]
 

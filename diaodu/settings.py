@@ -4,6 +4,7 @@ DATABASE_URL selects the database (default: embedded SQLite in ./data, WAL mode)
 postgres://… switches to PostgreSQL. SECRET_KEY, DEBUG and ALLOWED_HOSTS as usual.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -307,6 +308,38 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
 AUDIT_SEAL_INTERVAL = float(os.environ.get("AUDIT_SEAL_INTERVAL", "1"))
 AUDIT_UNSEALED_MAX_AGE = float(os.environ.get("AUDIT_UNSEALED_MAX_AGE", "5"))
 AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", DATA_DIR / "audit-archive"))
+
+# Messages beyond the inbox (diaodu/core/notify, docs/notify.md). A channel is offered only when
+# its provider is set: the SMS gateway (template messages with a signature), the 企业微信 and 钉钉
+# group robots' webhooks (钉钉 signs with its secret), email through Django's mail backend.
+NOTIFY_SMS_URL = os.environ.get("NOTIFY_SMS_URL", "")
+NOTIFY_SMS_KEY = os.environ.get("NOTIFY_SMS_KEY", "")
+NOTIFY_SMS_SECRET = os.environ.get("NOTIFY_SMS_SECRET", "")
+NOTIFY_SMS_SIGN = os.environ.get("NOTIFY_SMS_SIGN", "中原区重点项目调度")
+# Gateway template codes per kind, JSON {"reminder": "SMS_123", …}; a kind without one sends
+# its own name as the code.
+NOTIFY_SMS_TEMPLATES = json.loads(os.environ.get("NOTIFY_SMS_TEMPLATES", "{}") or "{}")
+NOTIFY_WECOM_WEBHOOK = os.environ.get("NOTIFY_WECOM_WEBHOOK", "")
+NOTIFY_DINGTALK_WEBHOOK = os.environ.get("NOTIFY_DINGTALK_WEBHOOK", "")
+NOTIFY_DINGTALK_SECRET = os.environ.get("NOTIFY_DINGTALK_SECRET", "")
+# Email goes through Django's mail backend (configure the mail server with Django's own settings).
+NOTIFY_EMAIL = env_bool("NOTIFY_EMAIL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "diaodu@localhost")
+# Links in messages: the site's address as people open it.
+NOTIFY_SITE_URL = os.environ.get("NOTIFY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+NOTIFY_SITE_NAME = os.environ.get("NOTIFY_SITE_NAME", "中原区重点项目调度平台")
+NOTIFY_TIMEOUT = float(os.environ.get("NOTIFY_TIMEOUT", "5"))  # seconds per provider call
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "5"))
+NOTIFY_RETRY_BASE = float(os.environ.get("NOTIFY_RETRY_BASE", "30"))  # 30 s, 60 s, 120 s …
+# Per user and channel: at most this many an hour (the rest wait) and a day (the rest skipped).
+NOTIFY_USER_HOURLY_LIMIT = int(os.environ.get("NOTIFY_USER_HOURLY_LIMIT", "10"))
+NOTIFY_USER_DAILY_LIMIT = int(os.environ.get("NOTIFY_USER_DAILY_LIMIT", "30"))
+if PRODUCTION:
+    for _name in ("NOTIFY_SMS_URL", "NOTIFY_WECOM_WEBHOOK", "NOTIFY_DINGTALK_WEBHOOK"):
+        if globals()[_name] and not globals()[_name].startswith("https://"):
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(f"{_name} must be an https:// URL in production")
 
 # API tokens (/api/v1/): the longest validity a user may choose.
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "90"))

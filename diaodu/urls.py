@@ -11,6 +11,7 @@ urlpatterns = [
     path("investment/", include("diaodu.investment.urls")),
     path("schedule/", include("diaodu.schedule.urls")),
     path("cases/", include("diaodu.cases.urls")),
+    path("notify/", include("diaodu.core.notify.urls")),
     path("ledgers/", include("diaodu.ledgers.urls")),
     path("dashboard/", include("diaodu.dashboard.urls")),
     path("mediation/", include("diaodu.mediation.urls")),

@@ -99,8 +99,10 @@ MATRIX = {
         "approval", lambda role, which: REDIRECT if role == "dispatcher" else NOT_FOUND),
     "cases:task_force": ("task_force", project_page()),
     "cases:task_forces": (None, listing),
-    "cases:inbox": (None, listing),
-    "cases:inbox_read": (None, lambda role, which: REDIRECT),
+    "notify:inbox": (None, listing),
+    "notify:inbox_read": (None, lambda role, which: REDIRECT),
+    "notify:preferences": (None, listing),
+    "notify:deliveries": (None, lambda role, which: OK if role == "dispatcher" else FORBIDDEN),
     "admin:cases_approval_changelist": (
         None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
     "admin:cases_approval_change": ("approval", admin_project_page),

@@ -8,11 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("督办")
 
     def ready(self) -> None:
-        from diaodu.core import inbox, scoping
-
-        from .services.inbox import store
-
-        inbox.install(store)  # this app keeps the inbox's messages (core/inbox.py)
+        from diaodu.core import scoping
         from diaodu.core.roles import CASE_SUPERVISORS, Role
 
         from .models import (

@@ -2,6 +2,7 @@
 limits, notices and the in-app inbox (task forces live in projects)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -134,6 +135,10 @@ class Case(models.Model):
     resolved_on = models.DateField(_("办结日期"), null=True, blank=True)
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
+    # Its inbox messages (core.Notification's generic subject): deleted with the case, and
+    # `Notification.objects.filter(case=…)` reads them.
+    notifications = GenericRelation("core.Notification", content_type_field="subject_type",
+                                    object_id_field="subject_id", related_query_name="case")
     created_at = models.DateTimeField(_("创建时间"), default=clock.now)
 
     class Meta:
@@ -335,39 +340,6 @@ class Notice(models.Model):
     @property
     def reference(self) -> str:
         return f"{self.PREFIX[self.kind]}〔{self.year}〕{self.number}号"
-
-
-class Notification(Phrased):
-    """An in-app message to one user (inbox). `key` keeps scheduled messages from repeating."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"),
-                             on_delete=models.CASCADE, related_name="notifications")
-    case = models.ForeignKey(Case, verbose_name=_("督办事项"), on_delete=models.CASCADE,
-                             null=True, blank=True, related_name="notifications")
-    title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
-    key = models.CharField(_("去重键"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("时间"), default=clock.now)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("消息")
-        verbose_name_plural = _("消息")
-        ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["user", "key"], condition=~Q(key=""),
-                                               name="notification_unique_key")]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def shown_title(self) -> str:
-        return self.shown("title")
-
-    @property
-    def shown_body(self) -> str:
-        return self.shown("body")
 
 
 class SupervisionPolicy(models.Model):

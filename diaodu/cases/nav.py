@@ -13,17 +13,6 @@ def can(model):
     return lambda request: may_see(request.user, model)
 
 
-def signed_in(request) -> bool:
-    return bool(request.user.is_authenticated and getattr(request.user, "role", ""))
-
-
-def unread_badge(request) -> str:
-    from .selectors import unread_count_cached
-
-    count = unread_count_cached(user=request.user)
-    return str(count) if count else ""
-
-
 def items(request) -> list[dict]:
     return [
         {"title": _("问题台账"), "icon": "assignment_late",
@@ -36,9 +25,6 @@ def items(request) -> list[dict]:
          "link": reverse_lazy("cases:approvals"), "permission": can(Approval)},
         {"title": _("服务专班成果"), "icon": "diversity_3",
          "link": reverse_lazy("cases:task_forces"), "permission": can(TaskForce)},
-        {"title": _("消息"), "icon": "notifications",
-         "link": reverse_lazy("cases:inbox"), "permission": signed_in,
-         "badge": "diaodu.cases.nav.unread_badge"},
         {"title": _("督办规则"), "icon": "rule",
          "link": reverse_lazy("admin:cases_supervisionpolicy_changelist"),
          "permission": can(SupervisionPolicy)},

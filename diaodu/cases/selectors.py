@@ -26,7 +26,6 @@ from .models import (
     CaseStatus,
     Instruction,
     Notice,
-    Notification,
     Visit,
 )
 
@@ -279,35 +278,3 @@ def task_force_list(*, user) -> QuerySet[TaskForce]:
 def task_force_cases(*, user, task_force: TaskForce) -> QuerySet[Case]:
     return (_scoped(user, Case).filter(task_force=task_force)
             .select_related("project", "lead_unit").order_by("-year", "-serial"))
-
-
-def inbox(*, user) -> QuerySet[Notification]:
-    """The user's own messages, newest first."""
-    return Notification.objects.filter(user=user).select_related("case")
-
-
-def unread_count(*, user) -> int:
-    if not (user and user.is_authenticated):
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-UNREAD_TTL = 60  # seconds; writes clear the key, the TTL bounds what another process may miss
-
-
-def unread_key(user_id: int) -> str:
-    return f"cases:unread:{user_id}"
-
-
-def unread_count_cached(*, user) -> int:
-    """The sidebar badge: shown on every page, so it is cached rather than counted each time
-    (services clear the key when they write or read a user's messages)."""
-    from django.core.cache import cache
-
-    if not (user and user.is_authenticated):
-        return 0
-    count = cache.get(unread_key(user.pk))
-    if count is None:
-        count = unread_count(user=user)
-        cache.set(unread_key(user.pk), count, UNREAD_TTL)
-    return count

@@ -25,6 +25,4 @@ urlpatterns = [
          name="approval_complete"),
     path("task-forces/", views.TaskForceListView.as_view(), name="task_forces"),
     path("task-forces/<int:pk>/", views.TaskForceDetailView.as_view(), name="task_force"),
-    path("inbox/", views.InboxView.as_view(), name="inbox"),
-    path("inbox/read/", views.InboxReadView.as_view(), name="inbox_read"),
 ]

@@ -1,5 +1,5 @@
 """Pages of the 督办 engine inside the unfold shell: 问题台账, a case with its steps, visits,
-approvals, task forces and the inbox. Views are thin: forms in, services and selectors out."""
+approvals and task forces. Views are thin: forms in, services and selectors out."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -464,28 +464,3 @@ class TaskForceDetailView(ShellMixin, TemplateView):
         context.update(task_force=task_force, title=task_force.name, cases=cases,
                        closed=sum(1 for c in cases if c.status == CaseStatus.CLOSED))
         return context
-
-
-class InboxView(ShellMixin, TemplateView):
-    template_name = "cases/inbox.html"
-    title = gettext_lazy("消息")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        page = Paginator(selectors.inbox(user=self.request.user), PAGE_SIZE).get_page(
-            self.request.GET.get("page"))
-        context.update(page=page, unread=selectors.unread_count(user=self.request.user))
-        return context
-
-
-class InboxReadView(ShellMixin, View):
-    def get(self, request):
-        return redirect("cases:inbox")
-
-    def post(self, request):
-        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
-        services.notification_mark_read(actor=request.user, ids=ids)
-        target = request.POST.get("next", "")
-        if target.startswith("/") and not target.startswith("//"):
-            return redirect(target)
-        return redirect("cases:inbox")

@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from . import clock
@@ -16,7 +17,7 @@ from .roles import Role, role_of
 class ShellMixin(LoginRequiredMixin):
     """A page inside the admin shell: sidebar, header and language switch from unfold."""
 
-    title = ""
+    title: "str | Promise" = ""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not admin.site.has_permission(request):

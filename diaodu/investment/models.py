@@ -154,6 +154,11 @@ class ReportingRound(models.Model):
             return _("%(d)s周调度") % {"d": self.period_start.isoformat()}
         return _("专项调度（%(d)s）") % {"d": self.period_end.isoformat()}
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("investment:round", args=[self.pk])
+
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None

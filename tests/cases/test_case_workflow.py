@@ -12,10 +12,9 @@ from diaodu.cases.models import (
     CaseAttachment,
     CaseSource,
     CaseStatus,
-    Notification,
 )
 from diaodu.core.errors import ConflictError, NotFound, UserError
-from diaodu.core.models import AuditEvent
+from diaodu.core.models import AuditEvent, Notification
 
 from .conftest import ASSIGNED, PNG, upload
 

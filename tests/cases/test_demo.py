@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from diaodu.cases import selectors
-from diaodu.cases.models import Approval, Case, CaseStatus, Notice, Notification, Visit
+from diaodu.cases.models import Approval, Case, CaseStatus, Notice, Visit
 from diaodu.core import clock
-from diaodu.core.models import User
+from diaodu.core.models import Notification, User
 from diaodu.demo import cases as demo_cases
 from diaodu.demo import data
 from diaodu.demo.loader import SECTIONS, _load_ledger

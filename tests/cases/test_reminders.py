@@ -9,8 +9,10 @@ from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from diaodu.cases import services, tasks
-from diaodu.cases.models import ActionKind, CaseStatus, Notice, NoticeKind, Notification
+from diaodu.cases.models import ActionKind, CaseStatus, Notice, NoticeKind
 from diaodu.core.errors import UserError
+from diaodu.core.models import Notification
+from diaodu.core.notify import notification_mark_read
 from diaodu.core.roles import Role
 
 from ..factories import UserFactory
@@ -118,7 +120,7 @@ def test_policy_tiers_out_of_order_are_refused(dispatcher, street_a_reporter):
 
 
 def test_inbox_unread_and_mark_read(people, case_a):
-    from diaodu.cases.selectors import unread_count
+    from diaodu.core.notify.selectors import unread_count
 
     reporter = people["reporter"]
     assert unread_count(user=reporter) == 1  # the assignment
@@ -127,9 +129,9 @@ def test_inbox_unread_and_mark_read(people, case_a):
     other = people["head"]
     mine = Notification.objects.filter(user=reporter).first()
     theirs = Notification.objects.filter(user=other).first()
-    assert services.notification_mark_read(actor=reporter, ids=[mine.pk, theirs.pk]) == 1
+    assert notification_mark_read(actor=reporter, ids=[mine.pk, theirs.pk]) == 1
     assert unread_count(user=reporter) == 1 and unread_count(user=other) >= 1
-    services.notification_mark_read(actor=reporter)
+    notification_mark_read(actor=reporter)
     assert unread_count(user=reporter) == 0
 
 

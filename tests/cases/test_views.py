@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 
 from diaodu.cases import services
-from diaodu.cases.models import Case, CaseStatus, Notification
+from diaodu.cases.models import Case, CaseStatus
+from diaodu.core.models import Notification
+from diaodu.core.notify import notification_mark_read
 from diaodu.projects import services as project_services
 
 from ..factories import ProjectFactory
@@ -214,15 +216,15 @@ def test_task_force_page(client, taskforce_member, dispatcher, drc, project_a, s
 
 def test_inbox_shows_unread_and_marks_read(client, street_a_reporter, case_a):
     client.force_login(street_a_reporter)
-    body = client.get(reverse("cases:inbox")).content.decode()
+    body = client.get(reverse("notify:inbox")).content.decode()
     assert "新交办事项" in body and "未读 1 条" in body
-    client.post(reverse("cases:inbox_read"))
+    client.post(reverse("notify:inbox_read"))
     assert not Notification.objects.filter(user=street_a_reporter, read_at=None).exists()
 
 
 def test_sidebar_badge_counts_unread_and_follows_writes(client, street_a_reporter, case_a,
                                                         dispatcher, project_a, street_a):
-    from diaodu.cases.nav import unread_badge
+    from diaodu.core.notify.nav import unread_badge
 
     request = client.get(LIST).wsgi_request  # anonymous: no badge
     assert unread_badge(request) == ""
@@ -232,7 +234,7 @@ def test_sidebar_badge_counts_unread_and_follows_writes(client, street_a_reporte
     services.case_create(actor=dispatcher, title="又一个问题", lead_unit=street_a,
                          today=ASSIGNED)
     assert unread_badge(request) == "2"
-    services.notification_mark_read(actor=street_a_reporter)
+    notification_mark_read(actor=street_a_reporter)
     assert unread_badge(request) == ""
 
 

@@ -1,8 +1,8 @@
-"""催报 reaches the unit's inbox through core.inbox, like the 督办 messages."""
+"""催报 reaches the unit's inbox through core.notify, like the 督办 messages."""
 
 from django.utils import translation
 
-from diaodu.cases.models import Notification
+from diaodu.core.models import Notification, NotificationKind
 from diaodu.investment import services
 
 
@@ -14,7 +14,8 @@ def test_a_reminder_reaches_the_people_who_fill_in(march, building_a, dispatcher
     received = Notification.objects.filter(key=f"round-remind:{reminder.pk}")
     assert {n.user for n in received} == {street_a_reporter, street_a_head}
     message = received.get(user=street_a_reporter)
-    assert message.case is None
+    assert message.kind == NotificationKind.CHASE and message.subject == march
+    assert message.link == f"/investment/rounds/{march.pk}/"
     assert message.shown_title == f"催报：{march}"
     assert message.shown_body == "本轮尚有 1 个项目未报送，请抓紧填报。"
     with translation.override("en"):

@@ -10,10 +10,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from diaodu.core import audit, inbox
+from diaodu.core import audit
 from diaodu.core.calendar import WorkCalendar, load_calendar
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.models import OrgUnit, User
+from diaodu.core.notify import NotificationKind, notify
 from diaodu.core.phrases import phrase
 from diaodu.core.roles import CASE_SUPERVISORS, Role, role_of
 from diaodu.core.scoping import scope_for
@@ -111,9 +112,9 @@ def _announce_assignment(case: Case, actor: User | None, today: date) -> None:
     if co:
         text += _("配合单位：%(co)s。") % {"co": co}
     log(case, ActionKind.ASSIGN, actor, on=today, text=text)
-    inbox.notify(unit_users([case.lead_unit, *case.co_units.all()], policy.UNIT_ROLES),
-                 about=case, title=phrase(gettext_noop("新交办事项：%(title)s"), title=case.title),
-                 body=text)
+    notify(unit_users([case.lead_unit, *case.co_units.all()], policy.UNIT_ROLES),
+           kind=NotificationKind.CASE_ASSIGNED, about=case,
+           title=phrase(gettext_noop("新交办事项：%(title)s"), title=case.title), body=text)
 
 
 def case_create(*, actor: User | None, kind: str = CaseKind.PROBLEM, title: str,
@@ -159,7 +160,8 @@ def case_create(*, actor: User | None, kind: str = CaseKind.PROBLEM, title: str,
         if case.status == CaseStatus.ASSIGNED:
             _announce_assignment(case, actor, today)
         else:
-            inbox.notify(User.objects.filter(role=Role.DISPATCHER, is_active=True), about=case,
+            notify(User.objects.filter(role=Role.DISPATCHER, is_active=True), about=case,
+                   kind=NotificationKind.OTHER,
                          title=phrase(gettext_noop("待交办事项：%(title)s"), title=title))
         audit.record(actor, "case.create", case, {
             "kind": kind, "title": title, "category": category, "source": source,
@@ -246,7 +248,7 @@ def case_resolve(*, actor: User | None, case: Case, text: str, resolved_on: date
         supervisors = [case.raised_by] if case.raised_by and \
             role_of(case.raised_by) in CASE_SUPERVISORS else []
         supervisors += list(User.objects.filter(role=Role.DISPATCHER, is_active=True))
-        inbox.notify(supervisors, about=case,
+        notify(supervisors, about=case, kind=NotificationKind.OTHER,
                      title=phrase(gettext_noop("待核查：%(title)s"), title=case.title), body=text)
         audit.record(actor, "case.resolve", case, {"resolved_on": resolved_on})
     return case
@@ -270,7 +272,8 @@ def case_verify(*, actor: User | None, case: Case, passed: bool, note: str = "",
             case.status = CaseStatus.RETURNED
             case.resolved_on = None
             log(case, ActionKind.RETURN, actor, on=today, text=note)
-            inbox.notify(unit_users([case.lead_unit], policy.UNIT_ROLES), about=case,
+            notify(unit_users([case.lead_unit], policy.UNIT_ROLES), about=case,
+                   kind=NotificationKind.OTHER,
                          title=phrase(gettext_noop("核查退回：%(title)s"), title=case.title),
                          body=note)
         case.version += 1
@@ -294,7 +297,8 @@ def case_close(*, actor: User | None, case: Case, note: str = "",
         case.version += 1
         case.save()
         log(case, ActionKind.CLOSE, actor, on=today, text=note)
-        inbox.notify(unit_users([case.lead_unit], policy.UNIT_ROLES), about=case,
+        notify(unit_users([case.lead_unit], policy.UNIT_ROLES), about=case,
+                   kind=NotificationKind.OTHER,
                      title=phrase(gettext_noop("已销号：%(title)s"), title=case.title))
         audit.record(actor, "case.close", case, {"closed_on": today})
     return case
@@ -310,7 +314,8 @@ def case_comment(*, actor: User | None, case: Case, text: str,
         text = clean_text(text, field="text", label=_("意见"), limit=2000)
         action = log(case, ActionKind.COMMENT, actor, on=today, text=text)
         if case.lead_unit_id:
-            inbox.notify(unit_users([case.lead_unit], policy.UNIT_ROLES), about=case,
+            notify(unit_users([case.lead_unit], policy.UNIT_ROLES), about=case,
+                   kind=NotificationKind.OTHER,
                          title=phrase(gettext_noop("新批示：%(title)s"), title=case.title),
                          body=text)
         audit.record(actor, "case.comment", case, {"action": action.pk})

@@ -5,9 +5,10 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from diaodu.core import audit, inbox
+from diaodu.core import audit
 from diaodu.core.calendar import WorkCalendar, load_calendar
 from diaodu.core.models import OrgUnit, User
+from diaodu.core.notify import NotificationKind, notify
 from diaodu.core.phrases import phrase
 from diaodu.core.roles import Role, role_of
 
@@ -108,7 +109,7 @@ def _sweep_step(case: Case, locked: Case, step: rules.SweepStep, today: date,
         text = phrase(gettext_noop("距办结期限 %(due)s 还有 %(n)s 个工作日。"),
                       due=case.due_on, n=calendar.workdays_between(today, case.due_on))
         log(locked, ActionKind.REMIND, None, on=today, text=text, key=step.key)
-        sent = inbox.notify(unit_users, about=locked, key=key, body=text,
+        sent = notify(unit_users, kind=NotificationKind.REMINDER, about=locked, key=key, body=text,
                             title=phrase(gettext_noop("到期提醒：%(title)s"), title=case.title))
         notice_issue(actor=None, case=locked, kind=NoticeKind.REMIND, today=today)
         audit.record(None, "case.remind", locked, {"due_on": case.due_on})
@@ -118,7 +119,8 @@ def _sweep_step(case: Case, locked: Case, step: rules.SweepStep, today: date,
         locked.save(update_fields=["overdue_since"])
         text = phrase(gettext_noop("已超过办结期限 %(due)s。"), due=case.due_on)
         log(locked, ActionKind.OVERDUE, None, on=today, text=text, key=step.key)
-        sent = inbox.notify([*unit_users, *recipients.role(Role.DISPATCHER)], about=locked,
+        sent = notify([*unit_users, *recipients.role(Role.DISPATCHER)], about=locked,
+                      kind=NotificationKind.OVERDUE,
                             key=key, body=text,
                             title=phrase(gettext_noop("已逾期：%(title)s"), title=case.title))
         audit.record(None, "case.overdue", locked, {"due_on": case.due_on})
@@ -129,7 +131,8 @@ def _sweep_step(case: Case, locked: Case, step: rules.SweepStep, today: date,
     locked.escalation_level = step.level
     locked.save(update_fields=["escalation_level"])
     log(locked, ActionKind.ESCALATE, None, on=today, text=text, key=step.key)
-    sent = inbox.notify(recipients.escalation(case, step.level), about=locked, key=key, body=text,
+    sent = notify(recipients.escalation(case, step.level), about=locked, key=key, body=text,
+                  kind=NotificationKind.ESCALATION, urgent=True,
                         title=phrase(gettext_noop("升级督办（%(level)s）：%(title)s"),
                                 translated=("level",), level=level_name, title=case.title))
     if step.level == 1:

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
-from diaodu.core import audit, clock, inbox
+from diaodu.core import audit, clock
 from diaodu.core.errors import UserError
 from diaodu.core.models import OrgUnit, User
+from diaodu.core.notify import NotificationKind, notify
 from diaodu.core.phrases import phrase
 from diaodu.projects.models import Project, Stage
 
@@ -129,8 +130,9 @@ def round_remind(*, actor: User | None, round_: ReportingRound, unit: OrgUnit) -
         reminder = Reminder.objects.create(round=round_, unit=unit, sent_by=actor,
                                            pending=pending)
         # The unit's people who fill in hear it in their inbox, not only on the report page.
-        inbox.notify(
+        notify(
             User.objects.filter(unit=unit, role__in=policy.FILLERS, is_active=True),
+            kind=NotificationKind.CHASE, about=round_,
             title=phrase(gettext_noop("催报：%(round)s"), round=str(round_)),
             body=phrase(gettext_noop("本轮尚有 %(n)s 个项目未报送，请抓紧填报。"), n=pending),
             key=f"round-remind:{reminder.pk}")
