@@ -1,5 +1,5 @@
 # TaskForce moves here from the cases app. State only: the tables stay as they are
-# (cases_taskforce and its three many-to-many tables); see cases/0007_taskforce_moved.
+# (cases_taskforce and its three many-to-many tables); see cases/0009_taskforce_moved.
 
 import django.db.models.deletion
 from django.conf import settings

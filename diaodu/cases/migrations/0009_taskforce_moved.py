@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0006_business_clock_defaults"),
+        ("cases", "0008_remove_notification"),
         ("projects", "0003_taskforce"),
     ]
 
