@@ -329,8 +329,6 @@ class RegistrationView(ShellMixin, TemplateView):
         return redirect("investment:registration")
 
 
-
-
 class RegistrationEvidenceView(ShellMixin, TemplateView):
     """入库 documentation of one project: its evidence photos (the responsible unit, the
     statistics bureau and the DRC upload them), checked against the days since the actual
