@@ -77,6 +77,7 @@ MATRIX = {
     "investment:round": ("round", dispatcher_only),
     "investment:kpis": (None, listing),
     "investment:registration": (None, listing),
+    "investment:registration_evidence": ("pk", project_page()),
     "admin:projects_taskforce_changelist": (
         None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
     # 督办 (cases): a case of each project, led by the project's responsible unit.
@@ -342,6 +343,26 @@ MATRIX.update({
         None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
     "admin:duty_floodseason_changelist": (
         None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
+})
+
+
+def report_photo(project):
+    """A photo on the project's report (added once; the matrix builders are idempotent)."""
+    from diaodu.core import photo_services
+    from diaodu.core.models import Photo
+    from tests.photo_images import jpeg, upload
+    from tests.test_permission_matrix import _report_of
+
+    report = _report_of(project)
+    photo = Photo.objects.filter(owner_id=report.pk, owner_type__model="progressreport").first()
+    return [(photo or photo_services.photo_add(
+        actor=None, owner=report, upload=upload(jpeg(text=f"{project.pk}"), "现场.jpg"))).pk]
+
+
+# Photo files follow their owner's scope (core/photo_views.py).
+MATRIX.update({
+    "photos:file": (report_photo, project_page()),
+    "photos:thumb": (report_photo, project_page()),
 })
 
 
