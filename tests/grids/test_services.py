@@ -167,3 +167,17 @@ def test_locate_and_grid_contains(world):
     services.grid_boundary_set(actor=None, unit=world.a1, geometry=square(113.70, 34.75))
     assert geo.locate(34.755, 113.605) is None
     assert OrgUnit.objects.get(pk=world.a1.pk).grid_profile.min_lon == pytest.approx(113.70)
+
+
+def test_the_command_imports_boundaries_and_names_problems(world, tmp_path):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "grids.geojson"
+    path.write_text(json.dumps(_collection(({"code": world.a1.code}, square(113.6, 34.75)))))
+    call_command("import_grid_geojson", str(path), "--sample")
+    assert GridProfile.objects.get(unit=world.a1).polygon_sample
+    path.write_text(json.dumps(_collection(({"name": "无此网格"}, square(113.6, 34.75)))))
+    with pytest.raises(CommandError, match="第 1 个要素（无此网格）"):
+        call_command("import_grid_geojson", str(path), "--user", "street_a_ops")
