@@ -116,9 +116,11 @@ def locate_ids(points: Iterable[tuple[float, float]], index: _Index | None = Non
                ) -> list[int | None]:
     """The grid id of each (lat, lon), None outside every grid — one STRtree query for all."""
     index = index or grid_index()
-    pts = [Point(lon, lat) for lat, lon in points]
-    if not pts or not index.unit_ids:
-        return [None] * len(pts)
+    points = list(points)
+    if not points or not index.unit_ids:
+        return [None] * len(points)
+    lats, lons = zip(*points, strict=True)
+    pts = shapely.points(lons, lats)  # one array, not 10,000 Python objects
     best: dict[int, int] = {}
     point_i, poly_i = index.tree.query(pts, predicate="intersects")
     for p, g in zip(point_i.tolist(), poly_i.tolist(), strict=True):
@@ -126,7 +128,7 @@ def locate_ids(points: Iterable[tuple[float, float]], index: _Index | None = Non
         if p not in best or g < best[p]:
             best[p] = g
     found: list[int | None] = [index.unit_ids[best[i]] if i in best else None
-                               for i in range(len(pts))]
+                               for i in range(len(points))]
     return found
 
 
@@ -147,19 +149,20 @@ class MapPoint:
     href: str = ""
 
 
-# Sources of the points the map draws: callables (grids) → list[MapPoint], registered by the
+# Sources of the points the map draws: callables (grid ids) → list[MapPoint], registered by the
 # apps that own them (the events of the city-operations work, in their AppConfig.ready), as
 # core.inbox.notify is installed by cases. The grids app imports none of them (layers).
-POINT_SOURCES: list[Callable[[list[OrgUnit]], list[MapPoint]]] = []
+POINT_SOURCES: list[Callable[[list[int]], list[MapPoint]]] = []
 
 
-def register_points(source: Callable[[list[OrgUnit]], list[MapPoint]]) -> None:
+def register_points(source: Callable[[list[int]], list[MapPoint]]) -> None:
     if source not in POINT_SOURCES:
         POINT_SOURCES.append(source)
 
 
-def points_for(grids: list[OrgUnit]) -> list[MapPoint]:
-    """Every registered source's points in the given grids (open events with a position)."""
+def points_for(grids: list[int]) -> list[MapPoint]:
+    """Every registered source's points in the given grids (their ids): open events with a
+    position. A point without `grid_id` is placed by boundary (locate_ids)."""
     points: list[MapPoint] = []
     for source in POINT_SOURCES:
         points.extend(source(grids))

@@ -196,21 +196,29 @@ def sizing_check(*, user: User) -> tuple[list[rules.Suggestion], rules.Standard,
 
 # ------------------------------------------------------------------ map
 
-def map_profiles(*, user: User, street: int | None = None) -> list[GridProfile]:
-    """Grids with a boundary, for the map (micro-grids are drawn on a grid's own page)."""
-    return [p for p in grid_profiles(user=user, street=street).defer("population")
-            if p.polygon]
+@dataclass(frozen=True)
+class MapGrid:
+    unit_id: int
+    name: str
+    polygon: dict
+    sample: bool
 
 
-def grid_event_counts(points: list[geo.MapPoint], profiles: list[GridProfile]
-                      ) -> dict[int, int]:
+def map_grids(*, user: User, street: int | None = None) -> list[MapGrid]:
+    """Grids with a boundary, for the map (micro-grids are drawn on a grid's own page): plain
+    rows, no model instances — the district's map has thousands of grids."""
+    rows = grid_profiles(user=user, street=street).filter(polygon__isnull=False) \
+        .values_list("unit_id", "unit__name", "polygon", "polygon_sample")
+    return [MapGrid(*row) for row in rows]
+
+
+def grid_event_counts(points: list[geo.MapPoint], grid_ids: set[int]) -> dict[int, int]:
     """Points per grid: their own grid when they carry one, else located by boundary."""
     counts: dict[int, int] = {}
-    ids = {p.unit_id for p in profiles}
     unknown = [pt for pt in points if pt.grid_id is None]
     located = geo.locate_ids([(pt.lat, pt.lon) for pt in unknown]) if unknown else []
     for grid_id in [pt.grid_id for pt in points if pt.grid_id is not None] + located:
-        if grid_id in ids:
+        if grid_id in grid_ids:
             counts[grid_id] = counts.get(grid_id, 0) + 1
     return counts
 

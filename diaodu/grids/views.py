@@ -68,7 +68,7 @@ class GridDetailView(ShellMixin, TemplateView):
         year = _year(self.request)
         page = selectors.grid_page(user=self.request.user, pk=self.kwargs["pk"], year=year)
         unit = page.profile.unit
-        points = geo.points_for([unit])
+        points = geo.points_for([unit.pk])
         chart = ""
         shapes = [_shape(p, 0) for p in [page.profile, *page.micro_grids] if p.polygon]
         if shapes:
@@ -97,13 +97,18 @@ class GridMapView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, street = self.request.user, _int(self.request.GET.get("street"))
-        profiles = selectors.map_profiles(user=user, street=street)
-        points = geo.points_for([p.unit for p in profiles])
-        counts = selectors.grid_event_counts(points, profiles)
-        shapes = [_shape(p, counts.get(p.unit_id, 0), reverse("grids:detail", args=[p.unit_id]))
-                  for p in profiles]
+        grids = selectors.map_grids(user=user, street=street)
+        ids = [g.unit_id for g in grids]
+        points = geo.points_for(ids)
+        counts = selectors.grid_event_counts(points, set(ids))
+        detail = reverse("grids:detail", args=[0]).removesuffix("0/")
+        events = _("%(n)s 件")
+        shapes = [mapsvg.Shape(g.unit_id, g.name, g.polygon.get("coordinates", []),
+                               counts.get(g.unit_id, 0), f"{detail}{g.unit_id}/", g.sample,
+                               events % {"n": counts[g.unit_id]} if g.unit_id in counts else "")
+                  for g in grids]
         note = _("示例边界（虚线）：演示用生成的网格范围，并非实际划界。") \
-            if any(p.polygon_sample for p in profiles) else ""
+            if any(g.sample for g in grids) else ""
         chart = mapsvg.render(
             shapes, [mapsvg.Dot(pt.lon, pt.lat, pt.href, pt.label) for pt in points],
             title=str(self.title),

@@ -96,7 +96,7 @@ def test_training_page_checks_the_yearly_minimum(client, staffed):
 
 def test_map_draws_boundaries_heat_and_points(client, staffed, django_assert_num_queries):
     def points(grids):
-        ids = {g.pk for g in grids}
+        ids = set(grids)
         return [geo.MapPoint(34.755, 113.605, staffed.a1.pk, "占道经营", "/events/1/"),
                 geo.MapPoint(34.756, 113.606, None, "垃圾堆放", ""),
                 geo.MapPoint(34.755, 113.505, staffed.b1.pk, "井盖缺失", "")][
