@@ -82,6 +82,12 @@ class Planner(ABC):
     # Roles the app's policy lets import this kind, beside those ledgers' own table names
     # (ledgers/jobs.py KINDS_FOR_ROLE): a kind from an app above ledgers says it here.
     importers: frozenset[str] = frozenset()
+    # Fields of a kind whose columns its app declares (the ledger's mapping takes them in at
+    # start-up): (key, Chinese label, "text"/"int"/"date"/"money", *synonyms).
+    FIELDS: tuple[tuple[str, ...], ...] = ()
+    # A field the section rows above a data row fill when its own cell is empty: the
+    # section's title without its numbering (一、阳光花苑社区 → 阳光花苑社区).
+    SECTION_FIELD = ""
     # The runner turns this off once the rows it lists are full: a new record's diff (every
     # value) is then not built at all.
     want_diffs = True

@@ -17,6 +17,8 @@ class UnitKind(models.TextChoices):
     STREET = "street", _("街道")
     COMMUNITY = "community", _("社区/村")
     GRID = "grid", _("网格")
+    # 微网格: 50–70 households below a grid (FACTS.md), so scoping by the tree reaches them.
+    MICRO_GRID = "micro_grid", _("微网格")
 
 
 class OrgUnit(MP_Node):

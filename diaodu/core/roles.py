@@ -29,6 +29,11 @@ class Role(StrEnum):
     SYSADMIN = "sysadmin"
     SECADMIN = "secadmin"
     AUDITOR = "auditor"
+    # City operations and grid governance (phase 2): a grid worker in their grid (or
+    # micro-grid), the duty officers of a street's and of the district's 城运中心.
+    GRID_WORKER = "grid_worker"
+    STREET_OPS = "street_ops"
+    DISTRICT_OPS = "district_ops"
 
 
 ROLE_LABELS: dict[str, str] = {
@@ -41,6 +46,9 @@ ROLE_LABELS: dict[str, str] = {
     Role.SYSADMIN: gettext_noop("系统管理员"),
     Role.SECADMIN: gettext_noop("安全管理员"),
     Role.AUDITOR: gettext_noop("安全审计员"),
+    Role.GRID_WORKER: gettext_noop("网格员"),
+    Role.STREET_OPS: gettext_noop("街道城运中心值班员"),
+    Role.DISTRICT_OPS: gettext_noop("区城运中心值班员"),
 }
 ROLES = frozenset(Role)
 
@@ -63,6 +71,11 @@ PROJECT_REACH: dict[str, str] = {
     Role.SYSADMIN: Reach.NONE,
     Role.SECADMIN: Reach.NONE,
     Role.AUDITOR: Reach.NONE,
+    # A grid worker's unit is their grid; the subtree adds its micro-grids (微网格).
+    Role.GRID_WORKER: Reach.SUBTREE,
+    # A street centre sees its street (communities, grids below); the district centre all.
+    Role.STREET_OPS: Reach.SUBTREE,
+    Role.DISTRICT_OPS: Reach.ALL,
 }
 
 # Who may write the project ledger itself (create, edit, change stage, campaigns).
@@ -75,6 +88,11 @@ ROLE_ADMINS = frozenset({Role.SECADMIN})
 # either an administrator's or a business account, and a role change never crosses over.
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 BUSINESS_ROLES = frozenset(Role) - ADMIN_ROLES
+# 城运中心 (city operations): who keeps a street's grids (profiles, duties, workers,
+# training) — the street centre within its street, the district centre everywhere.
+GRID_KEEPERS = frozenset({Role.STREET_OPS, Role.DISTRICT_OPS})
+# Who reads grid work across the district (all streets' grids, workers and events).
+CITY_OPS = frozenset({Role.STREET_OPS, Role.DISTRICT_OPS})
 # Who may read the audit log.
 AUDIT_READERS = frozenset({Role.AUDITOR})
 # Who may edit the working-day calendar.

@@ -146,6 +146,12 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     ),
 }
 KINDS = tuple(FIELDS)
+
+
+def declared(fields: tuple[tuple[str, ...], ...]) -> tuple[FieldSpec, ...]:
+    """The specs of a kind whose app declares its columns (core/imports.py, Planner.FIELDS):
+    (key, Chinese label, kind, *synonyms) each, plus the columns every ledger may carry."""
+    return (*(_f(key, label, kind_, *syn) for key, label, kind_, *syn in fields), *_IGNORED)
 # The fields that identify a row, one of which the header must have; the first one mapped is
 # the column the row classifier reads (section, 合计 or data). Kinds not listed name a project.
 IDENTITY: dict[str, tuple[str, ...]] = {"screening": ("ref",)}

@@ -29,6 +29,7 @@ from .fields import (  # noqa: F401  (the catalogue, read through mapping by cal
     STAGE,
     TEXT,
     FieldSpec,
+    declared,
     identity_of,
     key_column,
 )
@@ -88,6 +89,12 @@ def _lookup(kind: str) -> dict[str, str]:
 
 
 _LOOKUPS = {kind: _lookup(kind) for kind in KINDS}
+
+
+def add_kind(kind: str, fields: tuple[tuple[str, ...], ...]) -> None:
+    """A kind whose app declares its columns (core/imports.py, Planner.FIELDS)."""
+    FIELDS[kind] = declared(fields)
+    _LOOKUPS[kind] = _lookup(kind)
 _MONTHS = re.compile(r"^(?:\d{4}年)?(?:1[-~～至])?(\d{1,2})月(?:份)?(?:累计)?(?:目标)?$")
 
 

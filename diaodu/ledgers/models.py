@@ -14,6 +14,7 @@ class ImportKind(models.TextChoices):
     REPORTS = "reports", _("月度进度填报")
     APPROVALS = "approvals", _("审批事项")
     SCREENING = "screening", _("矛盾纠纷排查台账")
+    GRIDS = "grids", _("网格户数人口")
 
 
 class JobStatus(models.TextChoices):
