@@ -5,6 +5,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from diaodu.cases import nav as cases_nav
+from diaodu.cityops import nav as cityops_nav
 from diaodu.core.models import AuditEvent, CalendarDay, OrgUnit, User
 from diaodu.dashboard import nav as dashboard_nav
 from diaodu.duty import nav as duty_nav
@@ -43,6 +44,7 @@ GROUPS = [
     (mediation_nav.GROUP, mediation_nav.items),
     (votes_nav.GROUP, votes_nav.items),
     (_("应急值守"), duty_nav.items),
+    (cityops_nav.GROUP, cityops_nav.items),
     (_("系统"), _system_items),
 ]
 

@@ -37,3 +37,9 @@ class DutyConfig(AppConfig):
         for model in (m.TracingGroup, m.TracingActivation):
             scoping.register(model, scoping.ScopeRule(unit_paths=("team__unit",)))
         scoping.register(m.TracingMember, scoping.ScopeRule(unit_paths=("unit", "team__unit")))
+
+        from diaodu.core import scenarios
+
+        from .scenario import FLOOD_POSTS
+
+        scenarios.register(FLOOD_POSTS)  # 防汛值守 on the operations centres' consoles
