@@ -9,6 +9,7 @@ from diaodu.cityops import nav as cityops_nav
 from diaodu.core.models import AuditEvent, CalendarDay, OrgUnit, User
 from diaodu.dashboard import nav as dashboard_nav
 from diaodu.duty import nav as duty_nav
+from diaodu.grids import nav as grids_nav
 from diaodu.investment import nav as investment_nav
 from diaodu.ledgers import nav as ledgers_nav
 from diaodu.mediation import nav as mediation_nav
@@ -45,6 +46,7 @@ GROUPS = [
     (votes_nav.GROUP, votes_nav.items),
     (_("应急值守"), duty_nav.items),
     (cityops_nav.GROUP, cityops_nav.items),
+    (grids_nav.GROUP, grids_nav.items),
     (_("系统"), _system_items),
 ]
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ninja",
     "diaodu.core",
     "diaodu.projects",
+    "diaodu.grids",
     "diaodu.investment",
     "diaodu.schedule",
     "diaodu.cases",

@@ -72,6 +72,12 @@ class Planner(ABC):
     `batch` rows at a time (1: each row is written before the next is planned)."""
 
     batch = 1
+    # Fields of a kind whose columns its app declares (the ledger's mapping takes them in at
+    # start-up): (key, Chinese label, "text"/"int"/"date"/"money", *synonyms).
+    FIELDS: tuple[tuple[str, ...], ...] = ()
+    # A field the section rows above a data row fill when its own cell is empty: the
+    # section's title without its numbering (一、阳光花苑社区 → 阳光花苑社区).
+    SECTION_FIELD = ""
     # The runner turns this off once the rows it lists are full: a new record's diff (every
     # value) is then not built at all.
     want_diffs = True

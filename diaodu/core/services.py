@@ -30,6 +30,7 @@ ALLOWED_PARENT: dict[str, set[str | None]] = {
     UnitKind.STREET: {UnitKind.DISTRICT},
     UnitKind.COMMUNITY: {UnitKind.STREET},
     UnitKind.GRID: {UnitKind.COMMUNITY},
+    UnitKind.MICRO_GRID: {UnitKind.GRID},
 }
 
 

@@ -24,3 +24,10 @@ class LedgersConfig(AppConfig):
         # Each app's planner for its kind of ledger row (projects/imports.py …) registers
         # itself in core.imports when its module is imported.
         autodiscover_modules("imports")
+        from diaodu.core.imports import PLANNERS
+
+        from .mapping import add_kind
+
+        for kind, planner in PLANNERS.items():
+            if planner.FIELDS:
+                add_kind(kind, planner.FIELDS)

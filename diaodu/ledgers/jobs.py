@@ -29,6 +29,9 @@ KINDS_FOR_ROLE = {
                       ImportKind.APPROVALS),
     Role.REPORTER: (ImportKind.REPORTS,),
     Role.UNIT_HEAD: (ImportKind.REPORTS,),
+    # 城运中心: a street's grids' households and population (grids/imports.py).
+    Role.STREET_OPS: (ImportKind.GRIDS,),
+    Role.DISTRICT_OPS: (ImportKind.GRIDS,),
 }
 # Sheets that explain the ledger rather than hold it; sheets summing by unit.
 NOTE_SHEETS = ("说明", "目录", "封面", "填报要求", "指标解释")

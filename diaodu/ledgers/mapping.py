@@ -168,6 +168,13 @@ def _lookup(kind: str) -> dict[str, str]:
 
 
 _LOOKUPS = {kind: _lookup(kind) for kind in KINDS}
+
+
+def add_kind(kind: str, fields: tuple[tuple[str, ...], ...]) -> None:
+    """A kind whose app declares its columns (core/imports.py, Planner.FIELDS)."""
+    FIELDS[kind] = (*(_f(key, label, kind_, *syn) for key, label, kind_, *syn in fields),
+                    *_IGNORED)
+    _LOOKUPS[kind] = _lookup(kind)
 _MONTHS = re.compile(r"^(?:\d{4}年)?(?:1[-~～至])?(\d{1,2})月(?:份)?(?:累计)?(?:目标)?$")
 
 

@@ -13,6 +13,7 @@ class ImportKind(models.TextChoices):
     PLANS = "plans", _("年度投资计划")
     REPORTS = "reports", _("月度进度填报")
     APPROVALS = "approvals", _("审批事项")
+    GRIDS = "grids", _("网格户数人口")
 
 
 class JobStatus(models.TextChoices):

@@ -59,6 +59,14 @@ def words_in(text: str, table) -> str | None:
     return None
 
 
+def bare_title(text: str) -> str:
+    """A section title without its numbering and count: 一、阳光花苑社区（6个） → 阳光花苑社区."""
+    t = norm(text)
+    for _depth, pattern in _DEPTHS:
+        t = pattern.sub("", t, count=1)
+    return _COUNT.sub("", t).strip("()")
+
+
 def parse_section(text: str) -> Section | None:
     """A section title's depth, the level or stage it names and the count it states; None when
     the text is no section title (an unreadable one is a warning for the caller)."""

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diaodu.core.errors import UserError
-from diaodu.core.imports import Line
+from diaodu.core.imports import PLANNERS, Line
 
 from . import mapping as m
 from . import sections as sec
@@ -90,6 +90,8 @@ class Sheet:
             raise UserError("import.file_changed", _("导入文件与上传时不一致，请重新上传。"))
         tables = {t.sheet: t for t in read_book(data, job.filename).tables}
         self.kind = job.kind
+        planner = PLANNERS.get(job.kind)
+        self.section_field = planner.SECTION_FIELD if planner else ""
         self.parts: list[Part] = []
         for mp in parts_of(job.mapping):
             if mp.get("skip"):
@@ -235,7 +237,10 @@ class Sheet:
 
     def _inherit(self, line: Line, stack: sec.Sections, part: Part) -> None:
         """Level and stage from the sections above the row; a column wins, and one that
-        disagrees with its section is a warning naming both."""
+        disagrees with its section is a warning naming both. A kind's SECTION_FIELD takes
+        the innermost section's title (一、阳光花苑社区 → 阳光花苑社区)."""
+        if self.section_field and not line.values.get(self.section_field) and stack.stack:
+            line.values[self.section_field] = sec.bare_title(stack.stack[-1].section.title)
         if self.kind != "projects":
             return
         for key in ("level", "stage"):
