@@ -333,3 +333,12 @@ UNFOLD = {
         "navigation": "diaodu.navigation.sidebar",
     },
 }
+
+# Site photos (core/photos.py): per file, per photo's pixels (Pillow's decompression-bomb
+# guard), per owner (a report, a project's 入库 evidence); thumbnails' long side; how far
+# from the project's point a photo may be taken before it is flagged for the reviewer.
+PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 15 * 1024 * 1024))
+PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 60_000_000))
+PHOTO_MAX_PER_OWNER = int(os.environ.get("PHOTO_MAX_PER_OWNER", 12))
+PHOTO_THUMBNAIL_PX = int(os.environ.get("PHOTO_THUMBNAIL_PX", 320))
+PHOTO_MAX_DISTANCE_M = int(os.environ.get("PHOTO_MAX_DISTANCE_M", 1000))

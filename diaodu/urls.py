@@ -20,6 +20,7 @@ urlpatterns = [
     path("grids/", include("diaodu.grids.urls")),
     path("api/v1/", api.urls),
     path("account/tokens/", include("diaodu.api.urls")),
+    path("photos/", include("diaodu.core.photo_views")),
     path("account/two-factor/", include("diaodu.core.two_factor_views")),
     path("admin/", admin.site.urls),
 ]

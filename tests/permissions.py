@@ -343,6 +343,26 @@ MATRIX.update({
 })
 
 
+def report_photo(project):
+    """A photo on the project's report (added once; the matrix builders are idempotent)."""
+    from diaodu.core import photo_services
+    from diaodu.core.models import Photo
+    from tests.photo_images import jpeg, upload
+    from tests.test_permission_matrix import _report_of
+
+    report = _report_of(project)
+    photo = Photo.objects.filter(owner_id=report.pk, owner_type__model="progressreport").first()
+    return [(photo or photo_services.photo_add(
+        actor=None, owner=report, upload=upload(jpeg(text=f"{project.pk}"), "现场.jpg"))).pk]
+
+
+# Photo files follow their owner's scope (core/photo_views.py).
+MATRIX.update({
+    "photos:file": (report_photo, project_page()),
+    "photos:thumb": (report_photo, project_page()),
+})
+
+
 # Every admin page of the project's own models and the admin site's pages (issue 23):
 # tests/admin_permissions.py. Rows written above stay as they are.
 from .admin_permissions import _site_pages, admin_rows  # noqa: E402

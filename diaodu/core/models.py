@@ -1,6 +1,8 @@
 """Organisation tree, users, audit events and the working-day calendar."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -195,3 +197,72 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+def photo_path(instance: "Photo", filename: str) -> str:
+    # `filename` is made by the service (token + extension); the user's file name is kept in
+    # `name` only, so nothing a user typed reaches the file system.
+    return f"photos/{instance.uploaded_at:%Y/%m}/{filename}"
+
+
+class Photo(models.Model):
+    """A photo attached to any owner (a progress report, a project's 入库 evidence, a grid
+    event), with what its EXIF says and the checks the reviewer sees. Read through
+    core/photo_services.py, which follows the owner's scope; files only through its view."""
+
+    owner_type = models.ForeignKey(ContentType, verbose_name=_("所属类型"),
+                                   on_delete=models.PROTECT, related_name="+")
+    owner_id = models.PositiveBigIntegerField(_("所属对象"))
+    owner = GenericForeignKey("owner_type", "owner_id")
+    # What the photo shows (a project, a grid), so "the latest photo of each" is one query
+    # across owners (a project's reports and its 入库 evidence).
+    subject_type = models.ForeignKey(ContentType, verbose_name=_("拍摄对象类型"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField(_("拍摄对象"), null=True, blank=True)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("责任单位"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    token = models.CharField(max_length=40, unique=True)
+    file = models.FileField(_("照片"), upload_to=photo_path, max_length=200)
+    thumbnail = models.FileField(_("缩略图"), upload_to=photo_path, max_length=200)
+    name = models.CharField(_("文件名"), max_length=200)
+    caption = models.CharField(_("说明"), max_length=200, blank=True)
+    content_type = models.CharField(_("类型"), max_length=50)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    width = models.PositiveIntegerField(_("宽（像素）"))
+    height = models.PositiveIntegerField(_("高（像素）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True)
+    distance_m = models.PositiveIntegerField(_("距项目点（米）"), null=True, blank=True)
+    no_exif = models.BooleanField(_("无拍摄时间"), default=False)
+    no_location = models.BooleanField(_("无位置"), default=False)
+    outside_period = models.BooleanField(_("不在期间内"), default=False)
+    too_far = models.BooleanField(_("距离过远"), default=False)
+    sample = models.BooleanField(_("演示样例"), default=False)
+    uploaded_by = models.ForeignKey(User, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("现场照片")
+        verbose_name_plural = _("现场照片")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner_type", "owner_id", "sha256"],
+                                    name="photo_once_per_owner"),
+        ]
+        indexes = [
+            models.Index(fields=["owner_type", "owner_id"], name="photo_owner"),
+            models.Index(fields=["subject_type", "subject_id", "taken_at"],
+                         name="photo_subject_taken"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def flagged(self) -> bool:
+        return self.no_exif or self.no_location or self.outside_period or self.too_far

@@ -12,7 +12,9 @@ class InvestmentConfig(AppConfig):
         from diaodu.core.roles import LEDGER_EDITORS, PROJECT_REACH, Reach, Role
         from diaodu.projects.signals import project_moved
 
-        from . import models, rollups
+        from . import models, photos, rollups
+
+        photos.register()
 
         # A project moved to another unit, street, level or category: both buckets change.
         project_moved.connect(rollups.on_project_moved, dispatch_uid="investment.rollups")

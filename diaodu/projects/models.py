@@ -1,5 +1,7 @@
 """The key-project ledger (台账): projects, categories and the 三个一批 campaigns."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +83,11 @@ class Project(models.Model):
     whitelist_note = models.CharField(_("白名单支持事项"), max_length=200, blank=True)
     stats_registered_on = models.DateField(_("统计入库日期"), null=True, blank=True)
     location = models.CharField(_("建设地点"), max_length=200, blank=True)
+    # The site's point (WGS-84, as phones write it in EXIF): site photos are checked against it.
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True)
     # Dates a ledger gave to the month only ({"planned_start": "month"}): stored as the 1st,
     # shown as 2022年4月 (Project.date_text), never passed off as a day.
     date_precision = models.JSONField(_("日期精度"), default=dict, blank=True)
@@ -98,6 +105,12 @@ class Project(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(total_investment__gte=0),
                                    name="project_total_investment_non_negative"),
+            # A point is both coordinates or none, each in its range.
+            models.CheckConstraint(
+                condition=(models.Q(latitude__isnull=True, longitude__isnull=True)
+                           | models.Q(latitude__gte=-90, latitude__lte=90,
+                                      longitude__gte=-180, longitude__lte=180)),
+                name="project_point_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -122,6 +135,12 @@ class Project(models.Model):
         """The four schedule dates as date_text shows them (for templates)."""
         return {f: self.date_text(f) for f in ("planned_start", "planned_completion",
                                                "actual_start", "actual_completion")}
+
+    @property
+    def point(self) -> tuple[Decimal, Decimal] | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
 
     @property
     def leader_shown(self) -> str:
