@@ -10,6 +10,7 @@ class CityopsConfig(AppConfig):
     def ready(self) -> None:
         from diaodu.cases.services import sweep as case_sweep
         from diaodu.core import scenarios, scoping
+        from diaodu.core.scoping import scope_for
 
         from . import models as m
         from .policy import CENTRE_OPERATORS, DISTRICT_OPERATORS, DISTRICT_READERS
@@ -27,6 +28,19 @@ class CityopsConfig(AppConfig):
         scoping.register(m.StreetRanking, scoping.ScopeRule(readers=DISTRICT_READERS
                                                             | CENTRE_OPERATORS))
         scenarios.register(GRID_EVENTS)
+        # Photos on events (core photo checks); open events with a point on the grid map.
+        from diaodu.core import photo_services
+        from diaodu.grids import geo
+
+        from .selectors import map_points
+        from .services.events import require_photo_edit
+
+        photo_services.register_owner(
+            m.Event, visible=lambda user: scope_for(user, m.Event),
+            require_edit=require_photo_edit,
+            context=lambda ev: photo_services.PhotoContext(
+                unit_id=ev.grid_id, point=(ev.lat, ev.lon) if ev.lat is not None else None))
+        geo.register_points(map_points)
         # The daily 督办 sweep runs the events' marks too (counts only when something happened,
         # so the cases' own figures stay as they were).
         case_sweep.register("events", lambda today: {

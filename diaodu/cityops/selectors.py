@@ -209,3 +209,13 @@ def street_ranking(*, user, year: int, month: int) -> list[RankedStreet]:
                          else None,
                          gap=Decimal(0) if r.top_group else max(Decimal(0), threshold - r.score))
             for r in rows]
+
+
+def map_points(grids: list[OrgUnit]):
+    """The open events with a position in these grids, as points of the grid map."""
+    from diaodu.grids.geo import MapPoint
+
+    rows = (Event.objects.filter(OPEN, grid__in=[g.pk for g in grids], lat__isnull=False)
+            .values_list("pk", "lat", "lon", "grid_id", "category__name"))
+    return [MapPoint(lat=float(lat), lon=float(lon), grid_id=grid, label=name,
+                     href=f"/cityops/events/{pk}/") for pk, lat, lon, grid, name in rows]

@@ -19,8 +19,11 @@ from diaodu.cases.services.cases import may_task
 from diaodu.core import audit, clock, inbox
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.models import OrgUnit, UnitKind, User
+from diaodu.core.photo_services import photo_add_many
 from diaodu.core.phrases import phrase
 from diaodu.core.scoping import scope_for
+from diaodu.grids import geo
+from diaodu.grids.models import GridProfile
 from diaodu.projects.models import Project
 
 from .. import hours, policy
@@ -53,14 +56,13 @@ def street_of(grid: OrgUnit) -> OrgUnit | None:
 
 
 def outside_grid(grid: OrgUnit, lat: Decimal | None, lon: Decimal | None) -> bool | None:
-    """Whether a point lies outside the grid's polygon (None: no point, or no polygon for
-    the grid). The geometry is the grids app's (grids.geo)."""
+    """Whether a point lies outside the grid's boundary (None: no point, or no boundary drawn
+    for the grid yet). The geometry is the grids app's (grids.geo)."""
     if lat is None or lon is None:
         return None
-    from diaodu.grids import geo  # the grids app owns polygons and point-in-grid
-
-    inside = geo.grid_contains(grid, float(lat), float(lon))
-    return None if inside is None else not inside
+    if not GridProfile.objects.filter(unit=grid, polygon__isnull=False).exists():
+        return None
+    return not geo.grid_contains(grid, float(lat), float(lon))
 
 
 def _coordinate(value: Any, bounds: tuple[Decimal, Decimal], field: str,
@@ -108,9 +110,12 @@ def _next_serial(year: int) -> int:
 def event_report(*, actor: User | None, grid: OrgUnit, category: EventCategory | str,
                  detail: str, address: str = "", lat: Any = None, lon: Any = None,
                  title: str = "", project: Project | None = None,
-                 source: str = Source.GRID, exif_missing: bool = False,
+                 source: str = Source.GRID, photos: Sequence[Any] = (),
                  now: datetime | None = None) -> Event:
-    """上报: a grid worker (or the street centre) files an event in their grid. It waits for
+    """上报: a grid worker (or the street centre) files an event in their grid, with photos
+    (core photo checks: images only, size, count). A photo without EXIF capture data is
+    accepted and flags the event; without a point typed in, the first photo's GPS is the
+    event's; a point outside the grid's boundary flags it for the street centre. It waits for
     the street centre's 立案 within the category's limit."""
     now = now or clock.now()
     if grid.kind not in (UnitKind.GRID, UnitKind.MICRO_GRID):
@@ -133,7 +138,6 @@ def event_report(*, actor: User | None, grid: OrgUnit, category: EventCategory |
                         % {"g": grid}, "grid")
     title = clean_text(title or f"{category.name}：{address or grid}", field="title",
                        label=_("标题"), limit=200)
-    flag = outside_grid(grid, lat, lon)
     settings = settings_get()
     wh = working_hours(settings)
     today = _local(now).date()
@@ -147,15 +151,20 @@ def event_report(*, actor: User | None, grid: OrgUnit, category: EventCategory |
                     raised_by=actor, raised_on=today, status=CaseStatus.OPEN, created_at=now)
                 event = Event(case=case, category=category, grid=grid, street=street,
                               stage=Stage.REPORTED, source=source, address=address, lat=lat,
-                              lon=lon, gps_outside_grid=flag, exif_missing=exif_missing,
-                              reported_at=now, reported_on=today)
+                              lon=lon, reported_at=now, reported_on=today)
                 _set_limit(event, now, wh, settings.near_percent)
                 event.save(force_insert=True)
+                if photos:
+                    _with_photos(actor, event, photos)
+                event.gps_outside_grid = outside_grid(grid, event.lat, event.lon)
+                if event.gps_outside_grid is not None:
+                    event.save(update_fields=["gps_outside_grid"])
+                flag, exif_missing = event.gps_outside_grid, event.exif_missing
                 log(case, ActionKind.REPORT, actor, on=today, text=detail)
                 inbox.notify(centre_users(event), about=case, title=phrase(
                     gettext_noop("新上报事件：%(title)s"), title=title))
                 audit.record(actor, "event.report", case, {
-                    "category": category.code, "grid": grid.pk, "lat": lat, "lon": lon,
+                    "category": category.code, "grid": grid.pk, "lat": event.lat, "lon": event.lon,
                     "gps_outside_grid": flag, "exif_missing": exif_missing,
                     "source": source})
             return event
@@ -164,6 +173,28 @@ def event_report(*, actor: User | None, grid: OrgUnit, category: EventCategory |
             if attempt == 4:
                 raise
     raise AssertionError("unreachable")
+
+
+def _with_photos(actor: User | None, event: Event, uploads: Sequence[Any]) -> None:
+    """Attach photos (all or none); flag missing EXIF, take the point from GPS if none."""
+    saved = photo_add_many(actor=actor, owner=event, uploads=list(uploads))
+    event.exif_missing = event.exif_missing or any(p.no_exif for p in saved)
+    if event.lat is None:
+        located = next((p for p in saved if p.latitude is not None), None)
+        if located is not None:
+            event.lat, event.lon = located.latitude, located.longitude
+    event.save(update_fields=["exif_missing", "lat", "lon"])
+
+
+def require_photo_edit(actor: User, event: Event) -> None:
+    """Photos go with a step: the reporter while the event waits for 立案, the unit with its
+    处置 result, the grid worker with the 核查; otherwise refused."""
+    event = Event.objects.select_related("case__lead_unit", "grid").get(pk=event.pk)
+    if policy.allowed_steps(actor, event) or (
+            event.stage == Stage.REPORTED and policy.in_grid(actor, event)):
+        return
+    raise UserError("event.photo_closed", _("该事件当前环节为“%(s)s”，您不能再添加照片。")
+                    % {"s": event.get_stage_display()}, "photos")
 
 
 def centre_users(event: Event) -> list[User]:
@@ -270,11 +301,14 @@ def event_dispatch(*, actor: User | None, event: Event | int, lead_unit: OrgUnit
 
 
 def event_handle(*, actor: User | None, event: Event | int, result: str,
-                 expected_version: int | None = None, now: datetime | None = None) -> Event:
-    """处置: the lead unit reports what it did; the grid worker verifies on site."""
+                 photos: Sequence[Any] = (), expected_version: int | None = None,
+                 now: datetime | None = None) -> Event:
+    """处置: the lead unit reports what it did (with photos); the grid worker verifies."""
     result = clean_text(result, field="result", label=_("处置结果"), limit=2000)
 
     def apply(ev: Event, at: datetime) -> dict[str, Any]:
+        if photos:
+            photo_add_many(actor=actor, owner=ev, uploads=list(photos), caption=_("处置"))
         ev.stage = Stage.HANDLED
         ev.handled_at = at
         ev.case.resolved_on = _local(at).date()
