@@ -56,14 +56,14 @@ def setup(events: int):
                                          "kind": UnitKind.DISTRICT})
     workers = []
     for s in range(STREETS):
-        street = OrgUnit.objects.get(pk=district.pk).add_child(
-            code=f"410102{s + 1:03d}", name=f"街道{s + 1}", kind=UnitKind.STREET)
-        community = OrgUnit.objects.get(pk=street.pk).add_child(
-            code=f"{street.code}001", name=f"社区{s + 1}", kind=UnitKind.COMMUNITY)
+        street = OrgUnit.objects.add_child(OrgUnit.objects.get(pk=district.pk), {
+            "code": f"410102{s + 1:03d}", "name": f"街道{s + 1}", "kind": UnitKind.STREET})
+        community = OrgUnit.objects.add_child(OrgUnit.objects.get(pk=street.pk), {
+            "code": f"{street.code}001", "name": f"社区{s + 1}", "kind": UnitKind.COMMUNITY})
         for g in range(GRIDS):
-            grid = OrgUnit.objects.get(pk=community.pk).add_child(
-                code=f"{community.code}G{g:02d}", name=f"网格{s + 1}-{g + 1}",
-                kind=UnitKind.GRID)
+            grid = OrgUnit.objects.add_child(OrgUnit.objects.get(pk=community.pk), {
+                "code": f"{community.code}G{g:02d}", "name": f"网格{s + 1}-{g + 1}",
+                "kind": UnitKind.GRID})
             workers.append(User.objects.create(username=f"w{s}_{g}", unit=grid,
                                                role="grid_worker"))
     started = time.perf_counter()
@@ -85,7 +85,7 @@ WITH g AS (
 ), c AS (
   SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM cityops_eventcategory
 ), n AS (
-  SELECT i, now() - make_interval(mins => (i * 7919) %% (180 * 24 * 60)) AS at
+  SELECT i, now() - make_interval(mins => ((i::bigint * 7919) %% (180 * 24 * 60))::int) AS at
   FROM generate_series(1, %(n)s) AS i
 ), ins AS (
   INSERT INTO cases_case (year, serial, kind, title, detail, category, source, raised_on,
@@ -171,33 +171,33 @@ def intake(workers, seconds: int, threads: int, per_minute: int = 1000):
 
 RAW_TOTALS = """
 SELECT count(*) FILTER (WHERE reported_on = %(today)s),
-       count(*) FILTER (WHERE stage IN %(open)s),
-       count(*) FILTER (WHERE stage IN %(open)s AND step_due_at < %(now)s),
-       count(*) FILTER (WHERE stage IN %(open)s AND warn_at <= %(now)s AND step_due_at >= %(now)s),
-       count(*) FILTER (WHERE stage IN %(open)s AND escalation >= 1),
-       count(*) FILTER (WHERE stage IN %(open)s AND city_reported_at IS NOT NULL),
-       count(*) FILTER (WHERE stage IN %(open)s AND (gps_outside_grid OR exif_missing)),
+       count(*) FILTER (WHERE stage = ANY(%(open)s)),
+       count(*) FILTER (WHERE stage = ANY(%(open)s) AND step_due_at < %(now)s),
+       count(*) FILTER (WHERE stage = ANY(%(open)s) AND warn_at <= %(now)s AND step_due_at >= %(now)s),
+       count(*) FILTER (WHERE stage = ANY(%(open)s) AND escalation >= 1),
+       count(*) FILTER (WHERE stage = ANY(%(open)s) AND city_reported_at IS NOT NULL),
+       count(*) FILTER (WHERE stage = ANY(%(open)s) AND (gps_outside_grid OR exif_missing)),
        count(*) FILTER (WHERE reported_on >= %(month)s),
        count(*) FILTER (WHERE reported_on >= %(month)s AND stage NOT IN ('reported', 'rejected')),
-       count(*) FILTER (WHERE reported_on >= %(month)s AND stage IN %(done)s),
-       count(*) FILTER (WHERE closed_on >= %(month)s AND stage IN %(done)s),
-       count(*) FILTER (WHERE closed_on >= %(month)s AND stage IN %(done)s AND overdue_steps = 0),
-       count(*) FILTER (WHERE closed_on >= %(month)s AND stage IN %(done)s
+       count(*) FILTER (WHERE reported_on >= %(month)s AND stage = ANY(%(done)s)),
+       count(*) FILTER (WHERE closed_on >= %(month)s AND stage = ANY(%(done)s)),
+       count(*) FILTER (WHERE closed_on >= %(month)s AND stage = ANY(%(done)s) AND overdue_steps = 0),
+       count(*) FILTER (WHERE closed_on >= %(month)s AND stage = ANY(%(done)s)
                         AND satisfaction IS NOT NULL),
-       count(*) FILTER (WHERE closed_on >= %(month)s AND stage IN %(done)s AND satisfaction >= 2)
+       count(*) FILTER (WHERE closed_on >= %(month)s AND stage = ANY(%(done)s) AND satisfaction >= 2)
 FROM cityops_event
-WHERE stage IN %(open)s OR reported_on >= %(month)s OR closed_on >= %(month)s
+WHERE stage = ANY(%(open)s) OR reported_on >= %(month)s OR closed_on >= %(month)s
 """
 RAW_GROUPS = """
 SELECT e.street_id, s.name, e.grid_id, g.name, c.code, c.name,
        count(*) FILTER (WHERE e.reported_on = %(today)s),
-       count(*) FILTER (WHERE e.stage IN %(open)s),
-       count(*) FILTER (WHERE e.stage IN %(open)s AND e.step_due_at < %(now)s),
-       count(*) FILTER (WHERE e.stage IN %(open)s AND e.warn_at <= %(now)s
+       count(*) FILTER (WHERE e.stage = ANY(%(open)s)),
+       count(*) FILTER (WHERE e.stage = ANY(%(open)s) AND e.step_due_at < %(now)s),
+       count(*) FILTER (WHERE e.stage = ANY(%(open)s) AND e.warn_at <= %(now)s
                         AND e.step_due_at >= %(now)s)
 FROM cityops_event e JOIN core_orgunit s ON s.id = e.street_id
 JOIN core_orgunit g ON g.id = e.grid_id JOIN cityops_eventcategory c ON c.id = e.category_id
-WHERE e.stage IN %(open)s OR e.reported_on = %(today)s
+WHERE e.stage = ANY(%(open)s) OR e.reported_on = %(today)s
 GROUP BY 1, 2, 3, 4, 5, 6
 """
 
@@ -221,7 +221,7 @@ def console(rounds: int = 40):
         now = timezone.now()
         today = timezone.localdate()
         params = {"now": now, "today": today, "month": today.replace(day=1),
-                  "open": tuple(policy.OPEN_STAGES), "done": tuple(policy.DONE_STAGES)}
+                  "open": list(policy.OPEN_STAGES), "done": list(policy.DONE_STAGES)}
         with connection.cursor() as cursor:
             cursor.execute(RAW_TOTALS, params)
             cursor.fetchall()

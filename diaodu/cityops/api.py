@@ -59,6 +59,10 @@ class EventOut(Schema):
                     "verify, close, evaluate, city), from the policy the services enforce")
 
     @staticmethod
+    def resolve_id(event) -> int:
+        return event.pk
+
+    @staticmethod
     def resolve_number(event) -> str:
         return event.case.number
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from diaodu.core import clock
-from diaodu.core.errors import NotFound, UserError
+from diaodu.core.errors import Forbidden, NotFound, UserError
 from diaodu.core.forms import put_error
 from diaodu.core.models import OrgUnit, UnitKind
 from diaodu.core.roles import role_of
@@ -92,7 +92,8 @@ class EventReportView(ShellMixin, TemplateView):
                 detail=values["detail"], address=values["address"],
                 lat=values["lat"] or None, lon=values["lon"] or None)
         except UserError as error:
-            put_error(None, error, request=request)
+            if isinstance(error, Forbidden):
+                raise PermissionDenied(error.message) from None
             return self.render_to_response(self.get_context_data(values=values, error=error))
         messages.success(request, _("事件已上报：%(n)s") % {"n": event.case.number})
         return redirect(event.get_absolute_url())

@@ -91,6 +91,9 @@ def _grid_events(rng, calendar, street, grid, worker, ops, units) -> int:
     return count
 
 
+END = _at(data.DEMO_TODAY, 17, 30)  # nothing happens after the demo's business day
+
+
 def _one(rng, day, street, grid, worker, ops, units) -> None:
     code, _weight, lead, texts = rng.choices(KINDS, [k[1] for k in KINDS])[0]
     reported = _at(day, rng.randint(8, 16), rng.choice((5, 20, 35, 50)))
@@ -108,13 +111,15 @@ def _one(rng, day, street, grid, worker, ops, units) -> None:
         last_step = 0
     late = rng.random() < 0.12  # a step taken after its limit
     moment = reported + timedelta(minutes=rng.randint(15, 90) + (200 if late else 0))
-    if last_step < 1:
+    if last_step < 1 or moment > END:
         return
     event = services.event_accept(actor=ops, event=event, now=moment)
     if last_step < 2:
         return
     lead_unit = units.get(lead) or street
     moment += timedelta(minutes=rng.randint(10, 50))
+    if moment > END:
+        return
     event = services.event_dispatch(actor=ops, event=event, lead_unit=lead_unit, now=moment)
     if last_step < 3:
         if age <= 6 and rng.random() < 0.15:
@@ -122,18 +127,25 @@ def _one(rng, day, street, grid, worker, ops, units) -> None:
                                        note=f"涉及市管道路，报市城运中心协调。{S}")
         return
     moment += timedelta(hours=rng.randint(2, 30))
+    if moment > END:
+        return
     event = services.event_handle(actor=None, event=event, result=f"已现场处置完毕。{S}",
                                   now=moment)
     if last_step < 4:
         return
     moment += timedelta(hours=rng.randint(1, 5))
+    if moment > END:
+        return
     event = services.event_verify(actor=worker, event=event, passed=True, now=moment)
     if last_step < 5:
         return
     moment += timedelta(minutes=rng.randint(20, 100))
+    if moment > END:
+        return
     event = services.event_close(actor=ops, event=event, now=moment)
     if last_step < 6 or rng.random() < 0.1:
         return
     satisfaction = rng.choices((3, 2, 1), (70, 22, 8))[0]
-    services.event_evaluate(actor=ops, event=event, satisfaction=satisfaction,
-                            now=moment + timedelta(hours=rng.randint(1, 24)))
+    moment += timedelta(hours=rng.randint(1, 24))
+    if moment <= END:
+        services.event_evaluate(actor=ops, event=event, satisfaction=satisfaction, now=moment)

@@ -16,10 +16,10 @@ def grid_of(street):
     grid = OrgUnit.objects.filter(code=f"{code}-G1").first()
     if grid is not None:
         return grid
-    community = OrgUnit.objects.get(pk=street.pk).add_child(
-        code=code, name=f"{street.name}矩阵社区", kind=UnitKind.COMMUNITY)
-    return community.add_child(code=f"{code}-G1", name=f"{street.name}矩阵网格",
-                               kind=UnitKind.GRID)
+    community = OrgUnit.objects.add_child(OrgUnit.objects.get(pk=street.pk), {
+        "code": code, "name": f"{street.name}矩阵社区", "kind": UnitKind.COMMUNITY})
+    return OrgUnit.objects.add_child(community, {
+        "code": f"{code}-G1", "name": f"{street.name}矩阵网格", "kind": UnitKind.GRID})
 
 
 def event_of(project):

@@ -18,7 +18,8 @@ def _closed(actor, grid, dept, *, day, late=False, satisfaction=3):
     e = services.event_report(actor=actor, grid=grid, category="S0502", detail="占道",
                               now=at(f"{day} 09:00"))
     services.event_accept(actor=None, event=e, now=at(f"{day} {'11:30' if late else '09:10'}"))
-    services.event_dispatch(actor=None, event=e, lead_unit=dept, now=at(f"{day} 11:40"))
+    services.event_dispatch(actor=None, event=e, lead_unit=dept,
+                            now=at(f"{day} {'11:40' if late else '09:20'}"))
     services.event_handle(actor=None, event=e, result="已处理", now=at(f"{day} 14:30"))
     services.event_verify(actor=None, event=e, passed=True, now=at(f"{day} 15:00"))
     services.event_close(actor=None, event=e, now=at(f"{day} 15:30"))
