@@ -173,7 +173,8 @@ RAW_TOTALS = """
 SELECT count(*) FILTER (WHERE reported_on = %(today)s),
        count(*) FILTER (WHERE stage = ANY(%(open)s)),
        count(*) FILTER (WHERE stage = ANY(%(open)s) AND step_due_at < %(now)s),
-       count(*) FILTER (WHERE stage = ANY(%(open)s) AND warn_at <= %(now)s AND step_due_at >= %(now)s),
+       count(*) FILTER (WHERE stage = ANY(%(open)s) AND warn_at <= %(now)s
+                        AND step_due_at >= %(now)s),
        count(*) FILTER (WHERE stage = ANY(%(open)s) AND escalation >= 1),
        count(*) FILTER (WHERE stage = ANY(%(open)s) AND city_reported_at IS NOT NULL),
        count(*) FILTER (WHERE stage = ANY(%(open)s) AND (gps_outside_grid OR exif_missing)),
@@ -181,10 +182,12 @@ SELECT count(*) FILTER (WHERE reported_on = %(today)s),
        count(*) FILTER (WHERE reported_on >= %(month)s AND stage NOT IN ('reported', 'rejected')),
        count(*) FILTER (WHERE reported_on >= %(month)s AND stage = ANY(%(done)s)),
        count(*) FILTER (WHERE closed_on >= %(month)s AND stage = ANY(%(done)s)),
-       count(*) FILTER (WHERE closed_on >= %(month)s AND stage = ANY(%(done)s) AND overdue_steps = 0),
+       count(*) FILTER (WHERE closed_on >= %(month)s AND stage = ANY(%(done)s)
+                        AND overdue_steps = 0),
        count(*) FILTER (WHERE closed_on >= %(month)s AND stage = ANY(%(done)s)
                         AND satisfaction IS NOT NULL),
-       count(*) FILTER (WHERE closed_on >= %(month)s AND stage = ANY(%(done)s) AND satisfaction >= 2)
+       count(*) FILTER (WHERE closed_on >= %(month)s AND stage = ANY(%(done)s)
+                        AND satisfaction >= 2)
 FROM cityops_event
 WHERE stage = ANY(%(open)s) OR reported_on >= %(month)s OR closed_on >= %(month)s
 """
