@@ -82,3 +82,11 @@ def test_too_large_refused(categories, worker_a, grid_a, settings):
         _report(worker_a, grid_a, photos=[upload(jpeg(), "big.jpg")])
     assert "big.jpg" in error.value.message
     assert Case.objects.count() == 0
+
+
+def test_open_events_with_a_point_are_on_the_grid_map(categories, worker_a, bounded):
+    from diaodu.grids import geo
+
+    event = _report(worker_a, bounded, lat="34.755", lon="113.605")
+    points = geo.points_for([bounded])
+    assert [(p.grid_id, p.href) for p in points] == [(bounded.pk, f"/cityops/events/{event.pk}/")]

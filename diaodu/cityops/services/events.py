@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,7 +104,16 @@ def _set_limit(event: Event, start: datetime, wh: hours.WorkingHours, near: int)
 
 
 def _next_serial(year: int) -> int:
+    """The year's next case number. On PostgreSQL a transaction-scoped advisory lock per year
+    makes concurrent reports take turns (SQLite's writers already do), so two never read the
+    same maximum."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SERIAL_LOCK, year])
     return (Case.objects.filter(year=year).aggregate(m=Max("serial"))["m"] or 0) + 1
+
+
+SERIAL_LOCK = 0x4464  # advisory-lock namespace of case serials ("Dd")
 
 
 def event_report(*, actor: User | None, grid: OrgUnit, category: EventCategory | str,

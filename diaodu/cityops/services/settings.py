@@ -1,5 +1,6 @@
 """The working hours and escalation settings, and the default category list."""
 
+import time
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -24,9 +25,21 @@ def settings_get() -> OpsSettings:
     return value
 
 
+_CACHE: dict[str, tuple[float, str, hours.WorkingHours]] = {}
+CACHE_SECONDS = 60
+
+
 def working_hours(settings: OpsSettings | None = None) -> hours.WorkingHours:
+    """The office periods on the working-day calendar. Kept for a minute per process (every
+    report needs it; the calendar is read whole): a changed calendar counts from then on, a
+    changed period at once (its text is part of the key)."""
     settings = settings or settings_get()
-    return hours.WorkingHours(load_calendar(), hours.parse_periods(settings.periods))
+    cached = _CACHE.get("wh")
+    if cached and cached[1] == settings.periods and time.monotonic() - cached[0] < CACHE_SECONDS:
+        return cached[2]
+    value = hours.WorkingHours(load_calendar(), hours.parse_periods(settings.periods))
+    _CACHE["wh"] = (time.monotonic(), settings.periods, value)
+    return value
 
 
 def settings_update(*, actor: User | None, expected_version: int | None = None,
