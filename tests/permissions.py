@@ -214,6 +214,12 @@ from tests.mediation import matrix as _mediation_matrix  # noqa: E402
 MATRIX.update(_mediation_matrix.ROWS)
 BUILDERS = {name: _mediation_matrix.build for name in _mediation_matrix.BUILDS}
 
+# 网格治理 (grids): rows and builders with the feature (tests/grids/matrix.py).
+from tests.grids import matrix as _grids_matrix  # noqa: E402
+
+MATRIX.update(_grids_matrix.ROWS)
+BUILDERS.update({name: _grids_matrix.build for name in _grids_matrix.BUILDS})
+
 
 # 应急值守 (duty): rosters, posts, drills and tracing belong to a unit — the project's
 # responsible unit (street A own, street B other) stands for it. Lists are open to every role

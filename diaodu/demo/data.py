@@ -63,6 +63,11 @@ ACCOUNTS = [
     ("sysadmin", "sysadmin", "410102-FGW", "系统管理员"),
     ("secadmin", "secadmin", "410102-FGW", "安全管理员"),
     ("auditor", "auditor", "410102-SJJ", "安全审计员"),
+    # 城运中心 and grids (phase 2): 莲湖街道's centre, the district's, a grid worker of the
+    # first sample grid of 阳光花苑社区 (410102013006).
+    ("street_ops", "street_ops", "410102013", "莲湖街道城运中心值班员"),
+    ("district_ops", "district_ops", "410102", "区城运中心值班员"),
+    ("grid_worker", "grid_worker", "410102013006G01", "阳光花苑第一网格网格员"),
 ]
 
 # The demo lives on this business day (seed 001 is a late-March 2023 page): the clock is

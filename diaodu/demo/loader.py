@@ -269,7 +269,7 @@ def _calibrate(rows: list[dict], kinds: list) -> None:
 # that finds units, users and projects by code/username/name and is idempotent by itself.
 SECTIONS: list[str] = ["diaodu.demo.investment", "diaodu.demo.schedule", "diaodu.demo.cases",
                       "diaodu.demo.dashboard", "diaodu.demo.mediation", "diaodu.demo.votes",
-                      "diaodu.demo.duty", "diaodu.demo.cityops"]
+                      "diaodu.demo.duty", "diaodu.demo.grids", "diaodu.demo.cityops"]
 
 
 def load_demo() -> bool:

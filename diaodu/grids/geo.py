@@ -43,6 +43,9 @@ def check_polygon(geometry: Any, *, label: str) -> Polygon:
     except (ValueError, TypeError, AttributeError, IndexError) as problem:
         raise UserError("grid.polygon_unreadable", _("%(f)s：边界坐标无法读取（%(e)s）。")
                         % {"f": label, "e": problem}, "polygon") from None
+    if not polygon.is_valid:
+        raise UserError("grid.polygon_invalid", _("%(f)s：边界多边形无效（%(why)s）。")
+                        % {"f": label, "why": explain_validity(polygon)}, "polygon")
     if polygon.is_empty or polygon.area == 0:
         raise UserError("grid.polygon_empty", _("%(f)s：边界为空或面积为零。") % {"f": label},
                         "polygon")
@@ -50,9 +53,6 @@ def check_polygon(geometry: Any, *, label: str) -> Polygon:
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise UserError("grid.polygon_range", _("%(f)s：坐标超出经纬度范围（应为经度, 纬度）。")
                         % {"f": label}, "polygon")
-    if not polygon.is_valid:
-        raise UserError("grid.polygon_invalid", _("%(f)s：边界多边形无效（%(why)s）。")
-                        % {"f": label, "why": explain_validity(polygon)}, "polygon")
     return polygon
 
 

@@ -127,7 +127,7 @@ def grid_create(*, actor: User | None, parent: OrgUnit, name: str, kind: str = U
     population = _count(population, "population", _("人口"))
     with transaction.atomic():
         parent = OrgUnit.objects.get(pk=parent.pk)
-        siblings = parent.get_children()
+        siblings = OrgUnit.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
         if siblings.filter(name=name).exists():
             raise UserError("grid.name_duplicate", _("%(p)s下已有“%(n)s”。")
                             % {"p": parent, "n": name}, "name")
@@ -139,9 +139,10 @@ def grid_create(*, actor: User | None, parent: OrgUnit, name: str, kind: str = U
             code = f"{parent.code}{prefix}{number:02d}"
         fields = {"code": code, "name": name, "kind": kind,
                   "sort": number if sort is None else sort}
-        unit = parent.add_child(**fields)
-        GridProfile.objects.update_or_create(
-            unit=unit, defaults={"households": households, "population": population})
+        unit = OrgUnit.objects.add_child(parent, fields)
+        profile = GridProfile.objects.update_or_create(
+            unit=unit, defaults={"households": households, "population": population})[0]
+        unit.grid_profile = profile  # the post_save signal cached the empty one
         audit.record(actor, "grid.create", unit, {**fields, "households": households,
                                                   "population": population})
     return unit
@@ -175,7 +176,8 @@ def grid_boundary_set(*, actor: User | None, unit: OrgUnit, geometry: dict[str, 
         raise UserError("grid.boundary_kind", _("%(f)s：只有社区、网格和微网格可以设置边界。")
                         % {"f": label}, "unit")
     polygon = geo.check_polygon(geometry, label=label)
-    parent = unit.get_parent()
+    parent = OrgUnit.objects.filter(path=unit.path[:-OrgUnit.steplen]).first() \
+        if unit.depth > 1 else None
     outer = GridProfile.objects.filter(unit=parent, polygon__isnull=False).first() \
         if parent else None
     if outer is not None and not geo.inside(polygon, geo.polygon_of(outer.polygon)):
