@@ -77,6 +77,7 @@ MATRIX = {
     "investment:round": ("round", dispatcher_only),
     "investment:kpis": (None, listing),
     "investment:registration": (None, listing),
+    "investment:registration_evidence": ("pk", project_page()),
     "admin:cases_taskforce_changelist": (
         None, admin_listing_for(SEE_ALL | SEE_OWN | {"taskforce_member"})),
     # 督办 (cases): a case of each project, led by the project's responsible unit.

@@ -91,14 +91,22 @@ def checks(processed: photos.Processed, context: PhotoContext) -> dict[str, Any]
     return flags
 
 
-def check_texts(photo: Photo) -> list[tuple[str, str]]:
-    """(code, Chinese text) of each flag, for the reviewer."""
+def check_texts(photo: Photo, period: tuple[date, date] | None = None) -> list[tuple[str, str]]:
+    """(code, Chinese text) of each flag, for the reviewer; `period` the owner's, to name it."""
     texts = []
     if photo.no_exif:
         texts.append(("no_exif", _("无 EXIF 拍摄时间，无法核对拍摄日期")))
     if photo.outside_period and photo.taken_at is not None:
-        texts.append(("outside_period", _("拍摄于 %(date)s，不在本期填报期间内")
-                      % {"date": photos.local_date(photo.taken_at).isoformat()}))
+        taken_on = photos.local_date(photo.taken_at)
+        if period is None:
+            text = _("拍摄于 %(date)s，不在核对期间内") % {"date": taken_on.isoformat()}
+        else:
+            text = _("拍摄于 %(date)s，不在 %(first)s 至 %(last)s 之内") % {
+                "date": taken_on.isoformat(), "first": period[0].isoformat(),
+                "last": period[1].isoformat()}
+            if taken_on.year not in (period[0].year, period[1].year):
+                text += _("（往年照片）")
+        texts.append(("outside_period", text))
     if photo.no_location:
         texts.append(("no_location", _("无 GPS 位置，无法核对拍摄地点")))
     if photo.too_far and photo.distance_m is not None:
@@ -106,6 +114,16 @@ def check_texts(photo: Photo) -> list[tuple[str, str]]:
                       % {"km": f"{photo.distance_m / 1000:.1f}",
                          "limit": f"{photos.max_distance_m() / 1000:g}"}))
     return texts
+
+
+@dataclass(frozen=True)
+class ShownPhoto:
+    photo: Photo
+    checks: list[tuple[str, str]]  # (code, text) for the reviewer
+
+
+def shown(items: Iterable[Photo], period: tuple[date, date] | None = None) -> list[ShownPhoto]:
+    return [ShownPhoto(photo, check_texts(photo, period)) for photo in items]
 
 
 # --- services -----------------------------------------------------------------------------
@@ -259,13 +277,27 @@ def photos_of(owners: Iterable[models.Model]) -> dict[int, list[Photo]]:
     return found
 
 
-def latest_by_subject(model: type[models.Model], ids: Iterable[int]) -> dict[int, Photo]:
+def subject_photos(subject: models.Model, *, exclude_owner: models.Model | None = None,
+                   limit: int = 6) -> list[Photo]:
+    """The latest photos showing `subject` (a subject the caller read through its scoped
+    selector), from any owner but `exclude_owner`, in one query."""
+    qs = Photo.objects.filter(subject_type=ContentType.objects.get_for_model(type(subject)),
+                              subject_id=subject.pk)
+    if exclude_owner is not None:
+        qs = qs.exclude(**_key(exclude_owner))
+    return list(qs.order_by(F("taken_at").desc(nulls_last=True), "-uploaded_at", "-id")[:limit])
+
+
+def latest_by_subject(model: type[models.Model],
+                      ids: Iterable[int] | models.QuerySet) -> dict[int, Photo]:
     """The latest photo (by capture time, then upload) of each subject, in one query. The
-    caller passes subjects it read through its scoped selector; owners of a visible subject
-    (its reports, its 入库 evidence) are visible with it."""
-    ids = list(ids)
-    if not ids:
-        return {}
+    caller passes subjects it read through its scoped selector (ids, or a queryset of their
+    pks, which becomes a subquery); owners of a visible subject (its reports, its 入库
+    evidence) are visible with it."""
+    if not isinstance(ids, models.QuerySet):
+        ids = list(ids)
+        if not ids:
+            return {}
     content_type = ContentType.objects.get_for_model(model)
     ranked = Photo.objects.filter(subject_type=content_type, subject_id__in=ids).annotate(
         rank=Window(RowNumber(), partition_by=[F("subject_id")],

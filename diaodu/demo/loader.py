@@ -267,9 +267,10 @@ def _calibrate(rows: list[dict], kinds: list) -> None:
 
 # Demo sections of later apps, loaded after the ledger. Each module has `load() -> bool`
 # that finds units, users and projects by code/username/name and is idempotent by itself.
-SECTIONS: list[str] = ["diaodu.demo.investment", "diaodu.demo.schedule", "diaodu.demo.cases",
-                      "diaodu.demo.dashboard", "diaodu.demo.mediation", "diaodu.demo.votes",
-                      "diaodu.demo.duty", "diaodu.demo.grids", "diaodu.demo.cityops"]
+SECTIONS: list[str] = ["diaodu.demo.investment", "diaodu.demo.photos", "diaodu.demo.schedule",
+                      "diaodu.demo.cases", "diaodu.demo.dashboard", "diaodu.demo.mediation",
+                      "diaodu.demo.votes", "diaodu.demo.duty", "diaodu.demo.grids",
+                      "diaodu.demo.cityops"]
 
 
 def load_demo() -> bool:

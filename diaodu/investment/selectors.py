@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from diaodu.core import photo_services
 from diaodu.core.errors import NotFound
 from diaodu.core.models import OrgUnit
 from diaodu.core.money import quantize_wan
@@ -56,6 +57,13 @@ def report_get(*, user, pk, adjustments: bool = True) -> ProgressReport:
         return qs.get(pk=pk)
     except (ProgressReport.DoesNotExist, ValueError, TypeError):
         raise NotFound from None
+
+
+def report_photos(*, report: ProgressReport) -> list[photo_services.ShownPhoto]:
+    """The photos of a report the caller read through report_get, with their checks against
+    the round's period (one query)."""
+    return photo_services.shown(photo_services.photos_of([report])[report.pk],
+                                (report.round.period_start, report.round.period_end))
 
 
 def plan_list(*, user, year: int | None = None, project: int | None = None,

@@ -12,4 +12,6 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.RoundDetailView.as_view(), name="round"),
     path("kpis/", views.KpiView.as_view(), name="kpis"),
     path("registration/", views.RegistrationView.as_view(), name="registration"),
+    path("registration/<int:pk>/", views.RegistrationEvidenceView.as_view(),
+         name="registration_evidence"),
 ]

@@ -4,25 +4,40 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from diaodu.core import clock
+from diaodu.core import clock, photo_services
 from diaodu.core.errors import UserError
 from diaodu.core.forms import run_service
 from diaodu.core.models import OrgUnit
 from diaodu.core.money import wan_to_yi
+from diaodu.core.photo_views import PhotoUploadForm
 from diaodu.core.roles import role_of
 from diaodu.core.views import ShellMixin, route
+from diaodu.projects import photos as project_photos
+from diaodu.projects import policy as project_policy
 from diaodu.projects import services as project_services
-from diaodu.projects.models import Level
+from diaodu.projects.models import Level, Project
 from diaodu.projects.selectors import project_get
 
 from . import policy, quality, selectors, services
 from .forms import RegisterForm, ReportForm, ReviewForm, RoundOpenForm
 from .models import Cadence, ReportStatus
+
+
+def report_url(report) -> str:
+    return reverse("investment:report", args=[report.pk])
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
 
 
 def _apply(request, form, call) -> bool:
@@ -73,7 +88,7 @@ class ReportDetailView(ShellMixin, TemplateView):
         return {"fill": policy.FILL in steps, "unit_review": policy.UNIT_APPROVE in steps,
                 "review": policy.APPROVE in steps, "raise_case": policy.RAISE_CASE in steps}
 
-    def get_context_data(self, form=None, review_form=None, **kwargs):
+    def get_context_data(self, form=None, review_form=None, photo_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         report = self.report
         form = form or ReportForm(initial={
@@ -81,8 +96,11 @@ class ReportDetailView(ShellMixin, TemplateView):
             "cumulative_completed": report.cumulative_completed,
             "physical_progress": report.physical_progress, "issues": report.issues,
             "expected_version": report.version})
+        can = self._can()
         context.update(
-            report=report, title=str(report), form=form, can=self._can(),
+            report=report, title=str(report), form=form, can=can,
+            photos=selectors.report_photos(report=report),
+            photo_form=photo_form or (PhotoUploadForm() if can["fill"] else None),
             review_form=review_form or ReviewForm(initial={"expected_version": report.version}),
             flags=[quality.FLAG_LABELS.get(f, f) for f in report.review_flags],
             reminders=selectors.reminders_for(user=self.request.user, report=report),
@@ -140,10 +158,29 @@ class ReportDetailView(ShellMixin, TemplateView):
             messages.success(request, _("已转为督办事项 %(n)s。") % {"n": case.number})
             return redirect(case.get_absolute_url())
 
+        def photo_add():
+            form = PhotoUploadForm(request.POST, request.FILES)
+            if form.is_valid() and _apply(request, form, lambda: photo_services.photo_add_many(
+                    actor=user, owner=report, uploads=form.cleaned_data["photo"],
+                    caption=form.cleaned_data["caption"])):
+                messages.success(request, _("照片已上传。"))
+                return redirect(f"{report_url(report)}#photos")
+            return self.render_to_response(self.get_context_data(photo_form=form))
+
+        def photo_remove():
+            photo = photo_services.photo_get(user=user, pk=_int(request.POST.get("photo")))
+            if photo.owner_id != report.pk or photo.owner_type.model != "progressreport":
+                raise Http404
+            if _apply(request, None, lambda: photo_services.photo_remove(actor=user,
+                                                                         photo=photo)):
+                messages.success(request, _("照片已删除。"))
+            return redirect(f"{report_url(report)}#photos")
+
         # Only the steps the page offers now (investment/policy.py); any other is 404.
         handlers = {}
         if can["fill"]:
-            handlers.update(save=fill, submit=fill)
+            handlers.update(save=fill, submit=fill, photo_add=photo_add,
+                            photo_remove=photo_remove)
         if can["unit_review"] or can["review"]:
             handlers.update(unit_approve=review, approve=review, **{"return": review})
         if can["raise_case"]:
@@ -263,8 +300,12 @@ class RegistrationView(ShellMixin, TemplateView):
         today = clock.today()
         next_month = (today.replace(day=28) + timezone.timedelta(days=5)).replace(day=1)
         done, total, rate = selectors.registration_rate(user=user)
+        unregistered = list(selectors.unregistered(user=user)[:200])
+        latest = photo_services.latest_by_subject(Project, [p.pk for p in unregistered])
+        for project in unregistered:
+            project.latest_photo = latest.get(project.pk)
         context.update(
-            unregistered=selectors.unregistered(user=user)[:200],
+            unregistered=unregistered,
             plans=selectors.registration_plans(user=user, month=next_month),
             next_month=next_month, done=done, total=total, rate=rate,
             can_register=policy.may_register(user),
@@ -288,3 +329,53 @@ class RegistrationView(ShellMixin, TemplateView):
         return redirect("investment:registration")
 
 
+
+
+class RegistrationEvidenceView(ShellMixin, TemplateView):
+    """入库 documentation of one project: its evidence photos (the responsible unit, the
+    statistics bureau and the DRC upload them), checked against the days since the actual
+    start and the project's point, beside the latest photos of its progress reports."""
+
+    template_name = "investment/registration_evidence.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and role_of(request.user):
+            self.project = project_get(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, photo_form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project, user = self.project, self.request.user
+        can = project_policy.may_keep_evidence(user, project)
+        evidence = project_photos.evidence_context(project)
+        context.update(
+            project=project, title=_("%(p)s · 入库佐证") % {"p": project.name},
+            photos=photo_services.shown(photo_services.photos_of([project])[project.pk],
+                                        evidence.period),
+            report_photos=photo_services.subject_photos(project, exclude_owner=project),
+            photo_form=photo_form or (PhotoUploadForm() if can else None), can=can,
+            period=evidence.period)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not project_policy.may_keep_evidence(request.user, self.project):
+            raise Http404
+        project, user = self.project, request.user
+        url = reverse("investment:registration_evidence", args=[project.pk]) + "#photos"
+        if request.POST.get("action") == "photo_remove":
+            photo = photo_services.photo_get(user=user, pk=_int(request.POST.get("photo")))
+            if photo.owner_id != project.pk or photo.owner_type.model != "project":
+                raise Http404
+            if _apply(request, None, lambda: photo_services.photo_remove(actor=user,
+                                                                         photo=photo)):
+                messages.success(request, _("照片已删除。"))
+            return redirect(url)
+        if request.POST.get("action") != "photo_add":
+            raise Http404
+        form = PhotoUploadForm(request.POST, request.FILES)
+        if form.is_valid() and _apply(request, form, lambda: photo_services.photo_add_many(
+                actor=user, owner=project, uploads=form.cleaned_data["photo"],
+                caption=form.cleaned_data["caption"])):
+            messages.success(request, _("照片已上传。"))
+            return redirect(url)
+        return self.render_to_response(self.get_context_data(photo_form=form))

@@ -17,7 +17,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Cm, Pt, RGBColor
 
-from diaodu.core import clock, wordfmt
+from diaodu.core import clock, photo_services, photos, wordfmt
+from diaodu.core.models import Photo
 from diaodu.core.money import wan_to_yi
 from diaodu.core.scoping import scope_for
 from diaodu.core.text import strip_control_characters
@@ -217,6 +218,8 @@ def briefing_docx(*, user, year: int, month: int, issue: int | None = None) -> t
         "f": approvals["filings"], "c": approvals["completed"], "o": approvals["on_time"],
         "r": _pct(approvals["rate"])})
 
+    site_photos(doc, user=user)
+
     # The distribution lines at the foot of the last page, between two rules.
     submitted = _para(doc, _("报：区委、区人大、区政府、区政协领导"), size=14, indent=False)
     wordfmt.rule(submitted, color="000000", size=8, where="top")
@@ -231,6 +234,51 @@ def briefing_docx(*, user, year: int, month: int, issue: int | None = None) -> t
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue(), _("重点项目建设简报_%(y)s年%(m)s月.docx") % {"y": year, "m": month}
+
+
+PHOTOS_IN_BRIEFING = 6
+
+
+def latest_site_photos(*, user, limit: int = PHOTOS_IN_BRIEFING) -> list[tuple[Project, Photo]]:
+    """The latest site photo of each project in the user's scope, the `limit` most recently
+    taken, with their projects: two queries, however many projects."""
+    latest = photo_services.latest_by_subject(
+        Project, scope_for(user, Project).order_by().values("pk"))
+    newest = sorted(latest.values(), key=lambda p: (p.taken_at is not None, p.taken_at
+                                                    or p.uploaded_at, p.pk), reverse=True)
+    newest = newest[:limit]
+    projects = Project.objects.in_bulk([p.subject_id for p in newest])
+    return [(projects[p.subject_id], p) for p in newest if p.subject_id in projects]
+
+
+def site_photos(doc, *, user) -> None:
+    """九、重点项目现场: the latest photo of the projects photographed most recently, two to a
+    row, each with its project, date and the checks a reviewer would see. Nothing when no
+    project has a photo yet."""
+    shown = latest_site_photos(user=user)
+    if not shown:
+        return
+    _heading(doc, 9, _("重点项目现场"))
+    table = doc.add_table(rows=0, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for start in range(0, len(shown), 2):
+        cells = table.add_row().cells
+        for cell, (project, photo) in zip(cells, shown[start:start + 2], strict=False):
+            paragraph = cell.paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            try:
+                with photo.thumbnail.open("rb") as handle:
+                    paragraph.add_run().add_picture(io.BytesIO(handle.read()), width=Cm(7))
+            except FileNotFoundError:
+                continue  # the file is gone from the media folder: the caption still says so
+            taken = (photo.taken_at and f"{photos.local_date(photo.taken_at):%Y年%-m月%-d日}"
+                     ) or _("拍摄时间不明")
+            caption = cell.add_paragraph()
+            caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            text = strip_control_characters(f"{project.name}（{taken}）")
+            if photo.flagged:
+                text += _("（待核）")
+            wordfmt.font(_run(caption, text), "仿宋_GB2312", Pt(10.5), latin=False)
 
 
 def _level_value(label: str) -> str:

@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 
 from diaodu.core.admin_base import ScopedModelAdmin, ServiceAdminMixin, ServiceForm
+from diaodu.core.errors import UserError
 
 from . import policy, services
 from .models import Campaign, CampaignEntry, Category, Project
@@ -15,6 +16,7 @@ PROJECT_FIELDS = (
     "leader", "total_investment", "scope", "planned_start", "planned_completion",
     "actual_start", "actual_completion", "reached_capacity_on", "fulfilled_on",
     "on_whitelist", "whitelisted_on", "whitelist_note", "stats_registered_on", "location",
+    "latitude", "longitude",
 )
 
 
@@ -29,6 +31,28 @@ class ProjectAdminForm(ServiceForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+
+    # The point's range and completeness, with the service's messages on the fields (the
+    # model's check constraint would otherwise answer first, with Django's generic words).
+    def clean_latitude(self):
+        return self._coordinate("latitude")
+
+    def clean_longitude(self):
+        return self._coordinate("longitude")
+
+    def _coordinate(self, field):
+        try:
+            return services.parse_coordinate(field, self.cleaned_data.get(field))
+        except UserError as error:
+            raise forms.ValidationError(error.message) from None
+
+    def clean(self):
+        data = super().clean()
+        if ("latitude" in self.fields and "latitude" in data and "longitude" in data
+                and (data["latitude"] is None) != (data["longitude"] is None)):
+            missing = "longitude" if data["longitude"] is None else "latitude"
+            self.add_error(missing, _("项目位置须同时填写纬度和经度。"))
+        return data
 
     def run_service(self, data):
         values = {f: data[f] for f in PROJECT_FIELDS if f in data and f in self.fields}
@@ -57,6 +81,7 @@ class ProjectAdmin(ServiceAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     fieldsets = (
         (_("基本信息"), {"fields": ("code", "name", "level", "category", "stage", "owner_name",
                                    "responsible_unit", "street", "leader", "location")}),
+        (_("项目位置（现场照片据此核对）"), {"fields": ("latitude", "longitude")}),
         (_("投资与规模"), {"fields": ("total_investment", "scope")}),
         (_("时间节点"), {"fields": ("planned_start", "planned_completion", "actual_start",
                                    "actual_completion", "reached_capacity_on", "fulfilled_on")}),

@@ -10,7 +10,10 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from diaodu.core import scoping
 
+        from . import photos
         from .models import Campaign, CampaignEntry, Category, Project
+
+        photos.register()
 
         scoping.register(Project, scoping.ScopeRule(
             unit_paths=("responsible_unit", "street"), taskforce_path="task_forces"))

@@ -7,6 +7,7 @@ services call the `require_*` functions; pages, admin and the API ask the `may_*
 from typing import Any
 
 from diaodu.core.roles import LEDGER_EDITORS, Role, gettext_noop, require_role, role_of
+from diaodu.core.user_errors import Forbidden
 
 # Keep the project ledger: create, edit, change stage, campaigns, task forces (专班).
 LEDGER_KEEPERS = LEDGER_EDITORS
@@ -24,3 +25,25 @@ def require_ledger_keeper(actor: Any) -> None:
 
 def require_stats_registrar(actor: Any) -> None:
     require_role(actor, STATS_REGISTRARS, gettext_noop("只有统计人员或调度员可以登记入库。"))
+
+
+def may_keep_evidence(actor: Any, project: Any) -> bool:
+    """入库 evidence photos: the project's responsible unit (its reporters; a unit head for the
+    units below), the statistics bureau and the DRC."""
+    if actor is None:
+        return True
+    role = role_of(actor)
+    if role in STATS_REGISTRARS:
+        return True
+    unit = project.responsible_unit
+    if role == Role.REPORTER:
+        return bool(unit.pk == actor.unit_id)
+    if role == Role.UNIT_HEAD:
+        return bool(actor.unit_id and unit.path.startswith(actor.unit.path))
+    return False
+
+
+def require_evidence_keeper(actor: Any, project: Any) -> None:
+    if not may_keep_evidence(actor, project):
+        raise Forbidden("project.evidence_forbidden", gettext_noop(
+            "只有项目责任单位、统计人员或调度员可以上传或删除入库佐证照片。"))

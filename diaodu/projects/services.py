@@ -3,6 +3,7 @@ history in one transaction (DESIGN §4)."""
 
 from collections.abc import Callable
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -29,8 +30,10 @@ EDITABLE_FIELDS = (
     "total_investment", "scope", "planned_start", "planned_completion", "actual_start",
     "actual_completion", "reached_capacity_on", "fulfilled_on", "on_whitelist",
     "whitelisted_on", "whitelist_note", "stats_registered_on", "location", "leader_text",
-    "date_precision",
+    "date_precision", "latitude", "longitude",
 )
+# The site's point: decimal degrees (WGS-84), 6 places (about 0.1 m).
+COORDINATE_BOUNDS = {"latitude": 90, "longitude": 180}
 DATE_FIELDS = ("planned_start", "planned_completion", "actual_start", "actual_completion",
                "reached_capacity_on", "fulfilled_on", "whitelisted_on", "stats_registered_on")
 TEXT_LIMITS = {"name": 200, "owner_name": 200, "location": 200, "whitelist_note": 200,
@@ -134,6 +137,8 @@ def _clean(data: dict[str, Any], *, instance: Project | None,
                                 % {"label": _label(field), "value": value}, field) from None
         if field in DATE_FIELDS and value == "":
             value = None
+        if field in COORDINATE_BOUNDS:
+            value = parse_coordinate(field, value)
         if field == "date_precision":
             value = dict(value or {})
             if any(k not in DATE_FIELDS or v not in PRECISIONS for k, v in value.items()):
@@ -141,6 +146,22 @@ def _clean(data: dict[str, Any], *, instance: Project | None,
                                 _("日期精度无效：%(v)s") % {"v": value}, "date_precision")
         cleaned[field] = value
     return cleaned
+
+
+def parse_coordinate(field: str, value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    bound = COORDINATE_BOUNDS[field]
+    problem = UserError(f"project.{field}_invalid",
+                        _("%(label)s应为 -%(b)s 到 %(b)s 之间的十进制度数（如 34.748123）：%(v)s")
+                        % {"label": _label(field), "b": bound, "v": value}, field)
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise problem from None
+    if not number.is_finite() or abs(number) > bound:
+        raise problem
+    return number.quantize(Decimal("0.000001"), ROUND_HALF_UP)
 
 
 def _check_whole(project: Project) -> None:
@@ -153,6 +174,9 @@ def _check_whole(project: Project) -> None:
                              if project.actual_start or project.actual_completion else None))
     rules.check_stage(project.stage, actual_start=project.actual_start,
                       actual_completion=project.actual_completion)
+    if (project.latitude is None) != (project.longitude is None):
+        missing = "longitude" if project.longitude is None else "latitude"
+        raise UserError("project.point_incomplete", _("项目位置须同时填写纬度和经度。"), missing)
     if project.on_whitelist and not project.whitelisted_on:
         raise UserError("project.whitelist_date_required",
                         _("列入白名单的项目须填写列入日期。"), "whitelisted_on")

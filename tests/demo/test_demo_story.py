@@ -40,9 +40,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once in a transaction that is rolled back after the module."""
-    with django_db_blocker.unblock(), override_settings(DIAODU_TODAY=TODAY.isoformat()):
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once in a transaction that is rolled back after the module (its
+    sample photos in a temporary media folder)."""
+    with django_db_blocker.unblock(), override_settings(
+            DIAODU_TODAY=TODAY.isoformat(), MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         with transaction.atomic():
             assert load_demo() is True
             yield
@@ -294,3 +296,23 @@ def test_a_second_run_changes_nothing():
     assert load_demo() is False
     call_command("demo", "--no-serve", stdout=io.StringIO())
     assert counts() == before
+
+
+def test_sample_site_photos_show_each_check_once():
+    from diaodu.core.models import Photo
+
+    photos = list(Photo.objects.all())
+    assert photos and all(p.sample for p in photos)
+    on_reports = [p for p in photos if p.owner_type.model == "progressreport"]
+    evidence = [p for p in photos if p.owner_type.model == "project"]
+    assert len(on_reports) >= 6 and len(evidence) == 2
+    assert sum(p.too_far for p in photos) == 1 and sum(p.no_exif for p in photos) == 1
+    assert sum(p.outside_period for p in photos) == 1
+    # Every other photo is dated in March 2023 (the report's period, 入库 after the start)
+    # and taken within the limit of its project's point.
+    for photo in photos:
+        if not photo.flagged:
+            assert _local(photo.taken_at) <= TODAY and photo.distance_m < 1000
+            assert photo.thumbnail.storage.exists(photo.thumbnail.name)
+    named = Project.objects.filter(name__in=[s["name"] for s in data.NAMED_PROJECTS])
+    assert all(p.point is not None for p in named)
