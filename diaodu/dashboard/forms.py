@@ -3,17 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from diaodu.core.forms import ShellFormMixin, style_widget
 
-from . import kpis
+from . import scoring
 from .models import WarningMetric
 from .rules import METRICS
-
-SCORE_LABELS = {
-    "investment": _("投资完成（对月度计划）"),
-    "starts": _("计划开工项目开工率"),
-    "registration": _("应入库项目入库率"),
-    "closure": _("督办事项办结率"),
-    "punctuality": _("月度填报按时率"),
-}
 
 
 class RuleSetForm(ShellFormMixin, forms.Form):
@@ -74,12 +66,12 @@ class SchemeForm(ShellFormMixin, forms.Form):
 
     def __init__(self, *args, current: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        for key in kpis.SCORE_METRICS:
+        for key, label in scoring.LABELS.items():
             self.fields[f"w_{key}"] = forms.CharField(
-                label=SCORE_LABELS[key], max_length=4, required=False,
+                label=label, max_length=4, required=False,
                 initial=(current or {}).get(key, 0))
         for f in self.fields.values():
             style_widget(f.widget)
 
     def weights(self) -> dict[str, str]:
-        return {key: self.cleaned_data.get(f"w_{key}") or "0" for key in kpis.SCORE_METRICS}
+        return {key: self.cleaned_data.get(f"w_{key}") or "0" for key in scoring.keys()}

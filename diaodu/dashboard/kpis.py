@@ -124,11 +124,13 @@ def rank(scores: dict[int, Decimal | None], top_group_size: int) -> list[Placed]
     return placed
 
 
-def validate_weights(weights: dict[str, object]) -> dict[str, int]:
-    """Whole, non-negative weights of known metrics that sum to 100; ValueError(code) else."""
+def validate_weights(weights: dict[str, object],
+                     known: tuple[str, ...] = SCORE_METRICS) -> dict[str, int]:
+    """Whole, non-negative weights of `known` metrics that sum to 100, in `known`'s order with
+    0 for the absent; ValueError(code) else."""
     clean: dict[str, int] = {}
     for key, raw in weights.items():
-        if key not in SCORE_METRICS:
+        if key not in known:
             raise ValueError("scheme.unknown_metric")
         try:
             value = int(str(raw).strip() or "0")
@@ -139,4 +141,4 @@ def validate_weights(weights: dict[str, object]) -> dict[str, int]:
         clean[key] = value
     if sum(clean.values()) != 100:
         raise ValueError("scheme.sum")
-    return {k: clean.get(k, 0) for k in SCORE_METRICS}
+    return {k: clean.get(k, 0) for k in known}

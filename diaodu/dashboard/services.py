@@ -26,7 +26,7 @@ from diaodu.investment.models import (
 from diaodu.investment.selectors import registration_duty
 from diaodu.projects.models import Project
 
-from . import kpis, rules
+from . import kpis, rules, scoring
 from .facts import project_facts
 from .models import RankingKind, ScoringScheme, UnitRanking, Warning, WarningRuleSet
 
@@ -101,7 +101,7 @@ def scheme_create(*, actor: User | None, weights: dict[str, Any], top_group_size
     """A new version of the ranking weights (whole numbers summing to 100), active at once."""
     _require_dispatcher(actor)
     try:
-        clean = kpis.validate_weights(weights)
+        clean = kpis.validate_weights(weights, scoring.keys())
     except ValueError as problem:
         code = str(problem)
         total = sum(int(v) for v in weights.values() if str(v).strip().lstrip("-").isdigit())
@@ -224,6 +224,11 @@ def _unit_metrics(year: int, month: int, kind: str) -> dict[int, dict[str, Decim
                     n=Count("id"), punctual=Count("id", filter=Q(is_overdue=False)))
                 .order_by()):
         metrics[row[report_field]]["punctuality"] = rate(row["punctual"], row["n"])
+    # Other apps' items (duty's 查岗) join units ranked on the dashboard's own items: a unit
+    # with no projects, reports or cases is not in the ranking because it keeps a duty roster.
+    for unit_id, extra in scoring.contributed(year, month, kind).items():
+        if unit_id in metrics:
+            metrics[unit_id].update(extra)
     return metrics
 
 

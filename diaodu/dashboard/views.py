@@ -19,7 +19,7 @@ from diaodu.core.scoping import may_see
 from diaodu.core.views import ShellMixin
 
 from . import selectors, services
-from .forms import SCORE_LABELS, RuleSetForm, SchemeForm
+from .forms import RuleSetForm, SchemeForm
 from .models import (
     RankingKind,
     ScoringScheme,
@@ -28,6 +28,7 @@ from .models import (
     WarningMetric,
     WarningRuleSet,
 )
+from .scoring import LABELS as SCORE_LABELS
 
 RAG_COLOURS = {"ahead": "#2563eb", "normal": "#16a34a", "behind": "#d97706", "red": "#dc2626"}
 

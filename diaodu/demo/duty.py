@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from diaodu.core import services as core_services
 from diaodu.core.models import OrgUnit, UnitKind
+from diaodu.dashboard.models import UnitRanking
+from diaodu.dashboard.services import ranking_compute, scheme_active, scheme_create
 from diaodu.duty import services
 from diaodu.duty.models import DutyPerson, DutyShift, TracingTeam
 
@@ -81,17 +83,22 @@ def _rosters(units: list[OrgUnit], rng: random.Random, names: Names) -> None:
                                      end=date(year, 12, 31), staff_per_shift=2, holiday_staff=1)
 
 
-def _checks(units: list[OrgUnit], rng: random.Random) -> None:
-    """Three weeks of night-time spot checks up to the demo's business date (31 March 2023);
-    most answered within minutes, about one in ten missed (SAMPLE)."""
-    for day in range(9, 31):
+def _checks(units: list[OrgUnit]) -> None:
+    """Night-time spot checks on working days and holidays alike, from the first week of 2023
+    up to the demo's business date (31 March 2023), three units a night; most answered within
+    minutes, about one in ten missed (SAMPLE). Its own random stream, so adding months here
+    leaves the other sections' sample names as they were."""
+    rng = random.Random(2023)
+    day = date(2023, 1, 3)
+    while day < date(2023, 3, 31):
         for unit in rng.sample(units, 3):
-            called = at(2023, 3, day, rng.randint(0, 5), rng.randint(0, 59))
+            called = at(day.year, day.month, day.day, rng.randint(0, 5), rng.randint(0, 59))
             check = services.spot_check_create(actor=None, unit=unit, called_at=called)
             if rng.random() < 0.9:
                 services.spot_check_answer(
                     actor=None, check=check,
                     at=called + timedelta(seconds=rng.randint(20, 9 * 60)))
+        day += timedelta(days=1)
     shift = DutyShift.objects.filter(unit__code="410102001", date=date(2023, 3, 30)).first()
     if shift:
         services.handover_record(actor=None, shift=shift, calls=6,
@@ -213,8 +220,22 @@ def load() -> bool:
     streets = [units[code] for code, _s in data.STREETS]
     departments = [units[code] for code, *_r in data.DEPARTMENTS] + [police]
     _rosters([units[data.DISTRICT[0]], *departments, *streets], rng, names)
-    _checks(departments + streets, rng)
+    _checks(departments + streets)
     _flood(streets, units, rng, names)
     _drills(streets, units, rng)
     _tracing(streets, units, police, rng, names)
+    _ranking_with_checks()
     return True
+
+
+def _ranking_with_checks() -> None:
+    """Scheme version 2 gives 查岗 a weight (5 of 100, taken from investment), and the months
+    the dashboard section ranked are ranked again with the checks counted."""
+    weights = {**scheme_active().weights}
+    weights["investment"] -= 5
+    weights["duty_checks"] = 5
+    scheme_create(actor=None, weights=weights, top_group_size=scheme_active().top_group_size,
+                  note=S + "将查岗按时应答率纳入单位排名")
+    for year, month in (UnitRanking.objects.values_list("year", "month").distinct()
+                        .order_by("year", "month")):
+        ranking_compute(actor=None, year=year, month=month)

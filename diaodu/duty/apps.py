@@ -9,9 +9,11 @@ class DutyConfig(AppConfig):
 
     def ready(self) -> None:
         from diaodu.core import scoping
+        from diaodu.dashboard import scoring
 
         from . import models as m
         from .policy import BUSINESS_ROLES
+        from .ranking import answer_rates
 
         unit = scoping.ScopeRule(unit_paths=("unit",))
         # Rosters, spot checks and people: the unit's own rows (a head also below).
@@ -37,6 +39,8 @@ class DutyConfig(AppConfig):
         for model in (m.TracingGroup, m.TracingActivation):
             scoping.register(model, scoping.ScopeRule(unit_paths=("team__unit",)))
         scoping.register(m.TracingMember, scoping.ScopeRule(unit_paths=("unit", "team__unit")))
+        # Missed 查岗 count in the unit ranking (weight set in the scoring scheme).
+        scoring.register("duty_checks", _("查岗按时应答率"), answer_rates)
 
         from diaodu.core import scenarios
 

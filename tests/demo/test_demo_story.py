@@ -316,3 +316,16 @@ def test_sample_site_photos_show_each_check_once():
             assert photo.thumbnail.storage.exists(photo.thumbnail.name)
     named = Project.objects.filter(name__in=[s["name"] for s in data.NAMED_PROJECTS])
     assert all(p.point is not None for p in named)
+
+
+def test_the_ranking_counts_missed_spot_checks():
+    """Scheme version 2 weighs 查岗 (issue 21); the ranked months carry each unit's rate."""
+    from diaodu.dashboard.models import ScoringScheme, UnitRanking
+
+    active = ScoringScheme.objects.get(is_active=True)
+    assert active.version == 2 and active.weights["duty_checks"] == 5
+    february = UnitRanking.objects.filter(year=2023, month=2, kind="street")
+    assert february.exists() and all(r.scheme_id == active.pk for r in february)
+    rates = [Decimal(r.metrics["duty_checks"]) for r in february
+             if r.metrics.get("duty_checks") is not None]
+    assert len(rates) >= 10 and min(rates) < 100

@@ -4,7 +4,7 @@
 from django import template
 
 from diaodu.dashboard import selectors
-from diaodu.dashboard.forms import SCORE_LABELS
+from diaodu.dashboard.scoring import LABELS as SCORE_LABELS
 
 register = template.Library()
 
