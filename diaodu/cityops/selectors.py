@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from diaodu.core import clock, scenarios
 from diaodu.core.errors import NotFound
@@ -118,7 +119,7 @@ def console(*, streets: list[OrgUnit] | None, now: datetime | None = None,
     """Today's intake, open, overdue, near the limit, escalated, flagged; this month's closure
     and satisfaction rates; open and today's events by category, street and grid."""
     now = now or clock.now()
-    today = clock.today() if now is None else now.astimezone().date()
+    today = timezone.localtime(now).date()
     month_start = today.replace(day=1)
     base = Event.objects.all()
     if streets is not None:

@@ -5,9 +5,10 @@ days' still open (a few past their limit, one handed to the city); the streets' 
 January to March. Everything is SAMPLE (descriptions, times, places, satisfaction).
 
 Events need grids: this section uses the grids the demo has under the two streets (the grids
-demo's, when it is loaded first); a street without grids gets no events.
-Accounts: `ops_linshanzhai`, `ops_lianhu` (street centres), `ops_district` (district centre)
-and one grid worker per grid (`grid_<grid code>`), password as the other demo accounts.
+demo's 31, loaded just before); a street without grids gets no events. Accounts: the demo's
+`street_ops` (莲湖), `district_ops` and `grid_worker` (阳光花苑第一网格) act; `street_ops_lsz`
+is 林山寨's centre; a grid without a worker's account reports through the system (its worker's
+name in the log). Password as the other demo accounts.
 """
 
 import random
@@ -24,7 +25,8 @@ from diaodu.core.roles import Role
 
 from . import data
 
-STREETS = {"410102001": "ops_linshanzhai", "410102013": "ops_lianhu"}
+STREETS = {"410102001": "street_ops_lsz", "410102013": "street_ops"}
+PER_DAY = (0, 0, 0, 0, 1, 1)  # events a grid reports on a working day (sample)
 FIRST, LAST = date(2023, 1, 3), date(2023, 3, 31)
 S = "【示例数据】"
 # (category code, weight, lead unit code or "" for the street itself, descriptions)
@@ -62,7 +64,7 @@ def load() -> bool:
         return False
     services.categories_ensure()
     district = OrgUnit.objects.get(code=data.DISTRICT[0])
-    _account("ops_district", Role.DISTRICT_OPS, district, "区城运中心值班员")
+    _account("district_ops", Role.DISTRICT_OPS, district, "区城运中心值班员")
     units = {u.code: u for u in OrgUnit.objects.filter(code__in=[k[2] for k in KINDS if k[2]])}
     calendar = load_calendar()
     rng = random.Random(12345)
@@ -71,7 +73,8 @@ def load() -> bool:
         street = OrgUnit.objects.get(code=code)
         ops = _account(username, Role.STREET_OPS, street, f"{street.short_name}城运中心值班员")
         for grid in _grids(street):
-            worker = _account(f"grid_{grid.code}", Role.GRID_WORKER, grid, f"{grid.name}网格员")
+            worker = User.objects.filter(role=Role.GRID_WORKER, unit=grid,
+                                         is_active=True).first()
             made += _grid_events(rng, calendar, street, grid, worker, ops, units)
     if made:
         for month in (1, 2, 3):
@@ -84,7 +87,7 @@ def _grid_events(rng, calendar, street, grid, worker, ops, units) -> int:
     day = FIRST
     while day <= LAST:
         if calendar.is_workday(day):
-            for _n in range(rng.choice((0, 1, 1, 2))):
+            for _n in range(rng.choice(PER_DAY)):
                 _one(rng, day, street, grid, worker, ops, units)
                 count += 1
         day += timedelta(days=1)

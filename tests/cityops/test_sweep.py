@@ -52,3 +52,13 @@ def test_the_daily_case_sweep_runs_the_events(event_a):
 def test_the_daily_sweep_without_events_keeps_its_own_counts(db):
     assert supervision_sweep(today=date(2023, 3, 14)) == {
         "remind": 0, "overdue": 0, "escalate": 0, "notifications": 0}
+
+
+def test_command_runs_the_sweep(event_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("events_sweep", stdout=out)
+    assert "event_overdue=" in out.getvalue()
