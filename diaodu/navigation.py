@@ -5,6 +5,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from diaodu.cases import nav as cases_nav
+from diaodu.cityops import nav as cityops_nav
 from diaodu.core.models import AuditEvent, CalendarDay, OrgUnit, User
 from diaodu.core.notify import nav as notify_nav
 from diaodu.dashboard import nav as dashboard_nav
@@ -46,6 +47,7 @@ GROUPS = [
     (votes_nav.GROUP, votes_nav.items),
     (_("应急值守"), duty_nav.items),
     (_("消息"), notify_nav.items),
+    (cityops_nav.GROUP, cityops_nav.items),
     (grids_nav.GROUP, grids_nav.items),
     (_("系统"), _system_items),
 ]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "diaodu.mediation",
     "diaodu.votes",
     "diaodu.duty",
+    "diaodu.cityops",
     "diaodu.demo",
     # Sign-in lockout (django-axes); its own admin pages stay off (roles, not Django perms).
     "axes",

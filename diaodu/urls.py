@@ -17,6 +17,7 @@ urlpatterns = [
     path("mediation/", include("diaodu.mediation.urls")),
     path("votes/", include("diaodu.votes.urls")),
     path("duty/", include("diaodu.duty.urls")),
+    path("cityops/", include("diaodu.cityops.urls")),
     path("grids/", include("diaodu.grids.urls")),
     path("api/v1/", api.urls),
     path("account/tokens/", include("diaodu.api.urls")),

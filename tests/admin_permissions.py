@@ -110,6 +110,12 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "mediation_liaison": AdminModel("admin:mediation.liaison", ALL_ROLES,
                                     add=frozenset({"dispatcher"})),
 }
+# 城运中心: the category list is reference data every signed-in user reads, kept by the
+# district centre; the working-hours settings are the centres' (no role of the matrix).
+ADMIN_MODELS.update({
+    "cityops_eventcategory": AdminModel("cityops_category", ALL_ROLES),
+    "cityops_opssettings": AdminModel("cityops_settings", frozenset()),
+})
 
 
 def sees(model: AdminModel, role: str, which: str) -> bool:

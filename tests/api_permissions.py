@@ -136,4 +136,28 @@ API_MATRIX = {
                                                      ledger_write),
 }
 
+
+# 城运中心 (tests/cityops/matrix.py): an event is seen like its street's grid (the head of
+# street A its own, a reporter none); reporting and every step belong to grid workers and the
+# centres, none of the matrix's roles (tests/cityops/test_api.py covers them).
+def event_read(role: str, which: str) -> int:
+    return OK if role in SEE_ALL or (role == "street_a_head" and which == "own") else NOT_FOUND
+
+
+def event_step(role: str, which: str) -> int:
+    return FORBIDDEN if event_read(role, which) == OK else NOT_FOUND
+
+
+API_MATRIX.update({
+    f"GET {P}/events": (None, None, everyone),
+    f"POST {P}/events": ("event", "event_new", lambda role, which: FORBIDDEN),
+    f"GET {P}/events/{{event_id}}": ("event", None, event_read),
+    f"POST {P}/events/{{event_id}}/act": ("event", "event_act", event_step),
+    f"GET {P}/open311/v2/services.json": (None, None, everyone),
+    f"GET {P}/open311/v2/requests.json": (None, None, everyone),
+    f"GET {P}/open311/v2/requests/{{request_id}}.json": ("event", None, event_read),
+    f"POST {P}/open311/v2/requests.json": ("event", "open311_new",
+                                           lambda role, which: FORBIDDEN),
+})
+
 assert NO_PROJECTS  # the three administrators and the lone task-force member see nothing

@@ -372,6 +372,12 @@ MATRIX.update({
 })
 
 
+# 城运中心 (cityops): rows and builders with the feature (tests/cityops/matrix.py).
+from tests.cityops import matrix as _cityops_matrix  # noqa: E402
+
+MATRIX.update(_cityops_matrix.ROWS)
+
+
 # Every admin page of the project's own models and the admin site's pages (issue 23):
 # tests/admin_permissions.py. Rows written above stay as they are.
 from .admin_permissions import _site_pages, admin_rows  # noqa: E402

@@ -64,7 +64,7 @@ def _approval_of(project):
 def _target(target, project):
     """The object of a row's path: ids for every placeholder the path may name."""
     ids = {"project_id": project.pk, "report_id": 0, "round_id": 0, "case_id": 0,
-           "plan_id": 0, "activity_id": 0, "approval_id": 0}
+           "plan_id": 0, "activity_id": 0, "approval_id": 0, "event_id": 0, "request_id": 0}
     report = _report_of(project)
     ids.update(report_id=report.pk, round_id=report.round_id)
     if target == "case":
@@ -75,6 +75,10 @@ def _target(target, project):
         ids["activity_id"] = _activity_of(project).pk
     elif target == "approval":
         ids["approval_id"] = _approval_of(project).pk
+    elif target == "event":
+        from tests.cityops.matrix import event_of
+
+        ids["event_id"] = ids["request_id"] = event_of(project).pk
     return ids
 
 
@@ -124,6 +128,19 @@ def _more_body(kind, project):
                 "project": project.pk}
     if kind == "approval_complete":
         return {"completed_on": "2022-03-10", "result": "approved"}
+    return _event_body(kind, project)
+
+
+def _event_body(kind, project):
+    from tests.cityops.matrix import event_of, grid_of
+
+    if kind == "event_new":
+        return {"grid": grid_of(project.street).pk, "category": "S0502", "detail": "占道经营"}
+    if kind == "open311_new":
+        return {"service_code": "S0502", "description": "占道经营",
+                "grid_id": grid_of(project.street).pk}
+    if kind == "event_act":
+        return {"step": "accept", "expected_version": event_of(project).case.version}
     return None
 
 

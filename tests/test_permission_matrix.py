@@ -346,6 +346,11 @@ def _args(build, project):
         return BUILDERS[build](build, project)
     if callable(build):  # a row's own builder (tests/permissions.py)
         return build(project)
+    if build in ("cityops_category", "cityops_settings"):
+        from tests.cityops import matrix as cityops_matrix
+
+        return (cityops_matrix.category_args if build == "cityops_category"
+                else cityops_matrix.settings_args)(project)
     if build and build.startswith("app:"):
         return [build.removeprefix("app:")]
     if build == "view_on_site":

@@ -47,3 +47,9 @@ class CasesConfig(AppConfig):
             taskforce_path="project__task_forces"))
         scoping.register(SupervisionPolicy, scoping.ScopeRule(
             readers=frozenset({*CASE_SUPERVISORS, Role.UNIT_HEAD})))
+
+        from diaodu.core import scenarios
+
+        from .scenario import KEY_PROJECTS
+
+        scenarios.register(KEY_PROJECTS)  # 重点项目督办 on the operations centres' consoles

@@ -36,6 +36,7 @@ class CaseSource(models.TextChoices):
     LEADER = "leader", _("领导交办")
     TASK_FORCE = "task_force", _("服务专班")
     HOTLINE = "hotline", _("热线")
+    GRID = "grid", _("网格上报")
 
 
 class Priority(models.TextChoices):
@@ -155,6 +156,9 @@ class Case(models.Model):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
+        # A grid event has its own page (cityops), with its own steps.
+        if self.kind == CaseKind.EVENT:
+            return reverse("cityops:event", args=[self.pk])
         return reverse("cases:detail", args=[self.pk])
 
     @property
@@ -182,6 +186,14 @@ class ActionKind(models.TextChoices):
     OVERDUE = "overdue", _("逾期")
     ESCALATE = "escalate", _("升级督办")
     NOTICE = "notice", _("印发函件")
+    # Grid events (cityops): the steps only events take.
+    REPORT = "report", _("上报")
+    ACCEPT = "accept", _("受理立案")
+    REJECT = "reject", _("不予立案")
+    DISPATCH = "dispatch", _("派遣")
+    HANDLE = "handle", _("处置")
+    EVALUATE = "evaluate", _("评价")
+    CITY = "city", _("上报市级")
 
 
 class CaseAction(Phrased):

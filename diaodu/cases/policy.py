@@ -149,9 +149,18 @@ def require_raise(actor: Any) -> None:
         raise Forbidden("permission.denied", gettext_noop("您的角色不能登记督办事项。"))
 
 
+EVENT = "event"  # CaseKind.EVENT: grid events take their own steps (cityops/policy.py)
+
+
+def _own_steps(case: Any, step: str) -> bool:
+    """Whether the step belongs to the 督办 flow of this case: a grid event is only commented
+    on here; its 立案, 派遣, 处置 … are cityops's."""
+    return step == COMMENT or getattr(case, "kind", None) != EVENT
+
+
 def may(actor: Any, case: Any, step: str) -> bool:
     rule = RULES[step]
-    return rule.who(actor, case) and rule.when(case)
+    return _own_steps(case, step) and rule.who(actor, case) and rule.when(case)
 
 
 def allowed_steps(actor: Any, case: Any) -> list[str]:
@@ -166,6 +175,9 @@ def require(actor: Any, case: Any, step: str, *, who: bool = True, when: bool = 
     rule = RULES[step]
     if who and not rule.who(actor, case):
         raise Forbidden(*rule.refused)
+    if when and case is not None and not _own_steps(case, step):
+        raise UserError("case.is_event",
+                        translate(gettext_noop("该事项是网格事件，请在网格事件页面办理。")))
     if when and not rule.when(case):
         raise rule.too_late(case)
 

@@ -268,7 +268,8 @@ def _calibrate(rows: list[dict], kinds: list) -> None:
 # that finds units, users and projects by code/username/name and is idempotent by itself.
 SECTIONS: list[str] = ["diaodu.demo.investment", "diaodu.demo.photos", "diaodu.demo.schedule",
                       "diaodu.demo.cases", "diaodu.demo.dashboard", "diaodu.demo.mediation",
-                      "diaodu.demo.votes", "diaodu.demo.duty", "diaodu.demo.grids"]
+                      "diaodu.demo.votes", "diaodu.demo.duty", "diaodu.demo.grids",
+                      "diaodu.demo.cityops"]
 
 
 def load_demo() -> bool:

@@ -41,3 +41,9 @@ class DutyConfig(AppConfig):
         scoping.register(m.TracingMember, scoping.ScopeRule(unit_paths=("unit", "team__unit")))
         # Missed 查岗 count in the unit ranking (weight set in the scoring scheme).
         scoring.register("duty_checks", _("查岗按时应答率"), answer_rates)
+
+        from diaodu.core import scenarios
+
+        from .scenario import FLOOD_POSTS
+
+        scenarios.register(FLOOD_POSTS)  # 防汛值守 on the operations centres' consoles

@@ -366,3 +366,24 @@ def test_the_ranking_counts_missed_spot_checks():
     rates = [Decimal(r.metrics["duty_checks"]) for r in february
              if r.metrics.get("duty_checks") is not None]
     assert len(rates) >= 10 and min(rates) < 100
+
+
+def test_three_months_of_grid_events_in_both_streets():
+    """城运中心 (issue 18): events in 林山寨's and 莲湖's grids from January to the demo day, in
+    the categories of the story; most evaluated, some late, some open past their limit."""
+    from diaodu.cityops import selectors
+    from diaodu.cityops.models import Event, StreetRanking
+
+    events = Event.objects.select_related("street", "category")
+    assert {e.street.code for e in events} == {"410102001", "410102013"}
+    days = [e.reported_on for e in events]
+    assert min(days) < date(2023, 1, 10) and max(days) <= TODAY
+    names = Counter(e.category.name for e in events)
+    assert {"占道经营", "私搭乱建", "垃圾堆放", "井盖缺失", "噪音扰民"} <= set(names)
+    assert events.filter(stage="evaluated").count() > len(days) // 2
+    assert events.filter(overdue_steps__gt=0).exists()
+    assert events.filter(stage="rejected").exists()
+    now = timezone.make_aware(datetime(2023, 3, 31, 16, 0))
+    console = selectors.console(streets=None, now=now, widgets=False)
+    assert console.totals["open"] > 0 and console.totals["overdue"] > 0
+    assert StreetRanking.objects.filter(year=2023, month=3).count() == 2

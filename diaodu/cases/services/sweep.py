@@ -1,5 +1,6 @@
 """The daily reminder and escalation sweep."""
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
@@ -64,6 +65,16 @@ class _Recipients:
         return self.role(Role.LEADER)
 
 
+# Sweeps of other kinds of case (grid events count in working hours: cityops registers its
+# own), run after the 督办 marks with the same day; each returns its counts.
+_EXTRA: dict[str, Callable[..., dict[str, int]]] = {}
+
+
+def register(name: str, sweep: Callable[..., dict[str, int]]) -> None:
+    """Add a kind's sweep to the daily run (called from the kind's AppConfig.ready)."""
+    _EXTRA[name] = sweep
+
+
 def supervision_sweep(*, today: date | None = None) -> dict[str, int]:
     """Reminders, overdue marks and escalations owed today. Idempotent: every step has a key
     per case (CaseAction.key, unique), so a second run on the same day writes nothing."""
@@ -97,6 +108,9 @@ def supervision_sweep(*, today: date | None = None) -> dict[str, int]:
                 counts[step.kind] += 1
                 counts["notifications"] += _sweep_step(case, locked, step, today, calendar,
                                                        recipients)
+    for extra in _EXTRA.values():
+        for key, value in extra(today=today).items():
+            counts[key] = counts.get(key, 0) + value
     return counts
 
 
