@@ -151,7 +151,7 @@ class MapPoint:
 
 # Sources of the points the map draws: callables (grid ids) → list[MapPoint], registered by the
 # apps that own them (the events of the city-operations work, in their AppConfig.ready), as
-# core.inbox.notify is installed by cases. The grids app imports none of them (layers).
+# core.notify is the one door to people. The grids app imports none of them (layers).
 POINT_SOURCES: list[Callable[[list[int]], list[MapPoint]]] = []
 
 

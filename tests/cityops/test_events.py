@@ -3,11 +3,11 @@ of the issue: each refusal names what is wrong, in Chinese, and changes nothing.
 
 import pytest
 
-from diaodu.cases.models import ActionKind, Case, CaseKind, CaseStatus, Notification
+from diaodu.cases.models import ActionKind, Case, CaseKind, CaseStatus
 from diaodu.cityops import policy, services
 from diaodu.cityops.models import Event, Stage
 from diaodu.core.errors import Forbidden, NotFound, UserError
-from diaodu.core.models import AuditEvent
+from diaodu.core.models import AuditEvent, Notification
 
 from .conftest import at
 

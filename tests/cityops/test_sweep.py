@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 
-from diaodu.cases.models import ActionKind, Notification
+from diaodu.cases.models import ActionKind
 from diaodu.cases.services import supervision_sweep
 from diaodu.cityops import services
+from diaodu.core.models import Notification
 
 from .conftest import at
 

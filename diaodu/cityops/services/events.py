@@ -16,9 +16,10 @@ from django.utils.translation import gettext_noop
 from diaodu.cases.models import ActionKind, Case, CaseCategory, CaseKind, CaseSource, CaseStatus
 from diaodu.cases.services.base import clean_text, ensure_case_version, log, unit_users
 from diaodu.cases.services.cases import may_task
-from diaodu.core import audit, clock, inbox
+from diaodu.core import audit, clock
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.models import OrgUnit, UnitKind, User
+from diaodu.core.notify import NotificationKind, notify
 from diaodu.core.photo_services import photo_add_many
 from diaodu.core.phrases import phrase
 from diaodu.core.scoping import scope_for
@@ -170,8 +171,8 @@ def event_report(*, actor: User | None, grid: OrgUnit, category: EventCategory |
                     event.save(update_fields=["gps_outside_grid"])
                 flag, exif_missing = event.gps_outside_grid, event.exif_missing
                 log(case, ActionKind.REPORT, actor, on=today, text=detail)
-                inbox.notify(centre_users(event), about=case, title=phrase(
-                    gettext_noop("新上报事件：%(title)s"), title=title))
+                notify(centre_users(event), kind=NotificationKind.CASE_ASSIGNED, about=case,
+                       title=phrase(gettext_noop("新上报事件：%(title)s"), title=title))
                 audit.record(actor, "event.report", case, {
                     "category": category.code, "grid": grid.pk, "lat": event.lat, "lon": event.lon,
                     "gps_outside_grid": flag, "exif_missing": exif_missing,
@@ -272,8 +273,8 @@ def event_reject(*, actor: User | None, event: Event | int, reason: str,
         ev.reject_reason = reason
         ev.closed_at, ev.closed_on = at, _local(at).date()
         ev.case.closed_on = ev.closed_on
-        inbox.notify(_grid_workers(ev), about=ev.case, body=reason, title=phrase(
-            gettext_noop("不予立案：%(title)s"), title=ev.case.title))
+        notify(_grid_workers(ev), kind=NotificationKind.OTHER, about=ev.case, body=reason,
+               title=phrase(gettext_noop("不予立案：%(title)s"), title=ev.case.title))
         return {"reason": reason}
     return _step(actor, event, policy.REJECT, expected_version=expected_version, now=now,
                  apply=apply, action=ActionKind.REJECT, text=reason)
@@ -301,8 +302,8 @@ def event_dispatch(*, actor: User | None, event: Event | int, lead_unit: OrgUnit
         case.assigned_on = _local(at).date()
         case.co_units.set(co_units)
         text = phrase(gettext_noop("派遣事件：%(title)s"), title=case.title)
-        inbox.notify(unit_users([lead_unit, *co_units], list(policy.UNIT_ROLES)), about=case,
-                     title=text, body=note)
+        notify(unit_users([lead_unit, *co_units], list(policy.UNIT_ROLES)),
+               kind=NotificationKind.EVENT_DISPATCHED, about=case, title=text, body=note)
         return {"co_units": [u.pk for u in co_units]}
     return _step(actor, event, policy.DISPATCH, expected_version=expected_version, now=now,
                  apply=apply, action=ActionKind.DISPATCH,
@@ -321,8 +322,9 @@ def event_handle(*, actor: User | None, event: Event | int, result: str,
         ev.stage = Stage.HANDLED
         ev.handled_at = at
         ev.case.resolved_on = _local(at).date()
-        inbox.notify(_grid_workers(ev), about=ev.case, body=result, title=phrase(
-            gettext_noop("待核查事件：%(title)s"), title=ev.case.title))
+        notify(_grid_workers(ev), kind=NotificationKind.CASE_ASSIGNED, about=ev.case,
+               body=result,
+               title=phrase(gettext_noop("待核查事件：%(title)s"), title=ev.case.title))
         return {}
     return _step(actor, event, policy.HANDLE, expected_version=expected_version, now=now,
                  apply=apply, action=ActionKind.HANDLE, text=result)
@@ -338,15 +340,15 @@ def event_verify(*, actor: User | None, event: Event | int, passed: bool, note: 
         if passed:
             ev.stage = Stage.VERIFIED
             ev.verified_at = at
-            inbox.notify(centre_users(ev), about=ev.case, title=phrase(
+            notify(centre_users(ev), kind=NotificationKind.OTHER, about=ev.case, title=phrase(
                 gettext_noop("核查通过待结案：%(title)s"), title=ev.case.title))
         else:
             ev.stage = Stage.DISPATCHED
             ev.handled_at = None
             ev.case.resolved_on = None
-            inbox.notify(unit_users([ev.case.lead_unit], list(policy.UNIT_ROLES)),
-                         about=ev.case, body=note, title=phrase(
-                             gettext_noop("核查未通过：%(title)s"), title=ev.case.title))
+            notify(unit_users([ev.case.lead_unit], list(policy.UNIT_ROLES)),
+                   kind=NotificationKind.CASE_ASSIGNED, about=ev.case, body=note,
+                   title=phrase(gettext_noop("核查未通过：%(title)s"), title=ev.case.title))
         return {"passed": passed}
     return _step(actor, event, policy.VERIFY, expected_version=expected_version, now=now,
                  apply=apply, action=ActionKind.VERIFY if passed else ActionKind.RETURN,

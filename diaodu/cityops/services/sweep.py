@@ -11,8 +11,9 @@ from django.utils.translation import gettext_noop
 
 from diaodu.cases.models import ActionKind, CaseAction
 from diaodu.cases.services.base import log, unit_users
-from diaodu.core import audit, clock, inbox
+from diaodu.core import audit, clock
 from diaodu.core.models import User
+from diaodu.core.notify import NotificationKind, notify
 from diaodu.core.phrases import phrase
 
 from .. import policy
@@ -83,21 +84,23 @@ def _mark(event: Event, locked: Event, kind: str, key: str, now: datetime,
     if kind == "event_remind":
         text = phrase(gettext_noop("本环节将于 %(due)s 到期。"), due=due)
         log(case, ActionKind.REMIND, None, on=_local(now).date(), text=text, key=key)
-        inbox.notify(owing(event), about=case, key=f"{case.pk}:{key}", body=text,
-                     title=phrase(gettext_noop("事件临期：%(title)s"), title=case.title))
+        notify(owing(event), kind=NotificationKind.REMINDER, about=case,
+               key=f"{case.pk}:{key}", body=text,
+               title=phrase(gettext_noop("事件临期：%(title)s"), title=case.title))
         return
     if kind == "event_overdue":
         text = phrase(gettext_noop("本环节已超过时限 %(due)s。"), due=due)
         log(case, ActionKind.OVERDUE, None, on=_local(now).date(), text=text, key=key)
-        inbox.notify([*owing(event), *centre_users(event)], about=case, key=f"{case.pk}:{key}",
-                     body=text, title=phrase(gettext_noop("事件超时：%(title)s"),
-                                             title=case.title))
+        notify([*owing(event), *centre_users(event)], kind=NotificationKind.OVERDUE,
+               about=case, key=f"{case.pk}:{key}", body=text,
+               title=phrase(gettext_noop("事件超时：%(title)s"), title=case.title))
         audit.record(None, "event.overdue", case, {"stage": event.stage, "due": due})
         return
     locked.escalation = 1
     locked.save(update_fields=["escalation"])
     text = phrase(gettext_noop("超时未办，升级至区城运中心。"))
     log(case, ActionKind.ESCALATE, None, on=_local(now).date(), text=text, key=key)
-    inbox.notify(district, about=case, key=f"{case.pk}:{key}", body=text,
-                 title=phrase(gettext_noop("事件升级（区城运中心）：%(title)s"), title=case.title))
+    notify(district, kind=NotificationKind.ESCALATION, about=case, key=f"{case.pk}:{key}",
+           body=text,
+           title=phrase(gettext_noop("事件升级（区城运中心）：%(title)s"), title=case.title))
     audit.record(None, "event.escalate", case, {"level": 1, "stage": event.stage})
