@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from diaodu.core import clock, scenarios
@@ -63,7 +64,10 @@ def event_list(*, user, filters: EventFilters | None = None,
 
 
 def event_get(*, user, pk: int) -> Event:
-    """One event with what its page shows, or NotFound outside the user's scope."""
+    """One event with what its page shows, or NotFound outside the user's scope (or beyond
+    what the database can number)."""
+    if not 0 < pk < 2**63:
+        raise NotFound
     event = (event_list(user=user).filter(pk=pk)
              .prefetch_related("case__co_units", "case__actions__actor").first())
     if event is None:
@@ -212,11 +216,13 @@ def street_ranking(*, user, year: int, month: int) -> list[RankedStreet]:
             for r in rows]
 
 
-def map_points(grids: list[OrgUnit]):
-    """The open events with a position in these grids, as points of the grid map."""
+def map_points(grid_ids: list[int]):
+    """The open events with a position in these grids (ids), as points of the grid map."""
     from diaodu.grids.geo import MapPoint
 
-    rows = (Event.objects.filter(OPEN, grid__in=[g.pk for g in grids], lat__isnull=False)
+    rows = (Event.objects.filter(OPEN, grid__in=grid_ids, lat__isnull=False)
             .values_list("pk", "lat", "lon", "grid_id", "category__name"))
+    # One reverse for the map, not one per point (10,000 points on the district map).
+    href = reverse("cityops:event", args=[0]).removesuffix("0/")
     return [MapPoint(lat=float(lat), lon=float(lon), grid_id=grid, label=name,
-                     href=f"/cityops/events/{pk}/") for pk, lat, lon, grid, name in rows]
+                     href=f"{href}{pk}/") for pk, lat, lon, grid, name in rows]

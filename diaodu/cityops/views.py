@@ -23,12 +23,16 @@ from .api import act
 from .models import Satisfaction, Stage
 from .selectors import EventFilters
 
+MAX_KEY = 2**63 - 1
+
 
 def _int(text: str | None) -> int | None:
+    """A whole number the database can hold, else None (a typed or tampered query string)."""
     try:
-        return int(text) if text else None
+        value = int(text) if text else None
     except ValueError:
         return None
+    return value if value is None or abs(value) <= MAX_KEY else None
 
 
 class EventListView(ShellMixin, TemplateView):
