@@ -16,6 +16,7 @@ Timings are noisy: the benchmark machine has 2 cores shared with other people's 
 """
 
 import argparse
+import calendar
 import json
 import os
 import random
@@ -337,8 +338,9 @@ def raw_figures(statements: dict[str, str], params: dict, year: int, month: int)
         # What the page reads: this month and December of each year.
         cumulative[y] = [running[m] if m + 1 in (month, 12) else Decimal(0) for m in range(12)]
     years = tuple(sorted(y for y, v in cumulative.items() if v[11] > 0))
-    forecast = kpis.year_end_forecast(months[month][2], month, kpis.seasonal_shares(cumulative),
-                                      years)
+    end = date(year, month, calendar.monthrange(year, month)[1])
+    forecast = kpis.year_end_forecast(
+        months[month][2], kpis.expected_share(end, kpis.seasonal_shares(cumulative), years))
     stages = {s: (n, _cent(total)) for s, n, total, *_ in rows["stages"] if n}
     counts = tuple(sum(int(r[k] or 0) for r in rows["stages"]) for k in (3, 4, 5))
     # batch → (listed, done) with done = fulfilled (签约), started (开工), in production (投产).

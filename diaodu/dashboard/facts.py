@@ -1,18 +1,25 @@
 """The facts each warning rule looks at, for many projects at once (a fixed number of queries
 whatever the number of projects). Used by the evaluation service, not by pages: the dashboard
-reads the Warning rows this produces and the rollups."""
+reads the Warning rows this produces and the rollups.
+
+`replay=True` reads the records as they stood at the end of `today` (approvals, case closures,
+starts and finishes dated later are not known yet), so the daily job can be re-run for past
+days — the demo builds its warning history that way. The schedule's floats are stored as of
+its last computation, so a replay knows them only from that day on.
+"""
 
 import calendar
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, Min, Q, Sum
+from django.utils import timezone
 
 from diaodu.cases.models import PENDING_STATUSES, Case
 from diaodu.core import clock
 from diaodu.core.overdue import is_overdue, overdue_lookup
-from diaodu.investment.kpis import annual_completion_rate, rate, time_progress
+from diaodu.investment.kpis import rate
 from diaodu.investment.models import (
     AnnualPlan,
     Cadence,
@@ -25,6 +32,7 @@ from diaodu.investment.models import (
     SummaryAxis,
 )
 from diaodu.projects.models import Project, Stage
+from diaodu.schedule import rules as schedule_rules
 from diaodu.schedule.models import Activity
 
 from . import kpis
@@ -55,14 +63,26 @@ def district_shares(year: int) -> tuple[list[Decimal], tuple[int, ...]]:
     return shares, years
 
 
-def _ytd(year: int, month: int, ids) -> dict[int, Decimal]:
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _approved(known_by: datetime | None, prefix: str = "") -> Q:
+    """Approved reports; with `known_by`, only those approved before it."""
+    q = Q(**{f"{prefix}status": ReportStatus.APPROVED})
+    return q & Q(**{f"{prefix}reviewed_at__lt": known_by}) if known_by else q
+
+
+def _ytd(year: int, month: int, ids, known_by: datetime | None = None) -> dict[int, Decimal]:
     done: dict[int, Decimal] = defaultdict(Decimal)
     reports = ProgressReport.objects.filter(
-        status=ReportStatus.APPROVED, round__cadence=Cadence.MONTHLY,
+        _approved(known_by), round__cadence=Cadence.MONTHLY,
         round__period_end__year=year, round__period_end__month__lte=month)
     adjustments = ReportAdjustment.objects.filter(
-        report__status=ReportStatus.APPROVED, report__round__cadence=Cadence.MONTHLY,
+        _approved(known_by, "report__"), report__round__cadence=Cadence.MONTHLY,
         report__round__period_end__year=year, report__round__period_end__month__lte=month)
+    if known_by:
+        adjustments = adjustments.filter(adjusted_at__lt=known_by)
     if ids is not None:
         reports = reports.filter(project_id__in=ids)
         adjustments = adjustments.filter(report__project_id__in=ids)
@@ -74,7 +94,7 @@ def _ytd(year: int, month: int, ids) -> dict[int, Decimal]:
     return done
 
 
-def _stale(today: date, now: datetime, ids) -> dict[int, int]:
+def _stale(today: date, now: datetime, ids, known_by: datetime | None = None) -> dict[int, int]:
     """Consecutive latest monthly rounds (past their due time) without an approved report."""
     rounds = list(ReportingRound.objects.filter(cadence=Cadence.MONTHLY, due_at__lt=now,
                                                 period_end__lt=today)
@@ -85,7 +105,11 @@ def _stale(today: date, now: datetime, ids) -> dict[int, int]:
     if ids is not None:
         reports = reports.filter(project_id__in=ids)
     status: dict[int, dict[int, str]] = defaultdict(dict)
-    for pid, rid, st in reports.values_list("project_id", "round_id", "status"):
+    for pid, rid, st, reviewed in reports.values_list("project_id", "round_id", "status",
+                                                      "reviewed_at"):
+        if known_by and st == ReportStatus.APPROVED and (reviewed is None
+                                                         or reviewed >= known_by):
+            st = ReportStatus.SUBMITTED  # not approved yet on that day
         status[pid][rid] = st
     result = {}
     for pid, by_round in status.items():
@@ -103,48 +127,97 @@ def _grouped(qs, ids, path: str = "project_id"):
     return qs.filter(**{f"{path}__in": ids}) if ids is not None else qs
 
 
-def project_facts(*, today: date, project_ids=None,
-                  now: datetime | None = None) -> dict[int, dict[str, Decimal | int | None]]:
-    """{project id: {metric: value or None}} for the projects not yet completed."""
-    now = now or clock.now()
+def _investment(today: date, ids, starts: dict[int, date | None],
+                known_by: datetime | None
+                ) -> tuple[dict[int, Decimal | None], dict[int, Decimal | None]]:
+    """Completion against the share of the plan expected by the evaluated month, and the
+    year-end forecast against the plan, per project. A project not started by the month's
+    end is judged on its start (逾期未开工), not on investment it could not have made."""
+    period = evaluation_period(today)
+    ratio: dict[int, Decimal | None] = {}
+    forecast_ratio: dict[int, Decimal | None] = {}
+    if not period:
+        return ratio, forecast_ratio
+    year, month = period
+    end = date(year, month, calendar.monthrange(year, month)[1])
+    plans = dict(_grouped(AnnualPlan.objects.filter(year=year, status=PlanStatus.APPROVED),
+                          ids).values_list("project_id", "planned_investment"))
+    done = _ytd(year, month, ids, known_by)
+    shares, years = district_shares(year)
+    expected = kpis.expected_share(end, shares, years)
+    for pid, planned in plans.items():
+        started = starts.get(pid)
+        if pid not in starts or started is None or started > end:
+            continue
+        ytd = done.get(pid, Decimal(0))
+        ratio[pid] = kpis.pace_ratio(ytd, planned, expected)
+        if month < 12:
+            forecast_ratio[pid] = rate(kpis.year_end_forecast(ytd, expected).value, planned)
+    return ratio, forecast_ratio
+
+
+def _late_milestones(today: date, ids, replay: bool) -> dict[int, int]:
+    """Unfinished activities whose status is late. Live: the status the schedule stored this
+    morning; replay: the same rule (schedule.rules.activity_rag) on that day's dates."""
+    if not replay:
+        return dict(_grouped(Activity.objects.filter(actual_finish__isnull=True, rag="red"), ids)
+                    .values("project_id").annotate(n=Count("id"))
+                    .values_list("project_id", "n").order_by())
+    late: dict[int, int] = defaultdict(int)
+    rows = _grouped(Activity.objects.filter(Q(actual_finish__isnull=True)
+                                            | Q(actual_finish__gt=today)), ids)
+    for pid, started, planned_finish, late_start in rows.values_list(
+            "project_id", "actual_start", "planned_finish", "late_start"):
+        rag = schedule_rules.activity_rag(
+            finished=False, started=started is not None and started <= today,
+            planned_finish=planned_finish, late_start=late_start, total_float=None,
+            today=today, risk_float=0)
+        if rag == schedule_rules.RED:
+            late[pid] += 1
+    return late
+
+
+def project_facts(*, today: date, project_ids=None, now: datetime | None = None,
+                  replay: bool = False) -> dict[int, dict[str, Decimal | int | None]]:
+    """{project id: {metric: value or None}} for the projects not yet completed; `replay`:
+    as the records stood at the end of `today` (module docstring)."""
+    known_by = _end_of(today) if replay else None
+    now = now or known_by or clock.now()
     projects = Project.objects.exclude(stage=Stage.COMPLETED)
     if project_ids is not None:
         projects = projects.filter(pk__in=project_ids)
     rows = list(projects.values_list("pk", "stage", "planned_start", "actual_start"))
     ids = [r[0] for r in rows] if project_ids is not None else None
-
-    period = evaluation_period(today)
-    ratio: dict[int, Decimal | None] = {}
-    forecast_ratio: dict[int, Decimal | None] = {}
-    if period:
-        year, month = period
-        plans = dict(_grouped(AnnualPlan.objects.filter(year=year, status=PlanStatus.APPROVED),
-                              ids).values_list("project_id", "planned_investment"))
-        done = _ytd(year, month, ids)
-        elapsed = time_progress(date(year, month, calendar.monthrange(year, month)[1]))
-        shares, years = district_shares(year)
-        for pid, planned in plans.items():
-            ytd = done.get(pid, Decimal(0))
-            ratio[pid] = kpis.pace_ratio(annual_completion_rate(ytd, planned), elapsed)
-            if month < 12:
-                forecast = kpis.year_end_forecast(ytd, month, shares, years)
-                forecast_ratio[pid] = rate(forecast.value, planned)
+    if replay:  # a start dated later had not happened yet
+        rows = [(pk, Stage.PREPARATION if started and started > today else stage, planned,
+                 None if started and started > today else started)
+                for pk, stage, planned, started in rows]
+    ratio, forecast_ratio = _investment(today, ids, {r[0]: r[3] for r in rows}, known_by)
 
     unfinished = _grouped(Activity.objects.filter(actual_finish__isnull=True), ids)
-    late = dict(unfinished.filter(rag="red").values("project_id").annotate(n=Count("id"))
-                .values_list("project_id", "n").order_by())
+    if replay:
+        unfinished = unfinished.filter(project__schedule__computed_on__lte=today)
+    late = _late_milestones(today, ids, replay)
     floats = dict(unfinished.filter(total_float__isnull=False).values("project_id")
                   .annotate(m=Min("total_float")).values_list("project_id", "m").order_by())
+    pending = [s for s in ReportStatus.values if s != ReportStatus.APPROVED]
+    overdue = ProgressReport.objects.filter(is_overdue=True, status__in=pending)
+    if known_by:
+        overdue = ProgressReport.objects.filter(is_overdue=True, round__due_at__lt=known_by) \
+            .exclude(_approved(known_by))
     overdue_reports = dict(
-        _grouped(ProgressReport.objects.filter(
-            is_overdue=True, status__in=[s for s in ReportStatus.values
-                                         if s != ReportStatus.APPROVED]), ids)
+        _grouped(overdue, ids)
         .values("project_id").annotate(n=Count("id")).values_list("project_id", "n").order_by())
+    open_cases = Q(status__in=PENDING_STATUSES)
+    if replay:
+        open_cases = (open_cases | Q(resolved_on__gt=today)
+                      | Q(resolved_on__isnull=True, closed_on__gt=today)) \
+            & Q(raised_on__lte=today)
     overdue_cases = dict(
-        _grouped(Case.objects.filter(status__in=PENDING_STATUSES, **overdue_lookup("due_on", today),
+        _grouped(Case.objects.filter(open_cases, **overdue_lookup("due_on", today),
                                      project__isnull=False), ids)
         .values("project_id").annotate(n=Count("id")).values_list("project_id", "n").order_by())
-    stale = _stale(today, now, ids)
+    stale = _stale(today, now, ids, known_by)
 
     facts = {}
     for pid, stage, planned_start, actual_start in rows:

@@ -1,8 +1,10 @@
 """Dashboard formulas, defined once (docs/dashboard.md explains each). Pure: plain values in
 and out; the percentages use investment.kpis.rate (one decimal, None when nothing to divide)."""
 
+import calendar
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from diaodu.investment.kpis import rate
 
@@ -10,11 +12,41 @@ CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 
 
-def pace_ratio(completion_rate: Decimal | None, time_progress: Decimal | None) -> Decimal | None:
-    """完成率 ÷ 时序进度 × 100: 100 = exactly on time."""
-    if completion_rate is None or not time_progress:
+@dataclass(frozen=True)
+class Expected:
+    """The share of a year's work expected done by the end of a month (应完成进度)."""
+
+    share: Decimal           # 0–1
+    method: str              # "seasonal" (previous years' monthly history) or "linear"
+    years: tuple[int, ...]   # the previous years a seasonal share comes from
+
+    @property
+    def percent(self) -> Decimal:
+        return (self.share * 100).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def expected_share(period_end: date, shares: list[Decimal],
+                   years: tuple[int, ...] = ()) -> Expected:
+    """Seasonal: the share of the year usually done by the end of the period's month
+    (`seasonal_shares` of previous years); linear: the share of the year's days elapsed
+    (时序进度), only when there is no usable history (no shares, or none done by then)."""
+    share = Decimal(shares[period_end.month - 1]) if shares else Decimal(0)
+    if share > 0:
+        return Expected(share, "seasonal", tuple(years))
+    days = 366 if calendar.isleap(period_end.year) else 365
+    return Expected(Decimal(period_end.timetuple().tm_yday) / days, "linear", ())
+
+
+def pace_ratio(done: Decimal | None, planned: Decimal | None,
+               expected: Expected | None) -> Decimal | None:
+    """完成 ÷ (年度计划 × 应完成比例) × 100: 100 = exactly where the year is usually by then.
+    Truncated to 0.01, never rounded up into a better colour (94.999 is below 95). None when
+    there is no plan or nothing is expected yet."""
+    if done is None or not planned or planned <= 0 or expected is None \
+            or expected.share <= 0:
         return None
-    return rate(completion_rate, time_progress)
+    ratio = Decimal(done) * 100 / (Decimal(planned) * expected.share)
+    return ratio.quantize(CENT, rounding=ROUND_FLOOR)
 
 
 def start_rate(started: int, listed: int) -> Decimal | None:
@@ -62,28 +94,15 @@ def seasonal_shares(history: dict[int, list[Decimal]]) -> list[Decimal]:
     return shares
 
 
-def year_end_forecast(ytd: Decimal, month: int, shares: list[Decimal],
-                      years: tuple[int, ...] = ()) -> Forecast:
-    """Year-end completion from the year-to-date figure at the end of `month`.
-
-    seasonal: ytd ÷ (share of the year usually done by this month in previous years);
-    linear (no usable history, or a share too small to divide by): ytd × 12 ÷ month.
-    """
+def year_end_forecast(ytd: Decimal, expected: Expected) -> Forecast:
+    """Year-end completion from the year-to-date figure: ytd ÷ the share expected done by
+    then (`expected_share`: seasonal from previous years, else linear time progress), so the
+    forecast and the completion-vs-expected rule agree. Never below what is already done."""
     ytd = Decimal(ytd)
-    if not 1 <= month <= 12:
-        raise ValueError("month must be 1–12")
-    share = shares[month - 1] if shares else Decimal(0)
-    if share >= Decimal("0.05"):
-        value = ytd / share
-        method = "seasonal"
-    else:
-        share = Decimal(month) / 12
-        value = ytd * 12 / month
-        method = "linear"
-        years = ()
-    value = max(value, ytd)  # the year cannot end below what is already done
-    return Forecast(value.quantize(CENT, rounding=ROUND_HALF_UP), method,
-                    share.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP), tuple(years))
+    value = max(ytd / expected.share, ytd) if expected.share > 0 else ytd
+    return Forecast(value.quantize(CENT, rounding=ROUND_HALF_UP), expected.method,
+                    expected.share.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
+                    expected.years)
 
 
 # --- Unit ranking ----------------------------------------------------------------------------

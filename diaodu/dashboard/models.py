@@ -14,7 +14,7 @@ class WarningLevel(models.TextChoices):
 
 
 class WarningMetric(models.TextChoices):
-    COMPLETION_VS_TIME = "completion_vs_time", _("投资完成率与时序进度")
+    COMPLETION_VS_TIME = "completion_vs_time", _("投资完成率与应完成进度")
     FORECAST_SHORTFALL = "forecast_shortfall", _("年末预测完成")
     MILESTONE_LATE = "milestone_late", _("节点滞后")
     NEGATIVE_FLOAT = "negative_float", _("浮动时间为负")

@@ -17,7 +17,7 @@ BELOW, AT_LEAST = "below", "at_least"
 
 # metric → (comparison, unit). The order is the order rules are shown in.
 METRICS: dict[str, tuple[str, str]] = {
-    "completion_vs_time": (BELOW, "%"),   # 年度完成率 ÷ 时序进度 × 100
+    "completion_vs_time": (BELOW, "%"),   # 年度完成率 ÷ 应完成进度 × 100 (kpis.pace_ratio)
     "forecast_shortfall": (BELOW, "%"),   # 年末预测完成 ÷ 年度计划 × 100
     "milestone_late": (AT_LEAST, "个"),   # 已过计划完成日期而未完成的节点数
     "negative_float": (BELOW, "天"),      # 未完成节点的最小总浮动时间（工作日）
@@ -30,7 +30,8 @@ METRICS: dict[str, tuple[str, str]] = {
 DEFAULT_RULES: list[dict] = [
     {"metric": "completion_vs_time", "comparison": BELOW, "amber": "95", "red": "80",
      "ahead": "105",
-     "message": "年度投资完成率仅为时序进度的{value}%（低于95%为滞后，低于80%为严重滞后）"},
+     "message": "年度投资完成率仅为应完成进度（往年同期完成比例）的{value}%"
+                "（低于95%为滞后，低于80%为严重滞后）"},
     {"metric": "forecast_shortfall", "comparison": BELOW, "amber": "95", "red": "80",
      "message": "按季节规律和当前进度预测，年末仅能完成年度计划的{value}%"},
     {"metric": "milestone_late", "comparison": AT_LEAST, "amber": None, "red": "1",

@@ -33,6 +33,7 @@ from diaodu.projects.models import Batch, CampaignEntry, Level, Project, Stage
 from diaodu.schedule.models import Activity
 
 from . import kpis, rules
+from .facts import district_shares
 from .models import (
     RankingKind,
     ScoringScheme,
@@ -66,6 +67,26 @@ def last_locked_round(*, user) -> ReportingRound | None:
             .order_by("-period_end").first())
 
 
+def expected_in_district(period: Period) -> kpis.Expected:
+    """The share of the plan expected done by the period's end from the district's earlier
+    years: the share the warnings use (facts.district_shares), for pages that judge single
+    projects (the project's bar, the briefing's 红榜)."""
+    shares, years = district_shares(period.year)
+    return kpis.expected_share(period.end, shares, years)
+
+
+def default_period(*, user, locked: ReportingRound | bool | None = False) -> Period:
+    """The month pages open on when none is asked for (dashboard, ledger exports, briefing):
+    the latest locked monthly round's, whose figures are final, else last month by the
+    business clock. `locked`: that round when the caller has read it already (None = none)."""
+    if locked is False:
+        locked = last_locked_round(user=user)
+    if isinstance(locked, ReportingRound):
+        return Period(locked.period_end.year, locked.period_end.month)
+    today = clock.today()
+    return Period(today.year, today.month).previous
+
+
 def monthly_rounds(*, user) -> tuple[ReportingRound | None, list[int]]:
     """The latest locked monthly round and the years that have monthly rounds, in one read
     (twelve rounds a year)."""
@@ -95,6 +116,7 @@ class Dashboard:
     completed_ytd: Decimal = Decimal(0)
     completion_rate: Decimal | None = None
     time_progress: Decimal | None = None
+    expected: kpis.Expected | None = None
     pace_ratio: Decimal | None = None
     pace: str = ""
     months: list[dict] = field(default_factory=list)
@@ -124,12 +146,40 @@ def _figures(user, by: str = "unit") -> tuple[QuerySet, str]:
     return scope_for(user, MonthlyRollup), "street" if by == "street" else "unit"
 
 
-def _completion_rule() -> rules.Rule | None:
+def completion_rule() -> rules.Rule | None:
+    """The active completion-vs-expected rule (the defaults' before any rule set exists)."""
     active = WarningRuleSet.objects.filter(is_active=True).first()
     if active is None:
         return rules.validate(rules.DEFAULT_RULES)[0]
     return next((r for r in rules.validate(active.rules) if r.metric == "completion_vs_time"),
                 None)
+
+
+def _expected(period: Period, rows) -> kpis.Expected:
+    """The share of the plan expected done by the period's end (kpis.expected_share) from the
+    completion of up to three earlier years in `rows` (year, month, done)."""
+    history: dict[int, list[Decimal]] = {}
+    for h in (r for r in rows if r["year"] < period.year):
+        history.setdefault(h["year"], [Decimal(0)] * 12)[h["month"] - 1] += h["done"]
+    years = tuple(sorted(y for y, v in history.items() if v[11] > 0))
+    return kpis.expected_share(period.end, kpis.seasonal_shares(history), years)
+
+
+def _history(figures: QuerySet, period: Period) -> QuerySet:
+    """The rows of up to three earlier years that the seasonal share needs: the period's month
+    and December of each."""
+    return figures.filter(year__gte=period.year - 3, year__lt=period.year,
+                          month__in=sorted({period.month, 12}))
+
+
+def expected_for(*, user, period: Period) -> kpis.Expected:
+    """The share of the plan expected done by the period's end, from the figures the user
+    sees (the same the dashboard's forecast uses). One query."""
+    rows = list(_history(_figures(user)[0], period).values("year", "month")
+                .annotate(done=Sum("completed_ytd")).order_by())
+    for r in rows:
+        r["done"] = quantize_wan(r["done"])
+    return _expected(period, rows)
 
 
 def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
@@ -156,7 +206,7 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
             m[key] += r[key]
     months = [by_month[m] for m in sorted(by_month)]
     result = Dashboard(period=period, has_data=period.month in by_month)
-    rule = result.rule = _completion_rule()
+    rule = result.rule = completion_rule()
     result.months = months
     if result.has_data:
         row = by_month[period.month]
@@ -164,7 +214,8 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
         result.completed_ytd = row["done"]
         result.completion_rate = inv_kpis.annual_completion_rate(row["done"], row["annual"])
         result.time_progress = inv_kpis.time_progress(period.end)
-        result.pace_ratio = kpis.pace_ratio(result.completion_rate, result.time_progress)
+        result.expected = expected = _expected(period, rows)
+        result.pace_ratio = kpis.pace_ratio(row["done"], row["annual"], expected)
         result.pace = rules.pace(rule, result.pace_ratio)
         labels = dict(Level.choices)
         for lv in sorted((r for r in rows if (r["year"], r["month"]) == (period.year,
@@ -174,15 +225,9 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
             result.by_level.append(Group(
                 lv["level"], str(labels.get(lv["level"], lv["level"])), lv["annual"],
                 lv["done"], rate,
-                rules.pace(rule, kpis.pace_ratio(rate, result.time_progress))))
+                rules.pace(rule, kpis.pace_ratio(lv["done"], lv["annual"], expected))))
         result.by_level.sort(key=lambda g: list(labels).index(g.key) if g.key in labels else 9)
-        history: dict[int, list[Decimal]] = {}
-        for h in (r for r in rows if r["year"] < period.year):
-            history.setdefault(h["year"], [Decimal(0)] * 12)[h["month"] - 1] += h["done"]
-        shares = kpis.seasonal_shares(history)
-        years = tuple(sorted(y for y, v in history.items() if v[11] > 0))
-        result.forecast = kpis.year_end_forecast(result.completed_ytd, period.month, shares,
-                                                 years)
+        result.forecast = kpis.year_end_forecast(result.completed_ytd, expected)
         result.forecast_rate = inv_kpis.rate(result.forecast.value, result.planned_annual)
 
     projects = scope_for(user, Project)
@@ -248,22 +293,24 @@ def dashboard(*, user, period: Period, today: date | None = None) -> Dashboard:
 
 
 def groups(*, user, period: Period, by: str, sort: str = "",
-           rule: rules.Rule | None = None) -> list[Group]:
+           rule: rules.Rule | None = None, expected: kpis.Expected | None = None
+           ) -> list[Group]:
     """Plan and completion per responsible unit (by=unit) or street (by=street), sorted by
-    name (default), rate or completed investment; `rule` = the completion rule when the
-    caller has it already."""
+    name (default), rate or completed investment; `rule` and `expected` = the completion rule
+    and the expected share when the caller has them already."""
     figures, column = _figures(user, by)
     rows = (figures.filter(year=period.year, month=period.month)
             .values(column, f"{column}__short_name", f"{column}__name", f"{column}__path")
             .annotate(planned=Sum("planned_annual"), done=Sum("completed_ytd")).order_by())
-    elapsed = inv_kpis.time_progress(period.end)
-    rule = rule or _completion_rule()
+    expected = expected or expected_for(user=user, period=period)
+    rule = rule or completion_rule()
     result = []
     for r in rows:
         planned, done = quantize_wan(r["planned"]), quantize_wan(r["done"])
         rate = inv_kpis.annual_completion_rate(done, planned)
         group = Group(r[column], r[f"{column}__short_name"] or r[f"{column}__name"] or "—",
-                      planned, done, rate, rules.pace(rule, kpis.pace_ratio(rate, elapsed)))
+                      planned, done, rate,
+                      rules.pace(rule, kpis.pace_ratio(done, planned, expected)))
         group.path = r[f"{column}__path"] or "~"
         result.append(group)
     if sort == "rate":
@@ -375,8 +422,10 @@ def project_progress(*, user, project: Project, today: date | None = None) -> Pr
         result.rate = inv_kpis.annual_completion_rate(result.done, plan.planned_investment)
         as_of = max((r.round.period_end for r in counted), default=None)
         if as_of:
-            result.pace = rules.pace(_completion_rule(), kpis.pace_ratio(
-                result.rate, inv_kpis.time_progress(as_of)))
+            # The same expected share as the project's warning.
+            result.pace = rules.pace(completion_rule(), kpis.pace_ratio(
+                result.done, plan.planned_investment,
+                expected_in_district(Period(as_of.year, as_of.month))))
     if project.planned_start and project.planned_completion \
             and project.planned_completion > project.planned_start:
         span = (project.planned_completion - project.planned_start).days

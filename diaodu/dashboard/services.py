@@ -139,16 +139,17 @@ def scheme_active() -> ScoringScheme:
 
 
 def warnings_evaluate(*, actor: User | None = None, today: date | None = None,
-                      project_ids=None) -> dict[str, int]:
+                      project_ids=None, replay: bool = False) -> dict[str, int]:
     """Compare each project's facts with the active rules: open new warnings, move changed
     levels to a new row, clear the ones that no longer hold. Idempotent for a given day.
-    `project_ids`: only those projects (after an approval); None: every project (nightly)."""
+    `project_ids`: only those projects (after an approval); None: every project (nightly).
+    `replay`: the nightly run of a past day, on the records as they stood then (facts.py)."""
     _require_dispatcher(actor)
     today = today or clock.today()
     with transaction.atomic():
         rule_set = rule_set_active()
         parsed = rules.validate(rule_set.rules)
-        facts = project_facts(today=today, project_ids=project_ids)
+        facts = project_facts(today=today, project_ids=project_ids, replay=replay)
         open_rows = Warning.objects.select_for_update().filter(cleared_on__isnull=True)
         if project_ids is not None:
             open_rows = open_rows.filter(project_id__in=list(facts) + list(project_ids))

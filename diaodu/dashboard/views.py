@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from diaodu.core import clock
 from diaodu.core.errors import NotFound, UserError
 from diaodu.core.money import wan_to_yi
 from diaodu.core.roles import LEDGER_EDITORS, role_of
@@ -44,12 +43,7 @@ def _period(request, locked=False) -> selectors.Period:
             return selectors.Period(year, month)
     except ValueError:
         pass
-    if locked is False:
-        locked = selectors.last_locked_round(user=request.user)
-    if locked:
-        return selectors.Period(locked.period_end.year, locked.period_end.month)
-    today = clock.today()
-    return selectors.Period(today.year, today.month).previous
+    return selectors.default_period(user=request.user, locked=locked)
 
 
 def _yi(value) -> float:
@@ -107,7 +101,8 @@ class DashboardView(ShellMixin, TemplateView):
             forecast_yi=wan_to_yi(data.forecast.value) if data.forecast else None,
             line_json=json.dumps(line), gauge_json=json.dumps(gauge),
             gauge_options=json.dumps(gauge_options), funnel_json=json.dumps(funnel),
-            groups=selectors.groups(user=user, period=period, by="unit", rule=data.rule),
+            groups=selectors.groups(user=user, period=period, by="unit", rule=data.rule,
+                                   expected=data.expected),
             by="unit", sort="",
             ranking=ranking, scheme=scheme, kind=RankingKind.UNIT,
             colours=RAG_COLOURS,

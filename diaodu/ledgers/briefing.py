@@ -21,6 +21,8 @@ from diaodu.core import clock, wordfmt
 from diaodu.core.money import wan_to_yi
 from diaodu.core.scoping import scope_for
 from diaodu.core.text import strip_control_characters
+from diaodu.dashboard.kpis import Expected, pace_ratio
+from diaodu.dashboard.selectors import Period, completion_rule, expected_in_district
 from diaodu.investment import kpis
 from diaodu.investment.models import AnnualPlan, ProgressReport, ReportStatus
 from diaodu.investment.selectors import year_kpis
@@ -94,10 +96,21 @@ class Behind:
     rate: Decimal | None
 
 
-def behind_time(*, user, year: int, month: int, time_progress: Decimal,
-                limit: int = 10) -> list[Behind]:
-    """Red list: projects whose approved annual completion is below 95% of time progress
-    (projects whose report for the month is not approved yet are not judged)."""
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def behind_time(*, user, year: int, month: int, limit: int = 10
+                ) -> tuple[list[Behind], Expected, Decimal]:
+    """Red list: projects whose approved annual completion is behind the share of the plan
+    expected by the month, by the dashboard's completion rule (below its amber threshold, 95%
+    by default; the expected share is seasonal from earlier years, time progress without
+    them). Projects whose report for the month is not approved yet are not judged. Returns
+    the list, the expected share and the threshold."""
+    expected = expected_in_district(Period(year, month))
+    rule = completion_rule()
+    threshold = (rule.amber if rule.amber is not None else rule.red) if rule else None
+    threshold = threshold if threshold is not None else Decimal(95)
     done = {pid: ytd for pid, ytd in scope_for(user, ProgressReport).filter(
         round__cadence="monthly", round__period_end__year=year,
         round__period_end__month=month, status=ReportStatus.APPROVED,
@@ -108,12 +121,13 @@ def behind_time(*, user, year: int, month: int, time_progress: Decimal,
         if plan.project_id not in done:
             continue
         ytd = done[plan.project_id]
-        rate = kpis.annual_completion_rate(ytd, plan.planned_investment)
-        if rate is not None and rate < time_progress * Decimal("0.95"):
+        ratio = pace_ratio(ytd, plan.planned_investment, expected)
+        if ratio is not None and ratio < threshold:
             rows.append(Behind(plan.project.name, plan.project.responsible_unit.name,
-                               plan.planned_investment, ytd, rate))
+                               plan.planned_investment, ytd,
+                               kpis.annual_completion_rate(ytd, plan.planned_investment)))
     rows.sort(key=lambda b: (b.rate, b.name))
-    return rows[:limit]
+    return rows[:limit], expected, threshold
 
 
 def briefing_docx(*, user, year: int, month: int, issue: int | None = None) -> tuple[bytes, str]:
@@ -191,10 +205,13 @@ def briefing_docx(*, user, year: int, month: int, issue: int | None = None) -> t
         "n": len(whitelist), "names": "、".join(p.name for p in whitelist) or _("无")})
 
     _heading(doc, 6, _("进度滞后项目（红榜）"))
-    behind = behind_time(user=user, year=year, month=month, time_progress=key.time_progress)
+    behind, expected, threshold = behind_time(user=user, year=year, month=month)
     if behind:
-        _para(doc, _("年度投资完成率低于时序进度（%(t)s%%）95%%的项目%(n)s个，名单如下：")
-              % {"t": key.time_progress, "n": len(behind)})
+        words = {"e": expected.percent, "p": _plain(threshold), "n": len(behind)}
+        _para(doc, (_("年度投资完成率低于应完成进度（往年同期完成%(e)s%%）%(p)s%%的项目%(n)s个，"
+                      "名单如下：") if expected.method == "seasonal" else
+                    _("年度投资完成率低于时序进度（%(e)s%%）%(p)s%%的项目%(n)s个，名单如下："))
+              % words)
         _table(doc, [_("项目名称"), _("责任单位"), _("年度计划（万元）"), _("累计完成（万元）"),
                      _("完成率")],
                [[b.name, b.unit, f"{b.planned:,.2f}", f"{b.done:,.2f}", _pct(b.rate)]

@@ -17,6 +17,7 @@ from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.core.roles import Role, role_of
 from diaodu.core.scoping import may_see
 from diaodu.core.views import ShellMixin
+from diaodu.dashboard.selectors import default_period
 from diaodu.projects.models import Category, Project
 
 from . import mapping as m
@@ -236,21 +237,25 @@ class ExportListView(ShellMixin, TemplateView):
         from .exports import LEDGERS
 
         context = super().get_context_data(**kwargs)
-        today = clock.today()
-        context.update(ledgers=LEDGERS, year=today.year, month=today.month,
-                       years=range(today.year, 2019, -1), months=range(1, 13))
+        year, month = _year_month(self.request)
+        last = max(clock.today().year, year)
+        context.update(ledgers=LEDGERS, year=year, month=month,
+                       years=range(last, 2019, -1), months=range(1, 13))
         return context
 
 
 def _year_month(request) -> tuple[int, int]:
-    today = clock.today()
+    """The month asked for, else the one the dashboard opens on (its latest locked period)."""
     try:
-        year = int(request.GET.get("year") or today.year)
-        month = int(request.GET.get("month") or today.month)
-        date(year, month, 1)
+        year = int(request.GET.get("year") or 0)
+        month = int(request.GET.get("month") or 0)
+        if year and month:
+            date(year, month, 1)
+            return year, month
     except ValueError:
-        return today.year, today.month
-    return year, month
+        pass
+    period = default_period(user=request.user)
+    return period.year, period.month
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:

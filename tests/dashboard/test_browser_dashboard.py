@@ -58,7 +58,7 @@ def test_leader_dashboard_in_a_browser(live_server, leader, evaluated, building,
     page.wait_for_url(f"{live_server.url}/projects/{building[1].pk}/")
     warnings = page.locator("#project-warnings")
     expect(warnings).to_contain_text("红色预警")
-    expect(warnings).to_contain_text("年度投资完成率仅为时序进度的")
+    expect(warnings).to_contain_text("年度投资完成率仅为应完成进度")
     expect(page.locator("#project-progress")).to_contain_text("进度条")
     screenshot(page, "dashboard-red-project")
 

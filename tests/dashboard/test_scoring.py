@@ -6,20 +6,23 @@ from decimal import Decimal as D
 
 import pytest
 
-from diaodu.dashboard.kpis import SCORE_METRICS, pace_ratio, validate_weights
+from diaodu.dashboard.kpis import SCORE_METRICS, Expected, pace_ratio, validate_weights
+
+HALF = Expected(D("0.5"), "seasonal", (2021,))
 
 
-def test_pace_ratio_is_completion_over_time_progress():
-    assert pace_ratio(D("50.0"), D("50.0")) == D("100.0")
-    assert pace_ratio(D("45.0"), D("50.0")) == D("90.0")
-    assert pace_ratio(D("50.0"), D("40.0")) == D("125.0")
-    assert pace_ratio(D("0.0"), D("50.0")) == D("0.0")
+def test_pace_ratio_is_completion_over_the_expected_share():
+    assert pace_ratio(D("500"), D("1000"), HALF) == D("100.00")
+    assert pace_ratio(D("450"), D("1000"), HALF) == D("90.00")
+    assert pace_ratio(D("625"), D("1000"), HALF) == D("125.00")
+    assert pace_ratio(D("0"), D("1000"), HALF) == D("0.00")
 
 
-@pytest.mark.parametrize(("completion", "progress"), [
-    (None, D("50.0")), (D("50.0"), None), (D("50.0"), D("0")), (None, None)])
-def test_pace_ratio_needs_both_figures_and_time_passed(completion, progress):
-    assert pace_ratio(completion, progress) is None
+@pytest.mark.parametrize(("done", "planned", "expected"), [
+    (None, D("1000"), HALF), (D("50"), None, HALF), (D("50"), D("0"), HALF),
+    (D("50"), D("1000"), None), (D("50"), D("1000"), Expected(D(0), "seasonal", ()))])
+def test_pace_ratio_needs_a_plan_and_something_expected(done, planned, expected):
+    assert pace_ratio(done, planned, expected) is None
 
 
 def test_weights_summing_to_100_come_back_for_every_metric():

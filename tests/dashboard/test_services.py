@@ -42,7 +42,7 @@ def test_bad_thresholds_keep_the_active_version(dispatcher, change, code, words)
         services.rule_set_create(actor=dispatcher,
                                  rules_data=_with("completion_vs_time", **change))
     assert error.value.code == code and words in error.value.message
-    assert "投资完成率与时序进度" in error.value.message
+    assert "投资完成率与应完成进度" in error.value.message
     assert list(WarningRuleSet.objects.values_list("pk", "is_active")) == [(active.pk, True)]
 
 
@@ -90,11 +90,12 @@ def test_warnings_open_move_and_clear_with_dates(dispatcher, street_a):
 def test_completion_behind_time_progress_is_red(first_quarter, building, dispatcher):
     a, b = building
     services.warnings_evaluate(actor=dispatcher, today=date(2022, 4, 10))
-    # March: A has 300 of 1200 (25.0%) against 24.7% of the year — on time; B 12.5% — red.
+    # March, no earlier years: A has 300 of 1200 (25.0%) against 90 of 365 days (24.66%) —
+    # on time; B 12.5% — red at 12.5 ÷ 24.66 = 50.69 (truncated, never rounded up).
     assert not Warning.objects.filter(project=a, metric="completion_vs_time").exists()
     red = Warning.objects.get(project=b, metric="completion_vs_time")
-    assert red.level == "red" and red.value == Decimal("50.60")
-    assert "50.6%" in red.reason
+    assert red.level == "red" and red.value == Decimal("50.69")
+    assert "50.69%" in red.reason
 
 
 def test_an_approval_reevaluates_its_project(building, django_capture_on_commit_callbacks):

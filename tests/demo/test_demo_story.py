@@ -247,12 +247,49 @@ def test_word_briefing_period_and_date_agree_with_the_clock():
     text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
     assert "2023年3月31日" in text and "2023年1~2月份全区重点项目建设情况" in text
     assert str(TODAY.year + 1) not in text and "2026" not in text
+    # The 红榜 judges by the share usually done by February, as the dashboard's warnings do.
+    assert "年度投资完成率低于应完成进度（往年同期完成7.5%）95%的项目" in text
 
 
 def test_warnings_are_dated_by_the_clock():
     assert Warning.objects.exists()
     assert set(Warning.objects.values_list("since", flat=True)) <= {
         TODAY - timedelta(days=n) for n in range(0, 800)}
+
+
+def test_warnings_arose_over_the_weeks_and_red_is_a_minority():
+    """The nightly job replayed over the quarter: warnings dated when they arose, some cleared,
+    and red for a minority of projects — not 157 red all dated on the demo's day."""
+    open_ = Warning.objects.filter(cleared_on__isnull=True)
+    since = Counter(open_.values_list("since", flat=True))
+    assert len(since) >= 5 and max(since.values()) < open_.count() / 2
+    assert min(since) <= TODAY - timedelta(days=28)
+    assert Warning.objects.filter(cleared_on__isnull=False, cleared_on__lte=TODAY).exists()
+    red_projects = open_.filter(level="red").values("project").distinct().count()
+    assert 0 < red_projects < Project.objects.count() / 2
+    assert open_.filter(level="amber").exists()
+    # Seasonal January–February: completion is judged against the share usually done by
+    # then, so few projects are behind on it, and the headline agrees with the forecast.
+    behind = open_.filter(metric="completion_vs_time").count()
+    assert 0 < behind <= 30
+
+
+def test_dashboard_pace_agrees_with_the_forecast(client):
+    client.force_login(User.objects.get(username="leader"))
+    d = client.get("/dashboard/").context["d"]
+    assert d.expected.method == "seasonal" and d.expected.years == (2021, 2022)
+    assert d.expected.percent < d.time_progress
+    assert abs(d.pace_ratio - d.forecast_rate) <= Decimal("0.1")
+    assert d.pace in ("normal", "ahead")
+    assert d.warning_counts["red"] < 100
+
+
+def test_export_page_opens_on_the_latest_locked_period(client):
+    from django.urls import reverse
+
+    client.force_login(User.objects.get(username="leader"))
+    page = client.get(reverse("ledgers:exports"))
+    assert (page.context["year"], page.context["month"]) == (2023, 2)
 
 
 def test_seed_projects_and_each_account_sees_its_scope():

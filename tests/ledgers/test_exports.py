@@ -121,10 +121,47 @@ def test_plan_ledger_round_trips(dispatcher, ledger):
 def test_export_pages(client, dispatcher, ledger, django_assert_num_queries):
     client.force_login(dispatcher)
     client.get(reverse("ledgers:exports"))  # the unread badge is cached from here on
-    with django_assert_num_queries(5):  # the shell: session, user, 2FA device, permissions ×2
+    # The shell (session, user, 2FA device, permissions ×2) and the latest locked round.
+    with django_assert_num_queries(6):
         page = client.get(reverse("ledgers:exports"))
     assert page.status_code == 200 and "重点项目台账" in page.text
     download = client.get(reverse("ledgers:export", args=["projects"]) + "?year=2022&month=3")
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     assert re.search(r"filename\*=UTF-8''", download["Content-Disposition"])
     assert client.get(reverse("ledgers:export", args=["nope"])).status_code == 404
+
+
+def test_export_page_opens_on_the_period_the_dashboard_opens_on(client, dispatcher, ledger,
+                                                                  settings):
+    """The latest locked monthly round's month (dashboard.selectors.default_period), not the
+    business month; last month by the clock while nothing is locked."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from diaodu.dashboard.selectors import default_period
+    from diaodu.investment.models import Cadence
+
+    def aware(day):
+        return timezone.make_aware(datetime.combine(day, time(18)))
+
+    settings.DIAODU_TODAY = "2023-03-31"
+    client.force_login(dispatcher)
+    page = client.get(reverse("ledgers:exports"))
+    assert (page.context["year"], page.context["month"]) == (2023, 2)
+    rounds = []
+    for month in (1, 2, 3):
+        start = date(2023, month, 1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        rounds.append(investment_services.round_open(
+            actor=None, cadence=Cadence.MONTHLY, period_start=start, period_end=end,
+            opens_at=aware(start), due_at=aware(start + timedelta(days=24))))
+    investment_services.round_lock(actor=None, round_=rounds[0])
+    page = client.get(reverse("ledgers:exports"))
+    assert (page.context["year"], page.context["month"]) == (2023, 1)
+    period = default_period(user=dispatcher)
+    assert (period.year, period.month) == (2023, 1)
+    assert reverse("ledgers:briefing") + "?year=2023&month=1" in page.text
+    # Asked for a month: that month.
+    page = client.get(reverse("ledgers:exports") + "?year=2022&month=7")
+    assert (page.context["year"], page.context["month"]) == (2022, 7)
