@@ -95,7 +95,9 @@ def grid_register(*, user: User, street: int | None = None,
 
 
 def grid_get(*, user: User, pk: int) -> GridProfile:
-    """One grid or micro-grid the user sees (404 otherwise)."""
+    """One grid or micro-grid the user sees (404 otherwise, also for an id no database holds)."""
+    if not 0 < pk < 2**63:
+        raise NotFound
     profile = scope_for(user, GridProfile).select_related("unit").filter(unit_id=pk).first()
     if profile is None:
         raise NotFound
