@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diaodu.cases.models import Case
 from diaodu.core.models import OrgUnit
-from diaodu.dashboard.models import VersionedSettings
+from diaodu.core.versions import VersionedSettings
 
 from . import policy
 

@@ -1,10 +1,10 @@
 """Warning rules and warnings, scoring schemes and the monthly unit ranking (DESIGN §5)."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from diaodu.core.models import OrgUnit
+from diaodu.core.versions import VersionedSettings
 from diaodu.projects.models import Project
 
 
@@ -22,26 +22,6 @@ class WarningMetric(models.TextChoices):
     CASE_OVERDUE = "case_overdue", _("督办逾期")
     STALE = "stale", _("数据未更新")
     START_OVERDUE = "start_overdue", _("逾期未开工")
-
-
-class VersionedSettings(models.Model):
-    """Settings kept as versions: never edited, a change is a new version, and a partial unique
-    constraint in each subclass keeps exactly one version active."""
-
-    version = models.PositiveIntegerField(_("版本"), unique=True)
-    note = models.CharField(_("修改说明"), max_length=200, blank=True)
-    is_active = models.BooleanField(_("生效"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"),
-                                   on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
-    created_at = models.DateTimeField(_("修改时间"), auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["-version"]
-
-    def __str__(self) -> str:
-        return f"v{self.version}"
 
 
 class WarningRuleSet(VersionedSettings):

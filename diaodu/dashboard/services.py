@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from diaodu.cases.models import DONE_STATUSES, Case
-from diaodu.core import audit, clock
+from diaodu.core import audit, clock, versions
 from diaodu.core.errors import UserError
 from diaodu.core.models import User
 from diaodu.core.roles import LEDGER_EDITORS, require_role
@@ -76,17 +76,8 @@ def rule_set_create(*, actor: User | None, rules_data: list[dict[str, Any]],
                "red": None if r.red is None else str(r.red),
                "ahead": None if r.ahead is None else str(r.ahead),
                "message": r.message} for r in parsed]
-    with transaction.atomic():
-        current = WarningRuleSet.objects.select_for_update().filter(is_active=True).first()
-        latest = WarningRuleSet.objects.order_by("-version").values_list("version", flat=True)
-        version = (latest.first() or 0) + 1
-        WarningRuleSet.objects.filter(is_active=True).update(is_active=False)
-        rule_set = WarningRuleSet.objects.create(version=version, rules=stored, is_active=True,
-                                                 note=note.strip()[:200], created_by=actor)
-        audit.record(actor, "warning_rules.create", rule_set, {
-            "version": [current.version if current else None, version],
-            "rules": [current.rules if current else None, stored]})
-    return rule_set
+    return versions.version_create(actor, WarningRuleSet, {"rules": stored}, note=note,
+                                   action="warning_rules.create", audited=("version", "rules"))
 
 
 def rule_set_active() -> WarningRuleSet:
@@ -118,18 +109,10 @@ def scheme_create(*, actor: User | None, weights: dict[str, Any], top_group_size
         size = 0
     if size < 1:
         raise UserError("scheme.top_group", _("第一方阵名额至少为1。"), "top_group_size")
-    with transaction.atomic():
-        current = ScoringScheme.objects.select_for_update().filter(is_active=True).first()
-        latest = ScoringScheme.objects.order_by("-version").values_list("version", flat=True)
-        version = (latest.first() or 0) + 1
-        ScoringScheme.objects.filter(is_active=True).update(is_active=False)
-        scheme = ScoringScheme.objects.create(version=version, weights=clean, is_active=True,
-                                              top_group_size=size, note=note.strip()[:200],
-                                              created_by=actor)
-        audit.record(actor, "scoring_scheme.create", scheme, {
-            "weights": [current.weights if current else None, clean],
-            "top_group_size": [current.top_group_size if current else None, size]})
-    return scheme
+    return versions.version_create(actor, ScoringScheme,
+                                   {"weights": clean, "top_group_size": size}, note=note,
+                                   action="scoring_scheme.create",
+                                   audited=("weights", "top_group_size"))
 
 
 def scheme_active() -> ScoringScheme:

@@ -62,3 +62,22 @@ def test_scheme_versions_and_refusals(db, district_ops, ops_a):
     assert second.version == first.version + 1 and second.is_active
     first.refresh_from_db()
     assert not first.is_active
+
+
+def test_a_new_scheme_is_audited_with_the_active_one_before_it(db, district_ops):
+    from diaodu.cityops.models import GridScoringScheme
+    from diaodu.core.models import AuditEvent
+
+    first = services.scheme_active()
+    second = services.scheme_create(actor=district_ops, top_group_size=2, note=" 侧重时效 ",
+                                    weights={"on_time": 100})
+    events = {e.object_id: e for e in AuditEvent.objects.filter(action="grid_scheme.create")}
+    assert set(events) == {str(first.pk), str(second.pk)}
+    assert events[str(first.pk)].changes == {"weights": [None, first.weights],
+                                             "top_group_size": [None, 5]}
+    assert events[str(second.pk)].changes == {"weights": [first.weights, {"on_time": 100}],
+                                              "top_group_size": [5, 2]}
+    assert events[str(second.pk)].actor == district_ops
+    assert (second.note, second.created_by) == ("侧重时效", district_ops)
+    assert list(GridScoringScheme.objects.values_list("version", "is_active")) == [
+        (2, True), (1, False)]

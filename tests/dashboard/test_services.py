@@ -134,3 +134,33 @@ def test_nightly_task_and_command(first_quarter, capsys):
 
     call_command("dashboard_daily")
     assert "opened=" in capsys.readouterr().out
+
+
+def test_each_version_is_audited_with_the_active_one_before_it(dispatcher):
+    """The audit of a new version: every field named, [before, after], before None for the
+    first version (the defaults, made on first use by nobody)."""
+    first = services.rule_set_active()
+    event = AuditEvent.objects.get(action="warning_rules.create", object_id=str(first.pk))
+    assert event.actor is None and first.created_by is None and first.note == "默认规则"
+    assert event.changes == {"version": [None, 1], "rules": [None, first.rules]}
+    second = services.rule_set_create(actor=dispatcher, note="  放宽逾期  ",
+                                      rules_data=_with("stale", amber="3", red="4"))
+    event = AuditEvent.objects.get(action="warning_rules.create", object_id=str(second.pk))
+    assert event.actor == dispatcher and second.created_by == dispatcher
+    assert second.note == "放宽逾期" and second.rules != first.rules
+    assert event.changes == {"version": [1, 2], "rules": [first.rules, second.rules]}
+
+    scheme = services.scheme_active()
+    event = AuditEvent.objects.get(action="scoring_scheme.create", object_id=str(scheme.pk))
+    assert scheme.weights["investment"] == services.DEFAULT_WEIGHTS["investment"]
+    assert event.changes == {"weights": [None, scheme.weights],
+                             "top_group_size": [None, services.DEFAULT_TOP_GROUP]}
+    changed = services.scheme_create(actor=dispatcher, top_group_size="3", note="x" * 250,
+                                     weights={"investment": 60, "starts": 40})
+    assert changed.weights["investment"] == 60 and changed.weights["closure"] == 0
+    event = AuditEvent.objects.get(action="scoring_scheme.create", object_id=str(changed.pk))
+    assert event.changes == {"weights": [scheme.weights, changed.weights],
+                             "top_group_size": [services.DEFAULT_TOP_GROUP, 3]}
+    assert (changed.version, changed.note) == (2, "x" * 200)
+    assert list(ScoringScheme.objects.values_list("version", "is_active")) == [
+        (2, True), (1, False)]

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from diaodu.core import audit, scenarios
+from diaodu.core import audit, scenarios, versions
 from diaodu.core.errors import UserError
 from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.core.roles import gettext_noop, require_role
@@ -95,18 +95,10 @@ def scheme_create(*, actor: User | None, weights: dict[str, Any], top_group_size
         size = 0
     if size < 1:
         raise UserError("scheme.top_group", _("第一方阵名额至少为1。"), "top_group_size")
-    with transaction.atomic():
-        current = GridScoringScheme.objects.select_for_update().filter(is_active=True).first()
-        latest = GridScoringScheme.objects.order_by("-version").values_list("version",
-                                                                             flat=True).first()
-        GridScoringScheme.objects.filter(is_active=True).update(is_active=False)
-        scheme = GridScoringScheme.objects.create(
-            version=(latest or 0) + 1, weights=clean, top_group_size=size, is_active=True,
-            note=note.strip()[:200], created_by=actor)
-        audit.record(actor, "grid_scheme.create", scheme, {
-            "weights": [current.weights if current else None, clean],
-            "top_group_size": [current.top_group_size if current else None, size]})
-    return scheme
+    return versions.version_create(actor, GridScoringScheme,
+                                   {"weights": clean, "top_group_size": size}, note=note,
+                                   action="grid_scheme.create",
+                                   audited=("weights", "top_group_size"))
 
 
 def scheme_active() -> GridScoringScheme:
