@@ -6,7 +6,7 @@ cityops' grid scheme)."""
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from diaodu.core.models import AuditEvent
 from diaodu.dashboard import services
@@ -34,7 +34,7 @@ def test_two_new_versions_at_once_both_kept_one_active(dispatcher):
         except Exception as problem:  # noqa: BLE001 (reported by the assertion below)
             errors.append(problem)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection
 
     threads = [threading.Thread(target=save, args=(size,)) for size in (3, 4)]
     for thread in threads:
