@@ -82,9 +82,13 @@ class Planner(ABC):
     # Roles the app's policy lets import this kind, beside those ledgers' own table names
     # (ledgers/jobs.py KINDS_FOR_ROLE): a kind from an app above ledgers says it here.
     importers: frozenset[str] = frozenset()
-    # Fields of a kind whose columns its app declares (the ledger's mapping takes them in at
-    # start-up): (key, Chinese label, "text"/"int"/"date"/"money", *synonyms).
+    # The columns of the kind: (key, Chinese label, "text"/"int"/"date"/"money", *synonyms),
+    # taken in by the ledger's mapping at start-up (ledgers/apps.py). Only the key-project
+    # kinds, whose columns ledgers' own catalogue lists (ledgers/fields.py), leave it empty.
     FIELDS: tuple[tuple[str, ...], ...] = ()
+    # The fields that identify a row, one of which the header must have (the first one mapped
+    # is the column the row classifier reads); empty: the project name or code ("name", "code").
+    IDENTITY: tuple[str, ...] = ()
     # A field the section rows above a data row fill when its own cell is empty: the
     # section's title without its numbering (一、阳光花苑社区 → 阳光花苑社区).
     SECTION_FIELD = ""

@@ -30,4 +30,4 @@ class LedgersConfig(AppConfig):
 
         for kind, planner in PLANNERS.items():
             if planner.FIELDS:
-                add_kind(kind, planner.FIELDS)
+                add_kind(kind, planner.FIELDS, planner.IDENTITY)

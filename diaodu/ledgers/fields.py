@@ -1,7 +1,11 @@
 """The fields a ledger column can feed, per import kind, with the Chinese headers people write
-for them (pure: no Django). `part` marks the columns of a project ledger that another app
-imports in the same job when the user ticks it (the annual plan, the month's progress);
-`IDENTITY` names the fields that identify a row of each kind."""
+for them (pure: no Django). The key-project kinds (projects, plans, reports, approvals) are
+listed here: they share the project's identity columns, the ledger's tickable parts and the
+month columns' matching (mapping.match_label). Every other kind is declared by its app on
+its planner (core/imports.py `Planner.FIELDS`, `Planner.IDENTITY`) and added at start-up
+(`mapping.add_kind`). `part` marks the columns of a project ledger that another app imports
+in the same job when the user ticks it (the annual plan, the month's progress); `IDENTITY`
+names the fields that identify a row of each kind."""
 
 from __future__ import annotations
 
@@ -122,28 +126,6 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         _f("applicant", "申请单位", TEXT, "申报单位"),
         *_IGNORED,
     ),
-    # 矛盾纠纷排查台账 (diaodu/mediation/imports.py): a street's or committee's screening
-    # ledger, parties' names and phones often under a merged 申请人 / 被申请人 group.
-    "screening": (
-        _f("ref", "排查编号", TEXT, "编号", "纠纷编号", "登记编号", "排查序号"),
-        _f("received_on", "排查日期", DATE, "受理日期", "登记日期", "排查时间", "受理时间",
-           "发现时间"),
-        _f("committee", "调委会", TEXT, "人民调解委员会", "调解委员会", "调解组织",
-           "受理调委会"),
-        _f("category", "纠纷类型", TEXT, "纠纷类别", "矛盾纠纷类型", "类型", "类别"),
-        _f("applicant", "申请人", TEXT, "申请人姓名", "申请人名称", "当事人申请人"),
-        _f("applicant_phone", "申请人电话", TEXT, "申请人联系电话", "申请人联系方式"),
-        _f("respondent", "被申请人", TEXT, "被申请人姓名", "被申请人名称", "当事人被申请人"),
-        _f("respondent_phone", "被申请人电话", TEXT, "被申请人联系电话", "被申请人联系方式"),
-        _f("summary", "纠纷简要情况", TEXT, "简要情况", "纠纷情况", "矛盾纠纷简要情况",
-           "纠纷事由", "主要问题"),
-        _f("amount", "涉及金额", MONEY, "涉案金额", "标的额", "涉及金额万元"),
-        _f("mediator", "调解员", TEXT, "承办调解员", "调解人员", "承办人"),
-        _f("outcome", "调解结果", TEXT, "化解结果", "调处结果", "结果", "化解情况"),
-        _f("concluded_on", "办结日期", DATE, "调结日期", "办结时间", "化解日期", "化解时间"),
-        _f("terms", "协议内容", TEXT, "调解协议内容", "协议"),
-        *_IGNORED,
-    ),
 }
 KINDS = tuple(FIELDS)
 
@@ -153,8 +135,9 @@ def declared(fields: tuple[tuple[str, ...], ...]) -> tuple[FieldSpec, ...]:
     (key, Chinese label, kind, *synonyms) each, plus the columns every ledger may carry."""
     return (*(_f(key, label, kind_, *syn) for key, label, kind_, *syn in fields), *_IGNORED)
 # The fields that identify a row, one of which the header must have; the first one mapped is
-# the column the row classifier reads (section, 合计 or data). Kinds not listed name a project.
-IDENTITY: dict[str, tuple[str, ...]] = {"screening": ("ref",)}
+# the column the row classifier reads (section, 合计 or data). Kinds not listed name a project;
+# a kind its app declares gives its own (Planner.IDENTITY, taken in by `mapping.add_kind`).
+IDENTITY: dict[str, tuple[str, ...]] = {}
 
 
 def identity_of(kind: str) -> tuple[str, ...]:

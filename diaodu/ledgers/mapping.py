@@ -91,10 +91,14 @@ def _lookup(kind: str) -> dict[str, str]:
 _LOOKUPS = {kind: _lookup(kind) for kind in KINDS}
 
 
-def add_kind(kind: str, fields: tuple[tuple[str, ...], ...]) -> None:
-    """A kind whose app declares its columns (core/imports.py, Planner.FIELDS)."""
+def add_kind(kind: str, fields: tuple[tuple[str, ...], ...],
+             identity: tuple[str, ...] = ()) -> None:
+    """A kind whose app declares its columns and the ones that identify a row (core/imports.py,
+    Planner.FIELDS and Planner.IDENTITY)."""
     FIELDS[kind] = declared(fields)
     _LOOKUPS[kind] = _lookup(kind)
+    if identity:
+        IDENTITY[kind] = identity
 _MONTHS = re.compile(r"^(?:\d{4}年)?(?:1[-~～至])?(\d{1,2})月(?:份)?(?:累计)?(?:目标)?$")
 
 

@@ -1,11 +1,11 @@
 """矛盾纠纷排查台账 → the mediation register: the ledger import's planner for the kind
 "screening" (core/imports.py; found when ledgers starts). ledgers reads the file — title rows,
 a merged two-row header, a section row per community, the 合计 and the notes under it — maps
-its headers (ledgers/mapping.py FIELDS["screening"]), previews and runs the job in one
-transaction, all rows or none. This module turns each row into mediation's services: new
-rows are registered through `services.write_disputes` after `validate_dispute` (the form's
-own checks), and a pending dispute whose row now carries an outcome is concluded through
-`dispute_conclude` (the monthly ledger is the same sheet with outcomes filled in).
+its headers (the planner's FIELDS and IDENTITY below, taken in at start-up), previews and runs
+the job in one transaction, all rows or none. This module turns each row into mediation's
+services: new rows are registered through `services.write_disputes` after `validate_dispute`
+(the form's own checks), and a pending dispute whose row now carries an outcome is concluded
+through `dispute_conclude` (the monthly ledger is the same sheet with outcomes filled in).
 
 A row is known by (committee, 排查编号), so the same file twice changes nothing. A reporter or
 unit head imports into the committees they handle (policy.handles); a row naming another
@@ -50,6 +50,28 @@ class ScreeningPlanner(Planner):
 
     batch = 500
     importers = policy.SCREENING_IMPORTERS
+    # A street's or committee's screening ledger: parties' names and phones often under a
+    # merged 申请人 / 被申请人 group. A row is known by its 排查编号, not by a project.
+    FIELDS = (
+        ("ref", "排查编号", "text", "编号", "纠纷编号", "登记编号", "排查序号"),
+        ("received_on", "排查日期", "date", "受理日期", "登记日期", "排查时间", "受理时间",
+         "发现时间"),
+        ("committee", "调委会", "text", "人民调解委员会", "调解委员会", "调解组织",
+         "受理调委会"),
+        ("category", "纠纷类型", "text", "纠纷类别", "矛盾纠纷类型", "类型", "类别"),
+        ("applicant", "申请人", "text", "申请人姓名", "申请人名称", "当事人申请人"),
+        ("applicant_phone", "申请人电话", "text", "申请人联系电话", "申请人联系方式"),
+        ("respondent", "被申请人", "text", "被申请人姓名", "被申请人名称", "当事人被申请人"),
+        ("respondent_phone", "被申请人电话", "text", "被申请人联系电话", "被申请人联系方式"),
+        ("summary", "纠纷简要情况", "text", "简要情况", "纠纷情况", "矛盾纠纷简要情况",
+         "纠纷事由", "主要问题"),
+        ("amount", "涉及金额", "money", "涉案金额", "标的额", "涉及金额万元"),
+        ("mediator", "调解员", "text", "承办调解员", "调解人员", "承办人"),
+        ("outcome", "调解结果", "text", "化解结果", "调处结果", "结果", "化解情况"),
+        ("concluded_on", "办结日期", "date", "调结日期", "办结时间", "化解日期", "化解时间"),
+        ("terms", "协议内容", "text", "调解协议内容", "协议"),
+    )
+    IDENTITY = ("ref",)
     # The service's field → the ledger column that fed it.
     FIELD_COLUMNS = {"parties": "applicant", "screening_ref": "ref"}
 
