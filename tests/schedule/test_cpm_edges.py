@@ -82,3 +82,15 @@ def test_a_cycle_is_found_after_roots_already_finished_by_an_earlier_search():
     with pytest.raises(cpm.CycleError) as error:
         cpm.schedule(acts, links)
     assert set(error.value.keys) == {"D", "F"}
+
+
+def test_the_cycle_reported_is_the_first_loop_closed_following_the_links_in_order():
+    # R → B → C, then C's links in the order given: back to B (the short loop), then to R.
+    # The search reports the loop it closes first, B → C → B, not the longer way round
+    # through R, and the same input always gives the same message.
+    acts = [Activity(k, 1) for k in "RBC"]
+    links = [Link("R", "B"), Link("B", "C"), Link("C", "B"), Link("C", "R")]
+    with pytest.raises(cpm.CycleError) as error:
+        cpm.schedule(acts, links)
+    assert error.value.keys == ["B", "C"]
+    assert str(error.value) == "dependency cycle: B → C → B"
