@@ -3,6 +3,7 @@ weights, seasonal shares, the year-end forecast, the weighted score and the rank
 database."""
 
 import re
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from diaodu.dashboard.kpis import (
     SCORE_METRICS,
     Expected,
+    expected_share,
     pace_ratio,
     rank,
     score,
@@ -33,6 +35,40 @@ def test_pace_ratio_is_completion_over_the_expected_share():
     (D("50"), D("1000"), None), (D("50"), D("1000"), Expected(D(0), "seasonal", ()))])
 def test_pace_ratio_needs_a_plan_and_something_expected(done, planned, expected):
     assert pace_ratio(done, planned, expected) is None
+
+
+def test_pace_ratio_is_truncated_never_rounded_up_into_a_better_colour():
+    whole = Expected(D(1), "linear", ())
+    assert pace_ratio(D("94.999"), D(100), whole) == D("94.99")
+    assert pace_ratio(D("94.995"), D(100), whole) == D("94.99")
+    assert pace_ratio(D("94.985"), D(100), whole) == D("94.98")
+
+
+def test_pace_ratio_of_a_plan_under_one_wan_is_still_measured():
+    # A plan of 0.50 万元 (5,000 元) or exactly 1 万元 is a plan: only none, 0 or less is not.
+    assert pace_ratio(D("0.25"), D("0.50"), HALF) == D("100.00")
+    assert pace_ratio(D("0.25"), D("1"), HALF) == D("50.00")
+    assert pace_ratio(D("0.25"), D("-1"), HALF) is None
+
+
+# --- the expected share: seasonal from history, else the share of the year's days -------------
+
+def test_linear_share_counts_the_days_of_a_leap_year():
+    assert expected_share(date(2024, 12, 31), []) == Expected(D(1), "linear", ())
+    assert expected_share(date(2024, 2, 29), []).share == D(60) / D(366)
+    assert expected_share(date(2023, 12, 31), []).share == D(1)
+    assert expected_share(date(2023, 3, 1), []).share == D(60) / D(365)
+
+
+def test_linear_share_names_no_years_and_seasonal_names_its_years():
+    linear = expected_share(date(2024, 6, 30), [])
+    assert (linear.method, linear.years) == ("linear", ())
+    shares = [D("0.1")] * 11 + [D(1)]
+    seasonal = expected_share(date(2024, 6, 30), shares, (2022, 2023))
+    assert seasonal == Expected(D("0.1"), "seasonal", (2022, 2023))
+    # No history done by the month: time progress instead, without the years.
+    none_yet = expected_share(date(2024, 6, 30), [D(0)] * 11 + [D(1)], (2022, 2023))
+    assert (none_yet.method, none_yet.years) == ("linear", ())
 
 
 def test_weights_summing_to_100_come_back_for_every_metric():
@@ -143,6 +179,13 @@ def test_score_leaves_out_metrics_without_data_or_weight():
     assert score(metrics, {"investment": 50, "starts": 50, "closure": 0}) == D("80.0")
     assert score({"investment": D(80)}, {"investment": 50, "starts": 50}) == D("80.0")
     assert score({"investment": D(0)}, {"investment": 100}) == D("0.0")
+
+
+def test_score_adds_nothing_of_its_own_to_the_points():
+    # Over a weight of 1 any point added would show whole; at a .x5 edge it would round up.
+    assert score({"investment": D(80), "starts": None}, {"investment": 1, "starts": 99}) == \
+        D("80.0")
+    assert score({"investment": D("50.24")}, {"investment": 100}) == D("50.2")
 
 
 def test_score_without_data_or_weights_is_not_ranked():

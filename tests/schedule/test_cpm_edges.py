@@ -82,3 +82,155 @@ def test_a_cycle_is_found_after_roots_already_finished_by_an_earlier_search():
     with pytest.raises(cpm.CycleError) as error:
         cpm.schedule(acts, links)
     assert set(error.value.keys) == {"D", "F"}
+
+
+def test_the_cycle_reported_is_the_first_loop_closed_following_the_links_in_order():
+    # R → B → C, then C's links in the order given: back to B (the short loop), then to R.
+    # The search reports the loop it closes first, B → C → B, not the longer way round
+    # through R, and the same input always gives the same message.
+    acts = [Activity(k, 1) for k in "RBC"]
+    links = [Link("R", "B"), Link("B", "C"), Link("C", "B"), Link("C", "R")]
+    with pytest.raises(cpm.CycleError) as error:
+        cpm.schedule(acts, links)
+    assert error.value.keys == ["B", "C"]
+    assert str(error.value) == "dependency cycle: B → C → B"
+
+
+def test_a_cycle_is_searched_among_the_unordered_activities_only():
+    # X → Y is ordered (Y after its one predecessor) and leads into the loop B → C → D;
+    # the loop is searched from its own first activity, B, not walked into from Y at C.
+    acts = [Activity(k, 1) for k in "YXBCD"]
+    links = [Link("X", "Y"), Link("Y", "C"), Link("B", "C"), Link("C", "D"), Link("D", "B")]
+    with pytest.raises(cpm.CycleError) as error:
+        cpm.schedule(acts, links)
+    assert error.value.keys == ["B", "C", "D"]
+
+
+def test_schedule_leaves_the_garbage_collector_as_it_found_it():
+    acts, links = [Activity("A", 1), Activity("B", 1)], [Link("A", "B")]
+    assert gc.isenabled()
+    cpm.schedule(acts, links)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        cpm.schedule(acts, links)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+# --- refused input: the code, the message and exactly the activities concerned ---------------
+
+def refused(activities, links=()):
+    with pytest.raises(cpm.ScheduleError) as error:
+        cpm.schedule(activities, list(links))
+    return error.value.code, str(error.value), error.value.keys
+
+
+def test_a_duplicate_names_the_first_key_entered_twice():
+    acts = [Activity(k, 1) for k in ["A", "B", "C", "B", "A"]]
+    assert refused(acts) == ("duplicate", "duplicate activity: B", ["B"])
+    assert refused([Activity(k, 1) for k in "AABB"])[2] == ["A"]
+
+
+def test_an_unknown_activity_in_a_link_is_named():
+    acts = [Activity("A", 1)]
+    assert refused(acts, [Link("A", "Z")]) == (
+        "unknown_activity", "unknown activity in link: 'Z'", ["Z"])
+    assert refused(acts, [Link("Q", "A")])[2] == ["Q"]
+
+
+def test_negative_durations_are_all_named_and_a_milestone_is_not_one():
+    acts = [Activity("M", 0), Activity("B", -1), Activity("C", 2), Activity("D", -3)]
+    assert refused(acts) == ("negative_duration", "negative duration: B", ["B", "D"])
+
+
+def test_actuals_out_of_order_are_named():
+    assert refused([Activity("A", 1), Activity("B", 1, actual_finish=3)]) == (
+        "finish_without_start", "actual finish without actual start: B", ["B"])
+    assert refused([Activity("A", 1), Activity("B", 2, actual_start=5, actual_finish=4)]) == (
+        "finish_before_start", "actual finish before actual start: B", ["B"])
+
+
+def test_an_unknown_link_type_or_constraint_is_named():
+    acts = [Activity("A", 1), Activity("B", 1)]
+    assert refused(acts, [Link("A", "B", "XX")]) == (
+        "link_kind", "unknown link type: XX", [])
+    odd = [Activity("A", 1), Activity("B", 1, constraint="asap", constraint_day=3)]
+    assert refused(odd) == ("constraint_kind", "unknown constraint: asap", ["B"])
+
+
+# --- actuals ---------------------------------------------------------------------------------
+
+def test_work_finished_the_day_it_started_took_one_day_and_a_milestone_none():
+    acts = [Activity("A", 3, actual_start=5, actual_finish=5),  # planned 3, done in 1
+            Activity("M", 0, actual_start=6, actual_finish=6),  # a milestone reached on day 6
+            Activity("N", 0, actual_start=6, actual_finish=8),  # a "milestone" that took 3
+            Activity("B", 2)]
+    r = cpm.schedule(acts, [Link("A", "M"), Link("M", "N"), Link("N", "B")], status=7)
+    assert (r.row("A")["es"], r.row("A")["ef"]) == (5, 6)
+    assert (r.row("M")["es"], r.row("M")["ef"]) == (6, 6)
+    assert (r.row("N")["es"], r.row("N")["ef"]) == (6, 9)
+    assert (r.row("B")["es"], r.row("B")["ef"]) == (9, 11)
+
+
+def test_remaining_work_rounds_up_to_whole_days():
+    # 3 days, 33% done: 2.01 days remain, so 3 whole days from the status day (12): 12-14.
+    acts = [Activity("B", 3, actual_start=10, percent=33), Activity("C", 1)]
+    r = cpm.schedule(acts, [Link("B", "C")], status=12)
+    assert (r.row("B")["es"], r.row("B")["ef"]) == (10, 15)
+    assert r.row("C")["es"] == 15
+    # 3 days, 34% done: 1.98 remain → 2 days: ends on day 13 (exclusive 14).
+    acts = [Activity("B", 3, actual_start=10, percent=34), Activity("C", 1)]
+    assert cpm.schedule(acts, [Link("B", "C")], status=12).row("C")["es"] == 14
+
+
+def test_a_started_activity_keeps_its_actual_start_whatever_its_constraint():
+    acts = [Activity("A", 2),
+            Activity("B", 4, actual_start=1, constraint=cpm.MFO, constraint_day=10),
+            Activity("C", 2, constraint=cpm.SNET, constraint_day=8)]
+    r = cpm.schedule(acts, [Link("A", "C")], status=3)
+    # Started on day 1, four days' work, none reported done: it runs to day 3 + 4 = 7, and
+    # is not moved to 10 + 1 − 6 = 5 by its must-finish-on constraint.
+    assert (r.row("B")["es"], r.row("B")["ef"]) == (1, 7)
+    # A constraint on a started activity does not stop the next one from being applied.
+    assert r.row("C")["es"] == 8
+    # Nor does a constraint without a day.
+    acts = [Activity("A", 2, constraint=cpm.SNET), Activity("C", 2, constraint=cpm.SNET,
+                                                              constraint_day=8)]
+    assert cpm.schedule(acts, [Link("A", "C")]).row("C")["es"] == 8
+
+
+def test_when_everything_is_finished_nothing_is_critical():
+    acts = [Activity("A", 2, actual_start=0, actual_finish=1),
+            Activity("B", 2, actual_start=2, actual_finish=3)]
+    r = cpm.schedule(acts, [Link("A", "B")], status=10)
+    assert r.critical == [False, False] and r.critical_path == []
+    assert r.total_float == [0, 0] and r.finish == 4
+
+
+def test_the_least_float_is_taken_among_unfinished_work():
+    # A is finished (float 0 by definition); B and C run on with a target far off: B (the
+    # longer) still drives the finish and is critical, C with more float is not.
+    acts = [Activity("A", 2, actual_start=0, actual_finish=1), Activity("B", 5),
+            Activity("C", 2)]
+    r = cpm.schedule(acts, [Link("A", "B"), Link("A", "C")], status=2, target_finish=19)
+    assert r.total_float == [0, 13, 16]
+    assert r.critical == [False, True, False] and r.critical_path == ["B"]
+
+
+def test_the_critical_path_runs_by_start_then_finish_whatever_the_input_order():
+    acts = [Activity("C", 1), Activity("A", 3), Activity("S", 0), Activity("B", 2)]
+    links = [Link("S", "A"), Link("A", "B"), Link("B", "C")]
+    r = cpm.schedule(acts, links)
+    # S (a milestone) and A both start on day 0: S, which ends there, comes first.
+    assert r.critical_path == ["S", "A", "B", "C"]
+
+
+@pytest.mark.parametrize("columns", [
+    {"kinds": [cpm.FS, cpm.FS]}, {"lags": [0, 3]}, {"succs": [1, 0]}, {"preds": [0, 1]}])
+def test_columns_of_unequal_length_are_refused_not_cut_short(columns):
+    # One link 0 → 1 with a column too long: no link may be read from part of its columns.
+    net = {"durations": [2, 3], "preds": [0], "succs": [1], "kinds": [cpm.FS], "lags": [0]}
+    with pytest.raises(ValueError):
+        cpm.solve(cpm.Network(**{**net, **columns}))
