@@ -6,13 +6,17 @@ times and the load average; then the fault run kills one gunicorn worker mid-tra
 checks that nothing was half-written (every submitted report has exactly one audit event, the
 audit chain verifies) and that the server recovered.
 
-    uv run python bench/api_load.py [--clients 200] [--seconds 60] [--imports 10]
+    uv run python bench/api_load.py [--clients 200] [--seconds 40] [--imports 10]
 
 The users are asyncio tasks on keep-alive connections (one thread: the client takes as little
 of the shared CPU as it can). Needs PostgreSQL on 127.0.0.1:5432 (trust auth); uses and
 recreates `diaodu_api_bench`; serves on 127.0.0.1:8140 (--port).
-Goals (issue 9): 0 errors and p99 ≤ 1 s under load; after a killed worker 0 half-written
-reports, an intact audit chain and successful requests again.
+First the capacity: `--clients` users back to back, nothing beside them; then an open load
+at 80 % of that capacity (requests arrive evenly, latency from arrival); then the same users
+back to back again with the imports beside them; then the fault run.
+Goals: at 80 % of the capacity p99 ≤ 1 s and 0 errors (issue 20); back to back beside the
+imports 0 errors, every import complete, p99 ≤ 1 s (issue 9); after a killed worker 0
+half-written reports, an intact audit chain and successful requests again.
 """
 
 import argparse
@@ -153,12 +157,17 @@ async def _request(reader, writer, method: str, path: str, headers: bytes, body:
     return int(status_line.split()[1]), data, close
 
 
-def run_async(units, clients: int, seconds: float, think: float = 0):
+def run_async(units, clients: int, seconds: float, think: float = 0,
+              rate: float | None = None):
     """`clients` users as asyncio tasks, each acting for one unit in turn, until `seconds`
     pass: half project pages, 30% report reads, 20% save+submit of a report of their own.
     `think` > 0: a user waits uniformly 0.5–1.5 × think seconds between requests (as people
     read a page before the next click; locust's `between`); 0: back to back (a stress test
-    with `clients` programs, not people)."""
+    with `clients` programs, not people).
+    `rate`: open model instead — requests arrive at `rate` a second, evenly spaced, whether
+    or not earlier ones are answered; an idle user takes the next (at most `clients` in
+    flight), and each latency runs from the request's arrival, so time spent waiting for a
+    free user counts (no coordinated omission)."""
     latencies, errors = [], []
 
     async def user(n: int, deadline: float):
@@ -170,7 +179,13 @@ def run_async(units, clients: int, seconds: float, think: float = 0):
         conn, idle_since = None, 0.0
         if think:
             await asyncio.sleep(rng.uniform(0, think))  # users arrive spread out
-        while time.perf_counter() < deadline:
+        while True:
+            if arrivals is not None:
+                due = await arrivals.get()
+                if due is None:
+                    break
+            elif time.perf_counter() >= deadline:
+                break
             roll = rng.random()
             if roll < 0.5:
                 method, path, body, good = "GET", f"/api/v1/projects?page={rng.randint(1, 3)}", \
@@ -184,8 +199,8 @@ def run_async(units, clients: int, seconds: float, think: float = 0):
                 body = json.dumps({"expected_version": version, "completed_in_period": "123.45",
                                    "cumulative_completed": "5123.45",
                                    "physical_progress": "主体施工", "submit": True}).encode()
-            started = time.perf_counter()
-            if conn is not None and started - idle_since > IDLE_REUSE:
+            started = time.perf_counter() if arrivals is None else due
+            if conn is not None and time.perf_counter() - idle_since > IDLE_REUSE:
                 # gunicorn closes a keep-alive connection idle for 2 s; like a browser, do
                 # not send on one the server may be closing.
                 conn[1].close()
@@ -214,9 +229,25 @@ def run_async(units, clients: int, seconds: float, think: float = 0):
         if conn is not None:
             conn[1].close()
 
+    arrivals: asyncio.Queue | None = None
+
+    async def arrive():
+        begin = time.perf_counter()
+        for k in range(int(rate * seconds)):
+            due = begin + k / rate
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            arrivals.put_nowait(due)
+        for _ in range(clients):
+            arrivals.put_nowait(None)
+
     async def all_users():
+        nonlocal arrivals
         deadline = time.perf_counter() + seconds
-        await asyncio.gather(*(user(n, deadline) for n in range(clients)))
+        if rate is None:
+            await asyncio.gather(*(user(n, deadline) for n in range(clients)))
+            return
+        arrivals = asyncio.Queue()
+        await asyncio.gather(arrive(), *(user(n, deadline) for n in range(clients)))
 
     started = time.perf_counter()
     asyncio.run(all_users())
@@ -342,8 +373,8 @@ def half_written() -> int:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--projects", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=40)
+    parser.add_argument("--projects", type=int, default=6000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--imports", type=int, default=10)
     parser.add_argument("--import-rows", type=int, default=200)
@@ -361,6 +392,11 @@ def main() -> int:
     server = start_server(args.workers)
     imports: list = []
     try:
+        # Capacity: back to back, nothing beside; then an open load at 80 % of it (issue 20).
+        cap_lat, cap_err, cap_took = run_async(units, args.clients, args.seconds)
+        capacity = len(cap_lat) / cap_took
+        paced_lat, paced_err, paced_took = run_async(units, args.clients, args.seconds,
+                                                     rate=0.8 * capacity)
         load_before = os.getloadavg()
         importer = threading.Thread(target=run_imports, args=(files, args.seconds * 0.8,
                                                               imports))
@@ -427,6 +463,19 @@ def main() -> int:
           f"{after_status}; half-written reports {torn}; audit chain {chain}")
     for error in sorted(set(map(str, err + f_err)))[:5]:
         print("  error:", error)
+    paced_rate = len(paced_lat) / paced_took
+    print(f"capacity: {args.clients} users back to back, {len(cap_lat)} ok in {cap_took:.1f}s "
+          f"= {capacity:.0f}/s, p50 {pct(cap_lat, 50) * 1000:.0f} ms, "
+          f"p99 {pct(cap_lat, 99) * 1000:.0f} ms, errors {len(cap_err)}")
+    print(f"at 80%: {0.8 * capacity:.0f}/s offered (open arrivals, up to {args.clients} in "
+          f"flight), {len(paced_lat)} ok = {paced_rate:.0f}/s, "
+          f"p50 {pct(paced_lat, 50) * 1000:.0f} ms, p95 {pct(paced_lat, 95) * 1000:.0f} ms, "
+          f"p99 {pct(paced_lat, 99) * 1000:.0f} ms (from arrival), errors {len(paced_err)}")
+    paced_p99 = pct(paced_lat, 99)
+    paced_met = not paced_err and not cap_err and paced_p99 <= 1.0
+    print(f"BENCH api_at_80pct_capacity: ours_p99={paced_p99:.2f}s capacity={capacity:.0f}/s "
+          f"offered={0.8 * capacity:.0f}/s served={paced_rate:.0f}/s goal p99<=1s and "
+          f"errors=0 at 80% of capacity: {'met' if paced_met else 'missed'}")
     load_met = (not err and not import_failed and len(imports) == args.imports
                 and imported == args.imports * args.import_rows and p99 <= 1.0)
     fault_met = bool(killed) and torn == 0 and chain == "intact" and after_status == 200

@@ -258,12 +258,12 @@ def main() -> None:
           f"p95={peer_p95:.0f}ms · the empty inbox page in the same shell "
           f"p50={statistics.median(shell) * ms:.0f}ms", flush=True)
     print(f"BENCH notify-queue-5000_{args.db}: ours={ours_q:.2f}s per_message={peer_q:.2f}s "
-          f"ratio={peer_q / ours_q:.1f} goal ours<=2s: {'met' if ours_q <= 2 else 'missed'}")
+          f"ratio={ours_q / peer_q:.3f} goal ours<=2s: {'met' if ours_q <= 2 else 'missed'}")
     print(f"BENCH notify-throughput_{args.db}: ours={rate:.1f}/s gateway_limit={args.rate:.0f}/s "
-          f"ratio={args.rate / rate:.2f} goal ours>=0.8*limit: "
+          f"ratio={rate / args.rate:.2f} goal ours>=0.8*limit: "
           f"{'met' if rate >= 0.8 * args.rate else 'missed'}")
     print(f"BENCH notify-log-page_{args.db}: ours={ours_p95:.0f}ms paginator={peer_p95:.0f}ms "
-          f"ratio={peer_p95 / ours_p95:.1f} goal ours_p95<=200ms with {total} rows: "
+          f"ratio={ours_p95 / peer_p95:.2f} goal ours_p95<=200ms with {total} rows: "
           f"{'met' if ours_p95 <= 200 and total >= args.rows else 'missed'}")
 
 

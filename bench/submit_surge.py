@@ -352,7 +352,7 @@ def main() -> int:
     met = (rate >= 0.6 * ceiling and floor_ok and p99 <= 1.0 and lost == 0 and twice == 0
            and not surge_err and chain == "verifies")
     print(f"BENCH submit_surge: ours={rate:.0f}/s ceiling={ceiling:.0f}/s "
-          f"ratio={(ceiling / rate) if rate else 0:.2f} goal ours>=0.6*ceiling and "
+          f"ratio={(rate / ceiling) if ceiling else 0:.2f} goal ours>=0.6*ceiling and "
           f"(ours>=150/s or ceiling<250/s) and p99<=1s (p99={p99:.2f}s) and lost=0 "
           f"(lost={lost}) and twice=0 and chain verifies: {'met' if met else 'missed'}")
     if shape:

@@ -49,17 +49,19 @@ def report_list(request, filters: Query[ReportQuery]):
 @router.get("/reports/{report_id}", response={200: ReportOut, 404: Error},
             url_name="report_detail")
 def report_detail(request, report_id: Path[Pk]):
-    return selectors.report_get(user=request.auth, pk=report_id, adjustments=False)
+    return selectors.report_get(user=request.auth, pk=report_id, adjustments=False, page=False)
 
 
 def _after(request, report):
-    return selectors.report_get(user=request.auth, pk=report.pk, adjustments=False)
+    """The report as the step stored it: the services return it with what ReportOut reads
+    (round, project and unit, read under the step's lock), so it is not read again."""
+    return report
 
 
 @router.put("/reports/{report_id}", response={200: ReportOut, **ERRORS}, url_name="report_save")
 def report_save(request, report_id: Path[Pk], payload: ReportSave):
     """Fill in a draft or returned report; `submit: true` also submits it."""
-    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False)
+    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False, page=False)
     report = services.report_save(
         actor=request.auth, report=report, expected_version=payload.expected_version,
         completed_in_period=payload.completed_in_period,
@@ -72,7 +74,7 @@ def report_save(request, report_id: Path[Pk], payload: ReportSave):
 @router.post("/reports/{report_id}/submit", response={200: ReportOut, **ERRORS},
              url_name="report_submit")
 def report_submit(request, report_id: Path[Pk], payload: VersionIn):
-    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False)
+    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False, page=False)
     report = services.report_submit(actor=request.auth, report=report,
                                     expected_version=payload.expected_version)
     return _after(request, report)
@@ -82,7 +84,7 @@ def report_submit(request, report_id: Path[Pk], payload: VersionIn):
              url_name="report_unit_approve")
 def report_unit_approve(request, report_id: Path[Pk], payload: VersionIn):
     """The unit head's approval before the DRC's review."""
-    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False)
+    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False, page=False)
     report = services.report_unit_approve(actor=request.auth, report=report,
                                           expected_version=payload.expected_version)
     return _after(request, report)
@@ -92,7 +94,7 @@ def report_unit_approve(request, report_id: Path[Pk], payload: VersionIn):
              url_name="report_approve")
 def report_approve(request, report_id: Path[Pk], payload: VersionIn):
     """The dispatcher's final approval."""
-    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False)
+    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False, page=False)
     report = services.report_approve(actor=request.auth, report=report,
                                      expected_version=payload.expected_version)
     return _after(request, report)
@@ -102,7 +104,7 @@ def report_approve(request, report_id: Path[Pk], payload: VersionIn):
              url_name="report_return")
 def report_return(request, report_id: Path[Pk], payload: ReturnIn):
     """Send a report back with the reason (unit head or dispatcher)."""
-    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False)
+    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False, page=False)
     report = services.report_return(actor=request.auth, report=report, reason=payload.reason,
                                     expected_version=payload.expected_version)
     return _after(request, report)

@@ -45,12 +45,19 @@ def report_list(*, user, round_id: int | None = None, status: str = "",
     return qs.order_by("-round__period_end", "project__responsible_unit__path", "project_id")
 
 
-def report_get(*, user, pk, adjustments: bool = True) -> ProgressReport:
-    """One report `user` may see; `adjustments=False` for callers that do not show the
-    corrections (the API: one query fewer per read, two per submit)."""
+# What a report's steps read (policy.py, the services' guards, the API's ReportOut): its
+# round, project and responsible unit. The page also shows the street and the people.
+STEP_RELATED = ("round", "project", "project__responsible_unit")
+PAGE_RELATED = (*STEP_RELATED, "project__street", "submitted_by", "reviewed_by",
+                "unit_approved_by")
+
+
+def report_get(*, user, pk, adjustments: bool = True, page: bool = True) -> ProgressReport:
+    """One report `user` may see. `adjustments=False` for callers that do not show the
+    corrections; `page=False` for a step or an API answer, which read neither the street
+    nor the people (the ORM's compiling of those four joins cost more than the query)."""
     qs = scope_for(user, ProgressReport).select_related(
-        "round", "project", "project__responsible_unit", "project__street", "submitted_by",
-        "reviewed_by", "unit_approved_by")
+        *(PAGE_RELATED if page else STEP_RELATED))
     if adjustments:
         qs = qs.prefetch_related("adjustments")
     try:

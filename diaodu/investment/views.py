@@ -77,9 +77,11 @@ class ReportDetailView(ShellMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and role_of(request.user):
-            # A POST that succeeds redirects without showing the corrections: not read then.
+            # A POST that succeeds redirects: it reads what the steps need, not the page
+            # (a form shown again with its error loads the rest as it renders).
+            page = request.method != "POST"
             self.report = selectors.report_get(user=request.user, pk=kwargs["pk"],
-                                               adjustments=request.method != "POST")
+                                               adjustments=page, page=page)
         return super().dispatch(request, *args, **kwargs)
 
     def _can(self):

@@ -219,8 +219,9 @@ def test_report_read_and_submit_query_counts(street_a_reporter, project_a,
     """Pinned: a read is the token and the report; a save+submit adds the service's
     transaction (lock; the months around it — YTD figures, corrections, the previous report
     the checks compare with, whether later reports need their YTD refreshed — in one query;
-    settings; update, history, audit event) and one read back. The audit event is one
-    INSERT: it joins the chain after the commit (diaodu/core/audit_seal.py)."""
+    settings; update, history, audit event); the answer is the report the service stored,
+    not read back. The audit event is one INSERT: it joins the chain after the commit
+    (diaodu/core/audit_seal.py)."""
     from diaodu.api import services as token_services
     from tests.test_permission_matrix import _report_of
 
@@ -233,7 +234,13 @@ def test_report_read_and_submit_query_counts(street_a_reporter, project_a,
     body = {"expected_version": report.version, "completed_in_period": "10.00",
             "cumulative_completed": "10.00", "physical_progress": "基础施工", "submit": True}
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.put(f"{V}/reports/{report.pk}", json.dumps(body),
                               content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == "submitted"
+    stored = type(report).objects.get(pk=report.pk)  # the answer is what was stored
+    answer = response.json()
+    assert (answer["version"], answer["ytd_completed"], answer["project"],
+            answer["responsible_unit_id"]) == (stored.version, "10.00", project_a.name,
+                                               project_a.responsible_unit_id)
+    assert stored.version == report.version + 1

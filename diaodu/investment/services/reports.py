@@ -1,14 +1,11 @@
 """Progress reports: fill in, submit, unit approval, review, corrections after locking,
 and raising their problems as 督办 cases."""
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
-from django.db import models, transaction
-from django.db.models import Value
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from diaodu.cases.models import Case, CaseSource
@@ -38,6 +35,7 @@ from .guards import (
     _save,
     can_fill,
 )
+from .months import Before, months_before
 
 
 def _previous(report: ProgressReport) -> ProgressReport | None:
@@ -47,62 +45,6 @@ def _previous(report: ProgressReport) -> ProgressReport | None:
                     round__period_end__lt=report.round.period_start)
             .exclude(status=ReportStatus.DRAFT)
             .order_by("-round__period_end").first())
-
-
-@dataclass(frozen=True)
-class Before:
-    """What a monthly report's checks read of the months around it, in one query: the year's
-    earlier monthly figures, the corrections up to this month, the latest earlier monthly
-    report that was submitted at least once (the quality check's comparison), and whether
-    the year has later reports (whose stored YTD a changed figure must refresh)."""
-
-    earlier: list[Decimal]
-    corrections: list[Decimal]
-    previous: SimpleNamespace | None
-    later: bool
-
-
-def months_before(report: ProgressReport) -> Before:
-    """`Before` of a monthly report: what ytd_of, _previous and _refresh_ytd_after's search
-    read in four queries, read in one (a UNION ALL)."""
-    reports = (ProgressReport.objects
-               .filter(project_id=report.project_id, round__cadence=Cadence.MONTHLY,
-                       round__period_end__lt=report.round.period_start)
-               .order_by()
-               .values_list(Value(0), "round__period_end", "completed_in_period",
-                            "cumulative_completed", "status"))
-    corrections = (ReportAdjustment.objects
-                   .filter(report__project_id=report.project_id,
-                           report__round__cadence=Cadence.MONTHLY,
-                           report__round__period_end__year=report.round.year,
-                           report__round__period_end__lte=report.round.period_end)
-                   .order_by()
-                   .values_list(Value(1), "report__round__period_end", "delta_completed",
-                                "delta_completed",
-                                Value("", output_field=models.CharField())))
-    later = (ProgressReport.objects  # _refresh_ytd_after's rows, any cadence
-             .filter(project_id=report.project_id,
-                     round__period_end__year=report.round.year,
-                     round__period_end__gt=report.round.period_end)
-             .order_by()
-             .values_list(Value(2), "round__period_end", "completed_in_period",
-                          "cumulative_completed", "status"))
-    earlier, deltas, previous, any_later = [], [], None, False
-    rows = reports.union(corrections, later, all=True).order_by()
-    for kind, period_end, amount, cumulative, status in rows:
-        if kind == 1:
-            deltas.append(amount)
-            continue
-        if kind == 2:
-            any_later = True
-            continue
-        if period_end.year == report.round.year:
-            earlier.append(amount)
-        if status != ReportStatus.DRAFT and (previous is None
-                                             or period_end > previous.period_end):
-            previous = SimpleNamespace(period_end=period_end, completed_in_period=amount,
-                                       cumulative_completed=cumulative)
-    return Before(earlier, deltas, previous, any_later)
 
 
 def ytd_of(report: ProgressReport, completed_in_period: Decimal,
