@@ -3,6 +3,7 @@ form (phone width), the two-level console (htmx polling, wall mode) and the stre
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -159,9 +160,11 @@ class ConsoleView(ShellMixin, TemplateView):
         street = _int(self.request.GET.get("street"))
         streets = selectors.console_streets(user=self.request.user, street=street)
         district = role_of(self.request.user) in policy.DISTRICT_READERS
+        wall = self.request.GET.get("wall") == "1"
         context.update(
             console=selectors.console(streets=streets), streets=streets, street=street,
-            wall=self.request.GET.get("wall") == "1",
+            wall=wall, refresh=settings.CITYOPS_WALL_REFRESH_SECONDS if wall
+            else settings.CITYOPS_REFRESH_SECONDS,
             scope_name=streets[0].name if streets else _("全区"),
             street_choices=OrgUnit.objects.filter(kind=UnitKind.STREET, active=True)
             .order_by("sort", "code") if district else [])
