@@ -375,3 +375,8 @@ PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 60_000_000))
 PHOTO_MAX_PER_OWNER = int(os.environ.get("PHOTO_MAX_PER_OWNER", 12))
 PHOTO_THUMBNAIL_PX = int(os.environ.get("PHOTO_THUMBNAIL_PX", 320))
 PHOTO_MAX_DISTANCE_M = int(os.environ.get("PHOTO_MAX_DISTANCE_M", 1000))
+
+# 城运中心 consoles (cityops/views.py): seconds between the counters' htmx refreshes, on a
+# desk and on the 1920×1080 wall.
+CITYOPS_REFRESH_SECONDS = max(int(os.environ.get("CITYOPS_REFRESH_SECONDS", 30)), 1)
+CITYOPS_WALL_REFRESH_SECONDS = max(int(os.environ.get("CITYOPS_WALL_REFRESH_SECONDS", 15)), 1)

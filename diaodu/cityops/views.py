@@ -3,6 +3,7 @@ form (phone width), the two-level console (htmx polling, wall mode) and the stre
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -11,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from diaodu.core import clock
+from diaodu.core import clock, photo_services
 from diaodu.core.errors import Forbidden, NotFound, UserError
 from diaodu.core.forms import put_error
 from diaodu.core.models import OrgUnit, UnitKind
+from diaodu.core.photos import max_per_owner
 from diaodu.core.roles import role_of
 from diaodu.core.views import ShellMixin
 
@@ -59,7 +61,8 @@ class EventListView(ShellMixin, TemplateView):
 
 
 class EventReportView(ShellMixin, TemplateView):
-    """上报: category, description, place and point in one of the user's grids."""
+    """上报 (a grid worker's phone first): category, description, place, photos and point in
+    one of the user's grids; without a point typed in, the first photo's GPS is the event's."""
 
     template_name = "cityops/report.html"
     title = gettext_lazy("上报事件")
@@ -81,7 +84,8 @@ class EventReportView(ShellMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(grids=self.grids(), categories=selectors.categories(),
-                       values=kwargs.get("values", {}), error=kwargs.get("error"))
+                       values=kwargs.get("values", {}), error=kwargs.get("error"),
+                       photo_limit=max_per_owner())
         return context
 
     def post(self, request):
@@ -94,7 +98,8 @@ class EventReportView(ShellMixin, TemplateView):
             event = services.event_report(
                 actor=request.user, grid=grid, category=values["category"],
                 detail=values["detail"], address=values["address"],
-                lat=values["lat"] or None, lon=values["lon"] or None)
+                lat=values["lat"] or None, lon=values["lon"] or None,
+                photos=request.FILES.getlist("photos"))
         except UserError as error:
             if isinstance(error, Forbidden):
                 raise PermissionDenied(error.message) from None
@@ -116,6 +121,8 @@ class EventView(ShellMixin, TemplateView):
             event=event, case=event.case, title=event.case.title, now=clock.now(),
             steps=[(s, _(policy.STEP_LABELS[s])) for s in steps],
             satisfactions=Satisfaction.choices,
+            photos=photo_services.shown(photo_services.photo_list(user=self.request.user,
+                                                                  owner=event)),
             units=OrgUnit.objects.filter(active=True, kind__in=[
                 UnitKind.DEPARTMENT, UnitKind.STREET, UnitKind.COMMUNITY]).order_by("path")
             if policy.DISPATCH in steps else [])
@@ -159,9 +166,11 @@ class ConsoleView(ShellMixin, TemplateView):
         street = _int(self.request.GET.get("street"))
         streets = selectors.console_streets(user=self.request.user, street=street)
         district = role_of(self.request.user) in policy.DISTRICT_READERS
+        wall = self.request.GET.get("wall") == "1"
         context.update(
             console=selectors.console(streets=streets), streets=streets, street=street,
-            wall=self.request.GET.get("wall") == "1",
+            wall=wall, refresh=settings.CITYOPS_WALL_REFRESH_SECONDS if wall
+            else settings.CITYOPS_REFRESH_SECONDS,
             scope_name=streets[0].name if streets else _("全区"),
             street_choices=OrgUnit.objects.filter(kind=UnitKind.STREET, active=True)
             .order_by("sort", "code") if district else [])

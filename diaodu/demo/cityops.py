@@ -9,6 +9,9 @@ demo's 31, loaded just before); a street without grids gets no events. Accounts:
 `street_ops` (莲湖), `district_ops` and `grid_worker` (阳光花苑第一网格) act; `street_ops_lsz`
 is 林山寨's centre; a grid without a worker's account reports through the system (its worker's
 name in the log). Password as the other demo accounts.
+
+Each event has a point inside its grid's sample boundary (drawn from a random source of its own,
+so the events themselves are those the demo always had), for the grid map's dots and heat.
 """
 
 import random
@@ -22,6 +25,7 @@ from diaodu.core import services as core_services
 from diaodu.core.calendar import load_calendar
 from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.core.roles import Role
+from diaodu.grids.models import GridProfile
 
 from . import data
 
@@ -68,6 +72,7 @@ def load() -> bool:
     units = {u.code: u for u in OrgUnit.objects.filter(code__in=[k[2] for k in KINDS if k[2]])}
     calendar = load_calendar()
     rng = random.Random(12345)
+    spots = random.Random(2024)  # the points only: `rng` draws the same events as before
     made = 0
     for code, username in STREETS.items():
         street = OrgUnit.objects.get(code=code)
@@ -75,20 +80,37 @@ def load() -> bool:
         for grid in _grids(street):
             worker = User.objects.filter(role=Role.GRID_WORKER, unit=grid,
                                          is_active=True).first()
-            made += _grid_events(rng, calendar, street, grid, worker, ops, units)
+            made += _grid_events(rng, calendar, street, grid, worker, ops, units,
+                                 _spot(spots, grid))
     if made:
         for month in (1, 2, 3):
             services.ranking_compute(actor=None, year=2023, month=month)
     return bool(made)
 
 
-def _grid_events(rng, calendar, street, grid, worker, ops, units) -> int:
+def _spot(spots: random.Random, grid: OrgUnit):
+    """Points inside the middle of the grid's boundary (its bounding box; the demo's are
+    rectangles); None without a boundary."""
+    profile = GridProfile.objects.filter(unit=grid).first()
+    ring = ((profile.polygon or {}).get("coordinates") or [[]])[0] if profile else []
+    if not ring:
+        return lambda: (None, None)
+    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+
+    def point() -> tuple[float, float]:
+        lon = min(lons) + (max(lons) - min(lons)) * spots.uniform(0.1, 0.9)
+        lat = min(lats) + (max(lats) - min(lats)) * spots.uniform(0.1, 0.9)
+        return round(lat, 6), round(lon, 6)
+    return point
+
+
+def _grid_events(rng, calendar, street, grid, worker, ops, units, spot) -> int:
     count = 0
     day = FIRST
     while day <= LAST:
         if calendar.is_workday(day):
             for _n in range(rng.choice(PER_DAY)):
-                _one(rng, day, street, grid, worker, ops, units)
+                _one(rng, day, street, grid, worker, ops, units, spot())
                 count += 1
         day += timedelta(days=1)
     return count
@@ -97,12 +119,13 @@ def _grid_events(rng, calendar, street, grid, worker, ops, units) -> int:
 END = _at(data.DEMO_TODAY, 17, 30)  # nothing happens after the demo's business day
 
 
-def _one(rng, day, street, grid, worker, ops, units) -> None:
+def _one(rng, day, street, grid, worker, ops, units, point) -> None:
     code, _weight, lead, texts = rng.choices(KINDS, [k[1] for k in KINDS])[0]
     reported = _at(day, rng.randint(8, 16), rng.choice((5, 20, 35, 50)))
     event = services.event_report(
         actor=worker, grid=grid, category=code, detail=f"{rng.choice(texts)}。{S}",
-        address=f"{rng.choice(PLACES)}{rng.randint(1, 200)}号附近", now=reported)
+        address=f"{rng.choice(PLACES)}{rng.randint(1, 200)}号附近", lat=point[0],
+        lon=point[1], now=reported)
     age = (data.DEMO_TODAY - day).days
     if rng.random() < 0.05:
         services.event_reject(actor=ops, event=event, reason=f"经核实不属于城市管理事项。{S}",

@@ -14,6 +14,7 @@ from diaodu.core.models import OrgUnit, UnitKind, User
 from diaodu.grids import services
 from diaodu.grids.models import DutyType, GridWorker
 
+from . import grid_register
 from .duty import GIVEN, SURNAMES
 
 LIANHU, LINSHANZHAI = "410102013", "410102001"
@@ -54,28 +55,16 @@ class People:
         return f"13{self.rng.randint(0, 9)}{self.rng.randint(10_000_000, 99_999_999)}"
 
 
-def _grids(community: OrgUnit, sizes: list[list[int]], names: list[str]) -> list[OrgUnit]:
-    """The community's grids (the existing sample ones kept) with their micro-grids; a grid's
-    households are the sum of its micro-grids'."""
-    existing = {u.name: u for u in OrgUnit.objects.filter(path__startswith=community.path,
-                                                          kind=UnitKind.GRID)}
-    grids = []
-    for name, micro in zip(names, sizes, strict=True):
-        households = sum(micro)
-        population = round(households * 2.8)
-        grid = existing.get(name)
-        if grid is None:
-            grid = services.grid_create(actor=None, parent=community, name=name,
-                                        households=households, population=population)
-        else:
-            services.grid_profile_update(actor=None, grid=grid, households=households,
-                                         population=population)
-        for m, h in enumerate(micro if len(micro) > 1 else [], start=1):
-            services.grid_create(actor=None, parent=grid, name=f"{name}{m}号微网格",
-                                 kind=UnitKind.MICRO_GRID, households=h,
-                                 population=round(h * 2.8))
-        grids.append(grid)
-    return grids
+def _rows(names: list[str], sizes: list[list[int]]) -> list[grid_register.Grid]:
+    """The register's rows of a community: a grid's households are the sum of its
+    micro-grids' (a grid of one has none)."""
+    return [(name, micro if len(micro) > 1 else [], sum(micro))
+            for name, micro in zip(names, sizes, strict=True)]
+
+
+def _grids(community: OrgUnit) -> list[OrgUnit]:
+    return list(OrgUnit.objects.filter(path__startswith=community.path, kind=UnitKind.GRID)
+                .order_by("path"))
 
 
 def _boundaries(street: OrgUnit, communities: list[OrgUnit]) -> None:
@@ -145,15 +134,16 @@ def load() -> bool:
     people = People(rng)
     units = {u.code: u for u in OrgUnit.objects.filter(code__in=(LIANHU, LINSHANZHAI,
                                                                  SUNSHINE))}
-    account = User.objects.filter(username="grid_worker").first()
+    accounts = {u.username: u for u in User.objects.filter(
+        username__in=("grid_worker", "street_ops", "district_ops"))}
     # 阳光花苑社区: 12 grids, 58 micro-grids (10 grids of 5, 2 of 4); micro-grids of 48–74
     # households, so a few fall outside 50–70 and the 4-micro grids under 300.
     sizes = [[rng.randint(55, 68) for _ in range(5 if g < 10 else 4)] for g in range(12)]
     sizes[3][2], sizes[7][0] = 48, 74
-    sunshine = _grids(units[SUNSHINE], sizes, [f"阳光花苑第{_cn(n)}网格" for n in range(1, 13)])
+    lianhu_rows = [(units[SUNSHINE].name,
+                    _rows([f"阳光花苑第{_cn(n)}网格" for n in range(1, 13)], sizes))]
     lianhu = list(OrgUnit.objects.filter(path__startswith=units[LIANHU].path,
                                          kind=UnitKind.COMMUNITY).order_by("path"))
-    village_grids = []
     for community in lianhu:
         if community.code == SUNSHINE:
             continue
@@ -161,22 +151,33 @@ def load() -> bool:
         counts = [rng.randint(320, 480) for _ in range(2)]
         if community.name == "常庄村":
             counts[1] = 1120
-        village_grids += _grids(community, [[h] for h in counts],
-                                [f"{community.name}第{_cn(n)}网格" for n in (1, 2)])
+        lianhu_rows.append((community.name, _rows(
+            [f"{community.name}第{_cn(n)}网格" for n in (1, 2)], [[h] for h in counts])))
     linshan = list(OrgUnit.objects.filter(path__startswith=units[LINSHANZHAI].path,
                                           kind=UnitKind.COMMUNITY).order_by("path")[:3])
-    linshan_grids = []
+    linshan_rows = []
     for c, community in enumerate(linshan):
         counts = [rng.randint(310, 490) for _ in range(3)]
         if c == 2:
             counts[2] = 240
-        linshan_grids += _grids(community, [[h] for h in counts],
-                                [f"{community.name.removesuffix('社区')}第{_cn(n)}网格"
-                                 for n in (1, 2, 3)])
+        linshan_rows.append((community.name, _rows(
+            [f"{community.name.removesuffix('社区')}第{_cn(n)}网格" for n in (1, 2, 3)],
+            [[h] for h in counts])))
+    # Households and population come as the street offices keep them: their registers,
+    # imported by the street centre (莲湖) and the district centre (林山寨, which has no
+    # account of its own in the demo).
+    grid_register.import_register(accounts.get("street_ops"), "莲湖街道", grid_register.workbook(
+        "莲湖街道", lianhu_rows, {"常庄村第二网格": "超过500户，拟拆分"}))
+    if linshan_rows:
+        grid_register.import_register(accounts.get("district_ops"), "林山寨街道",
+                                      grid_register.workbook("林山寨街道", linshan_rows))
+    sunshine = _grids(units[SUNSHINE])
+    village_grids = [g for c in lianhu if c.code != SUNSHINE for g in _grids(c)]
+    linshan_grids = [g for c in linshan for g in _grids(c)]
     _boundaries(units[LIANHU], lianhu)
     if linshan:
         _boundaries(units[LINSHANZHAI], linshan)
-    _staff(sunshine, people, rng, account)
+    _staff(sunshine, people, rng, accounts.get("grid_worker"))
     _staff(linshan_grids, people, rng, None)
     _staff(village_grids[:4], people, rng, None)
     return True

@@ -1,7 +1,9 @@
 """Ledger rows → grids' households and population (the street office's 网格户数人口台账:
-社区 / 网格 / 户数 / 人口, a section row per community, a 合计 row). Registered into the ledger
-import (core/imports.py); the rows are written through the grids services. A grid the street
-does not have yet is created under its community; the same file twice changes nothing."""
+社区 / 网格 / 微网格 / 户数 / 人口, a section row per community, a 合计 row). Registered into
+the ledger import (core/imports.py); the rows are written through the grids services. A grid
+the street does not have yet is created under its community, a micro-grid (a row whose 微网格
+cell is filled) under the grid its 网格 cell names, which an earlier row or the database has;
+the same file twice changes nothing."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ class GridRows(Planner):
         ("community", "社区", "text", "社区名称", "所属社区", "社区（村）", "村（社区）", "村/社区",
          "社区(村)"),
         ("name", "网格", "text", "网格名称", "网格名", "网格编号", "综合网格"),
+        ("micro", "微网格", "text", "微网格名称", "微网格名", "微网格编号"),
         ("households", "户数", "int", "总户数", "住户数", "户数（户）", "实有户数"),
         ("population", "人口", "int", "总人口", "人口数", "常住人口", "人口（人）", "实有人口",
          "人数"),
@@ -31,7 +34,8 @@ class GridRows(Planner):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         units = [u for u in OrgUnit.objects.filter(
-                 kind__in=(UnitKind.STREET, UnitKind.COMMUNITY, UnitKind.GRID), active=True)
+                 kind__in=(UnitKind.STREET, UnitKind.COMMUNITY, *services.GRID_KINDS),
+                 active=True)
                  .order_by("path") if services.in_scope(self.actor, u)
                  or u.kind == UnitKind.STREET]
         self.streets = {u.path: u for u in units if u.kind == UnitKind.STREET}
@@ -40,10 +44,11 @@ class GridRows(Planner):
             if u.kind == UnitKind.COMMUNITY:
                 self.communities.setdefault(name_key(u.name), []).append(u)
         profiles = GridProfile.objects.filter(unit__in=[u for u in units
-                                                        if u.kind == UnitKind.GRID])
+                                                        if u.kind in services.GRID_KINDS])
         self.profiles = {p.unit_id: p for p in profiles}
+        # (parent's path, name) → grid or micro-grid
         self.grids = {(u.path[:-OrgUnit.steplen], name_key(u.name)): u
-                      for u in units if u.kind == UnitKind.GRID}
+                      for u in units if u.kind in services.GRID_KINDS}
         self.created: set[tuple[str, str]] = set()
 
     def _street_of(self, community: OrgUnit) -> OrgUnit | None:
@@ -89,16 +94,27 @@ class GridRows(Planner):
                            _("%(f)s不能为负数：%(v)s") % {"f": self.sheet.label(key), "v": value})
         if line.errors or community is None:
             return
-        line.key = f"{community} · {name}"
-        grid = self.grids.get((community.path, name_key(name)))
-        line.values = {"community": community, "name": name, "grid": grid,
+        micro = str(v.get("micro") or "").strip()
+        parent, kind, column = community, UnitKind.GRID, self.sheet.cell("name")
+        if micro:
+            parent = self.grids.get((community.path, name_key(name)))
+            if parent is None or parent.kind != UnitKind.GRID:
+                line.error(column, "import.micro_grid_parent",
+                           _("微网格“%(m)s”所属的网格“%(g)s”在%(c)s下还没有，请在它上方先列出"
+                             "该网格的行。") % {"m": micro, "g": name, "c": community})
+                return
+            name, kind, column = micro, UnitKind.MICRO_GRID, self.sheet.cell("micro")
+        line.key = f"{parent} · {name}"
+        place = (parent.path, name_key(name))
+        grid = self.grids.get(place)
+        line.values = {"parent": parent, "kind": kind, "name": name, "grid": grid,
                        "households": v["households"], "population": v["population"]}
         if grid is None:
-            if (community.path, name_key(name)) in self.created:
-                line.error(self.sheet.cell("name"), "import.grid_repeated",
+            if place in self.created:
+                line.error(column, "import.grid_repeated",
                            _("网格“%(g)s”在本表中出现了两次。") % {"g": name})
                 return
-            self.created.add((community.path, name_key(name)))
+            self.created.add(place)
             line.action = "create"
             if self.want_diffs:
                 line.diff = {str(_("户数")): ["", str(v["households"])],
@@ -118,10 +134,10 @@ class GridRows(Planner):
     def apply(self, line: Line) -> None:
         v = line.values
         if line.action == "create":
-            grid = services.grid_create(actor=self.actor, parent=v["community"], name=v["name"],
-                                        households=v["households"],
+            grid = services.grid_create(actor=self.actor, parent=v["parent"], name=v["name"],
+                                        kind=v["kind"], households=v["households"],
                                         population=v["population"])
-            self.grids[(v["community"].path, name_key(v["name"]))] = grid
+            self.grids[(v["parent"].path, name_key(v["name"]))] = grid
             self.profiles[grid.pk] = grid.grid_profile
         elif line.action == "update":
             self.profiles[v["grid"].pk] = services.grid_profile_update(

@@ -76,6 +76,15 @@ def test_page_polls_and_wall_mode(client, story, district_ops):
     assert b'every 15s' in wall.content
 
 
+def test_the_refresh_intervals_are_settings(client, story, district_ops, settings):
+    settings.CITYOPS_REFRESH_SECONDS, settings.CITYOPS_WALL_REFRESH_SECONDS = 5, 7
+    client.force_login(district_ops)
+    assert 'hx-trigger="every 5s"' in client.get(reverse("cityops:console")).content.decode()
+    part = client.get(reverse("cityops:console") + "?part=counters").content.decode()
+    assert 'hx-trigger="every 5s"' in part  # the swapped-in part keeps polling
+    assert b"every 7s" in client.get(reverse("cityops:console") + "?wall=1").content
+
+
 def test_other_roles_get_no_console(client, story, street_a_reporter):
     client.force_login(street_a_reporter)
     assert client.get(reverse("cityops:console")).status_code == 404

@@ -1,10 +1,15 @@
 """The pages for the grid roles: a grid worker reports from the phone form and verifies; the
 street centre takes its steps on the event page; another street's event is 404."""
 
+from datetime import datetime
+
 import pytest
 from django.urls import reverse
 
+from diaodu.cases.models import Case
 from diaodu.cityops.models import Event, Stage
+from diaodu.core.models import Photo
+from tests.photo_images import jpeg, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +30,29 @@ def test_report_form_and_list(client, categories, worker_a, grid_a, grid_b):
     assert Event.objects.count() == 1
     listing = client.get(reverse("cityops:events"))
     assert event.case.number in listing.content.decode()
+
+
+def test_the_report_form_takes_photos_and_the_event_page_shows_them(
+        client, settings, tmp_path, categories, worker_a, grid_a):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(worker_a)
+    form = client.get(reverse("cityops:event_report")).content.decode()
+    assert 'enctype="multipart/form-data"' in form and 'name="photos"' in form
+    photo = upload(jpeg(taken=datetime(2023, 3, 13, 8, 50), lat=34.755, lon=113.605))
+    done = client.post(reverse("cityops:event_report"), {
+        "grid": grid_a.pk, "category": "S0105", "detail": "楼下垃圾堆放", "photos": [photo]})
+    event = Event.objects.get()
+    assert done.status_code == 302 and not event.exif_missing
+    assert float(event.lat) == pytest.approx(34.755, abs=1e-5)  # the point from the photo
+    assert Photo.objects.filter(owner_id=event.pk).count() == 1
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert 'id="photo-list"' in page and "拍摄于 2023-03-13 08:50" in page
+    # A file that is not an image: refused with the reason, no event stored.
+    refused = client.post(reverse("cityops:event_report"), {
+        "grid": grid_a.pk, "category": "S0105", "detail": "又一处垃圾",
+        "photos": [upload(b"%PDF-1.4 not a photo", "scan.jpg")]})
+    assert refused.status_code == 200 and 'id="event-report-error"' in refused.content.decode()
+    assert Event.objects.count() == 1 and Case.objects.count() == 1
 
 
 def test_street_centre_steps_on_the_page(client, event_a, ops_a, ops_b):

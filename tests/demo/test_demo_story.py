@@ -383,6 +383,9 @@ def test_three_months_of_grid_events_in_both_streets():
     assert events.filter(stage="evaluated").count() > len(days) // 2
     assert events.filter(overdue_steps__gt=0).exists()
     assert events.filter(stage="rejected").exists()
+    # Every event has a point inside its grid: the map draws them and heats the grids.
+    assert not events.filter(lat__isnull=True).exists()
+    assert not events.filter(gps_outside_grid=True).exists()
     now = timezone.make_aware(datetime(2023, 3, 31, 16, 0))
     console = selectors.console(streets=None, now=now, widgets=False)
     assert console.totals["open"] > 0 and console.totals["overdue"] > 0

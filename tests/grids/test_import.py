@@ -93,3 +93,45 @@ def test_only_the_city_operations_centres_import_grids(world, street_a_reporter)
         run(street_a_reporter, "grids", street_register(ROWS), commit=False)
     with pytest.raises(Forbidden):
         run(world.worker_a1, "grids", street_register(ROWS), commit=False)
+
+
+def test_the_demo_register_with_micro_grids_imports_exactly(world, qinling):
+    """The register as the demo writes it (merged two-row header, section rows, each grid
+    followed by its micro-grids' rows, 合计 and notes): micro-grids are created under the grid
+    the row names, the grid keeps the figures of its own row; the same file twice changes
+    nothing."""
+    from diaodu.demo.grid_register import workbook
+
+    data = workbook("林山寨街道", [
+        ("阳光花苑社区", [("第一网格", [60, 62, 58], 180), ("第三网格", [70, 49], 119)]),
+        ("秦岭社区", [("秦岭第一网格", [], 480)])])
+    job = run(world.street_a_ops, "grids", data, filename="网格台账.xlsx")
+    assert job.summary["committed"], job.rows
+    assert (job.summary["create"], job.summary["update"], job.summary["unchanged"]) == (7, 1, 0)
+    profiles = {p.unit.name: (p.unit.kind, p.households, p.population)
+                for p in GridProfile.objects.select_related("unit")}
+    assert profiles["第一网格"] == (UnitKind.GRID, 180, 504)
+    assert profiles["第一网格2号微网格"] == (UnitKind.MICRO_GRID, 62, 174)
+    assert profiles["第三网格2号微网格"] == (UnitKind.MICRO_GRID, 49, 137)
+    assert profiles["秦岭第一网格"] == (UnitKind.GRID, 480, 1344)
+    micro = OrgUnit.objects.get(name="第三网格1号微网格")
+    assert micro.path.startswith(OrgUnit.objects.get(name="第三网格").path)
+    assert micro.depth == world.a1.depth + 1
+    again = run(world.street_a_ops, "grids", data, filename="网格台账.xlsx")
+    assert again.summary["unchanged"] == 8 and again.summary["create"] == 0
+
+
+def test_a_micro_grid_of_a_grid_not_listed_is_refused_and_nothing_written(world):
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("网格台账")
+    sheet.write_row(0, 0, ["社区", "网格", "微网格", "户数", "人口"])
+    sheet.write_row(1, 0, ["阳光花苑社区", "第一网格", "第一网格1号微网格", 60, 170])
+    sheet.write_row(2, 0, ["阳光花苑社区", "第九网格", "第九网格1号微网格", 55, 150])
+    book.close()
+    job = run(world.street_a_ops, "grids", buffer.getvalue())
+    errors = {e["cell"]: e["message"] for row in job.rows for e in row["errors"]}
+    assert not job.summary["committed"] and job.summary["error"] == 1
+    assert errors == {"B3": "微网格“第九网格1号微网格”所属的网格“第九网格”在阳光花苑社区下还没有，"
+                            "请在它上方先列出该网格的行。"}
+    assert not OrgUnit.objects.filter(kind=UnitKind.MICRO_GRID).exists()
