@@ -38,6 +38,7 @@ from .guards import (
     _save,
     can_fill,
 )
+from .returned import report_returned_notify
 
 
 def _previous(report: ProgressReport) -> ProgressReport | None:
@@ -272,7 +273,9 @@ def report_return(*, actor: User, report: ProgressReport, reason: str,
         report.status = ReportStatus.RETURNED
         report.return_reason = reason.strip()
         report.reviewed_by, report.reviewed_at = actor, clock.now()
-        return _save(report, actor, "report.return", {"reason": reason.strip()})
+        report = _save(report, actor, "report.return", {"reason": reason.strip()})
+        report_returned_notify(report, actor)
+        return report
 
 
 def report_approve(*, actor: User | None, report: ProgressReport,
