@@ -43,6 +43,7 @@ def _send(report_pk: int, version: int, actor_pk: int | None) -> int:
 
 
 def report_returned_notify(report: ProgressReport, actor: User | None) -> None:
-    """After the surrounding transaction commits, tell the reporters (see the module)."""
+    """After the surrounding transaction commits, tell the reporters (see the module). The
+    return has committed by then: a failure to write the message is logged, not raised."""
     transaction.on_commit(partial(_send, report.pk, report.version,
-                                  actor.pk if actor is not None else None))
+                                  actor.pk if actor is not None else None), robust=True)
