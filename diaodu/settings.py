@@ -375,6 +375,9 @@ PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 60_000_000))
 PHOTO_MAX_PER_OWNER = int(os.environ.get("PHOTO_MAX_PER_OWNER", 12))
 PHOTO_THUMBNAIL_PX = int(os.environ.get("PHOTO_THUMBNAIL_PX", 320))
 PHOTO_MAX_DISTANCE_M = int(os.environ.get("PHOTO_MAX_DISTANCE_M", 1000))
+# A photo file no row names (its transaction rolled back) is deleted by the daily sweep once
+# older than this; a younger one may belong to a transaction still running (core/photo_sweep.py).
+PHOTO_ORPHAN_GRACE_SECONDS = int(os.environ.get("PHOTO_ORPHAN_GRACE_SECONDS", 3600))
 
 # 城运中心 consoles (cityops/views.py): seconds between the counters' htmx refreshes, on a
 # desk and on the 1920×1080 wall.

@@ -47,6 +47,9 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "core_calendarday": AdminModel("admin:core.calendarday", ALL_ROLES,
                                    add=frozenset({"sysadmin", "dispatcher"})),
     "core_calendaryear": AdminModel("admin:core.calendaryear", ALL_ROLES),
+    # The units' 企业微信/钉钉 robots: system configuration, the system administrator's.
+    "core_unitrobot": AdminModel("admin:core.unitrobot", frozenset({"sysadmin"}),
+                                 add=frozenset({"sysadmin"})),
     "projects_project": AdminModel("pk", SCOPED, add=frozenset({"dispatcher"})),
     "projects_category": AdminModel("admin:projects.category", ALL_ROLES,
                                     add=frozenset({"dispatcher"})),

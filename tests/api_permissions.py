@@ -109,6 +109,13 @@ API_MATRIX = {
     f"POST {P}/reports/{{report_id}}/approve": ("report", "version", approve),
     f"POST {P}/reports/{{report_id}}/return": ("report", "return", return_),
     f"GET {P}/kpis": (None, None, everyone),
+    # Site photos follow their report: read where the report is, added by the unit that fills
+    # it in (a multipart upload, tests/test_api_matrix.py).
+    f"GET {P}/reports/{{report_id}}/photos": ("report", None, read),
+    f"POST {P}/reports/{{report_id}}/photos": (
+        "report", "photo_upload", lambda role, which: CREATED if fill(role, which) == OK
+        else NOT_FOUND),
+    f"GET {P}/reports/{{report_id}}/photos/{{photo_id}}": ("photo", None, read),
     f"GET {P}/cases": (None, None, everyone),
     f"GET {P}/cases/{{case_id}}": ("case", None, read),
     f"POST {P}/projects/{{project_id}}/activities": ("project", "activity_new",

@@ -64,7 +64,8 @@ def _approval_of(project):
 def _target(target, project):
     """The object of a row's path: ids for every placeholder the path may name."""
     ids = {"project_id": project.pk, "report_id": 0, "round_id": 0, "case_id": 0,
-           "plan_id": 0, "activity_id": 0, "approval_id": 0, "event_id": 0, "request_id": 0}
+           "plan_id": 0, "activity_id": 0, "approval_id": 0, "event_id": 0, "request_id": 0,
+           "photo_id": 0}
     report = _report_of(project)
     ids.update(report_id=report.pk, round_id=report.round_id)
     if target == "case":
@@ -75,11 +76,22 @@ def _target(target, project):
         ids["activity_id"] = _activity_of(project).pk
     elif target == "approval":
         ids["approval_id"] = _approval_of(project).pk
+    elif target == "photo":
+        ids["photo_id"] = _photo_of(report).pk
     elif target == "event":
         from tests.cityops.matrix import event_of
 
         ids["event_id"] = ids["request_id"] = event_of(project).pk
     return ids
+
+
+def _photo_of(report):
+    from diaodu.core import photo_services
+    from diaodu.core.models import Photo
+    from tests.photo_images import jpeg, upload
+
+    return Photo.objects.filter(owner_id=report.pk).first() or photo_services.photo_add(
+        actor=None, owner=report, upload=upload(jpeg(colour="navy")))
 
 
 def _body(kind, project, report):
@@ -161,7 +173,9 @@ def _state():
 
 
 @pytest.mark.parametrize(("role", "op", "which"), CASES)
-def test_api_matrix(client, request, role, op, which, project_a, project_b):
+def test_api_matrix(client, request, settings, tmp_path, role, op, which, project_a,
+                    project_b):
+    settings.MEDIA_ROOT = tmp_path / "media"  # photos are written here
     user = request.getfixturevalue(role)
     target, body, expect = API_MATRIX[op]
     project = project_a if which == "own" else project_b
@@ -173,8 +187,14 @@ def test_api_matrix(client, request, role, op, which, project_a, project_b):
     client.force_login(user)
     payload = _body(body, project, report)
     before = _state() if method != "GET" else None
-    response = client.generic(method, url, data=b"" if payload is None else json.dumps(payload),
-                              content_type="application/json")
+    if body == "photo_upload":  # multipart, as a browser or a phone app sends it
+        from tests.photo_images import jpeg, upload
+
+        response = client.post(url, {"photo": [upload(jpeg(colour="olive"), "现场.jpg")]})
+    else:
+        response = client.generic(method, url,
+                                  data=b"" if payload is None else json.dumps(payload),
+                                  content_type="application/json")
     assert response.status_code == expect(role, which), (role, op, which, response.content)
     if before is not None and response.status_code >= 400:
         after = _state()

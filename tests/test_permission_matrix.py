@@ -197,6 +197,11 @@ def _admin_object(label, project):
         return CalendarDay.objects.order_by("date").first()
     if label == "core.calendaryear":
         return CalendarYear.objects.order_by("year").first()
+    if label == "core.unitrobot":
+        from diaodu.core.notify.robots import unit_robot_save
+
+        return unit_robot_save(actor=None, unit=project.responsible_unit, platform="wecom",
+                               webhook="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k")
     if label == "projects.category":
         return project.category
     if label in ("projects.campaign", "projects.campaignentry"):

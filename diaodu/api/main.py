@@ -5,7 +5,7 @@ from django.db import DataError, IntegrityError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
-from . import approvals, cases, errors, investment, plans, projects, schedule
+from . import approvals, cases, errors, investment, photos, plans, projects, schedule
 from .auth import RoleSessionAuth, TokenAuth
 from .errors import error_body
 
@@ -42,6 +42,7 @@ def integrity_error(request, exc):
 
 api.add_router("", projects.router)
 api.add_router("", investment.router)
+api.add_router("", photos.router)
 api.add_router("", schedule.router)
 api.add_router("", cases.router)
 api.add_router("", plans.router)

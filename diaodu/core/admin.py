@@ -245,3 +245,7 @@ class CalendarDayAdmin(ServiceAdminMixin, ScopedModelAdmin):
 @admin.register(CalendarYear)
 class CalendarYearAdmin(ScopedModelAdmin):
     list_display = ("year", "complete", "source_note")
+
+
+# The units' group robots (core/notify/robot_admin.py).
+from .notify import robot_admin  # noqa: E402,F401

@@ -16,11 +16,12 @@ class CoreConfig(AppConfig):
         user_errors.translate = gettext
 
         security.connect_lockout_signal()
-        from .models import AuditEvent, CalendarDay, CalendarYear, OrgUnit, User
-        from .roles import ACCOUNT_ADMINS, AUDIT_READERS, ROLE_ADMINS
+        from .models import AuditEvent, CalendarDay, CalendarYear, OrgUnit, UnitRobot, User
+        from .roles import ACCOUNT_ADMINS, AUDIT_READERS, ROBOT_ADMINS, ROLE_ADMINS
 
         scoping.register(OrgUnit, scoping.ScopeRule(public=True))
         scoping.register(CalendarDay, scoping.ScopeRule(public=True))
         scoping.register(CalendarYear, scoping.ScopeRule(public=True))
         scoping.register(User, scoping.ScopeRule(readers=ACCOUNT_ADMINS | ROLE_ADMINS))
         scoping.register(AuditEvent, scoping.ScopeRule(readers=AUDIT_READERS))
+        scoping.register(UnitRobot, scoping.ScopeRule(readers=ROBOT_ADMINS))

@@ -273,4 +273,6 @@ from .models_notify import (  # noqa: E402,F401
     Notification,
     NotificationKind,
     NotifyPreference,
+    RobotPlatform,
+    UnitRobot,
 )

@@ -157,3 +157,34 @@ class NotifyPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.channel}"
+
+
+class RobotPlatform(models.TextChoices):
+    WECOM = "wecom", _("企业微信")
+    DINGTALK = "dingtalk", _("钉钉")
+
+
+class UnitRobot(models.Model):
+    """A unit's group robot on one platform: the group messages to the unit's people (and the
+    units below it without a robot of their own) are posted there; the settings' webhook is the
+    district-wide default (notify/robots.py). Written through robots.unit_robot_save."""
+
+    unit = models.ForeignKey("core.OrgUnit", verbose_name=_("单位"), on_delete=models.PROTECT,
+                             related_name="robots")
+    platform = models.CharField(_("平台"), max_length=16, choices=RobotPlatform.choices)
+    webhook = models.CharField(_("Webhook 地址"), max_length=500)
+    secret = models.CharField(_("加签密钥"), max_length=200, blank=True,
+                              help_text=_("仅钉钉；留空表示不加签。"))
+    active = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("单位群机器人")
+        verbose_name_plural = _("单位群机器人")
+        ordering = ["unit__path", "platform"]
+        constraints = [models.UniqueConstraint(fields=["unit", "platform"],
+                                               condition=Q(active=True),
+                                               name="unit_robot_one_active")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_platform_display()}"

@@ -95,6 +95,9 @@ GRID_KEEPERS = frozenset({Role.STREET_OPS, Role.DISTRICT_OPS})
 CITY_OPS = frozenset({Role.STREET_OPS, Role.DISTRICT_OPS})
 # Who may read the audit log.
 AUDIT_READERS = frozenset({Role.AUDITOR})
+# Who keeps the units' group robots (企业微信/钉钉 webhooks): system configuration, like
+# accounts and the organisation (三员分立: the system administrator).
+ROBOT_ADMINS = frozenset({Role.SYSADMIN})
 # Who may edit the working-day calendar.
 CALENDAR_EDITORS = frozenset({Role.SYSADMIN, Role.DISPATCHER})
 

@@ -28,3 +28,9 @@ class GridsConfig(AppConfig):
         # Every grid and micro-grid has its profile, however the unit was added (the org-unit
         # admin, a migration, the demo), so the register lists every grid.
         post_save.connect(ensure_profile, sender=OrgUnit, dispatch_uid="grids.profile")
+        # A project's site is picked on the grid map (core/point_picker.py).
+        from diaodu.core import point_picker
+
+        from .picker import district_map
+
+        point_picker.register(district_map)

@@ -58,6 +58,12 @@ class Frame:
         return (round(self.pad + (lon - self.min_lon) * self.scale_x, 1),
                 round(self.height - self.pad - (lat - self.min_lat) * self.scale_y, 1))
 
+    def lonlat(self, x: float, y: float) -> tuple[float, float]:
+        """Pixels → (lon, lat): the inverse of xy (a click on the map; the point picker's
+        script computes the same from these five numbers)."""
+        return (self.min_lon + (x - self.pad) / self.scale_x,
+                self.min_lat + (self.height - self.pad - y) / self.scale_y)
+
 
 def frame(shapes: Sequence[Shape], dots: Sequence[Dot], width: int) -> Frame:
     lons = [x for s in shapes for ring in s.rings for x, _y in ring] + [d.lon for d in dots]

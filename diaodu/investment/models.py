@@ -236,6 +236,11 @@ class ProgressReport(models.Model):
     def __str__(self) -> str:
         return f"{self.round} · {self.project}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("investment:report", args=[self.pk])
+
 
 class ReportAdjustment(models.Model):
     """A correction to a report of a locked round. KPIs and rollups include it."""

@@ -7,9 +7,11 @@ from unfold.contrib.filters.admin import RelatedDropdownFilter
 
 from diaodu.core.admin_base import ScopedModelAdmin, ServiceAdminMixin, ServiceForm
 from diaodu.core.errors import UserError
+from diaodu.core.point_picker import picker_map
 
 from . import policy, selectors, services
 from .models import Campaign, CampaignEntry, Category, Project, TaskForce
+from .picker import PointPickerWidget
 
 PROJECT_FIELDS = (
     "code", "name", "level", "category", "stage", "owner_name", "responsible_unit", "street",
@@ -22,6 +24,9 @@ PROJECT_FIELDS = (
 
 class ProjectAdminForm(ServiceForm, forms.ModelForm):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Not saved: a click on the map fills the latitude and longitude fields (picker.py).
+    point_picker = forms.CharField(label=_("地图选点"), required=False,
+                                   widget=PointPickerWidget)
 
     class Meta:
         model = Project
@@ -31,6 +36,10 @@ class ProjectAdminForm(ServiceForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+        if "point_picker" in self.fields:
+            point = self.instance.point if self.instance.pk else None
+            self.fields["point_picker"].widget.map = picker_map(getattr(self, "actor", None),
+                                                                point)
 
     # The point's range and completeness, with the service's messages on the fields (the
     # model's check constraint would otherwise answer first, with Django's generic words).
@@ -104,6 +113,16 @@ class ProjectAdmin(ServiceAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The stage moves only through 变更阶段, which applies the stage rules.
         return ("stage",) if obj else ()
+
+    def get_fieldsets(self, request, obj=None):
+        # Those who may edit the point pick it on the map as well; the others read it.
+        fieldsets = super().get_fieldsets(request, obj)
+        if not (self.has_change_permission(request, obj) if obj
+                else self.has_add_permission(request)):
+            return fieldsets
+        return tuple((name, {**options, "fields": (*options["fields"], "point_picker")})
+                     if "latitude" in options["fields"] else (name, options)
+                     for name, options in fieldsets)
 
 
 class CategoryForm(ServiceForm, forms.ModelForm):

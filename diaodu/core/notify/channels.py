@@ -6,6 +6,8 @@ no: retrying will not help). `address(user)` is None when the user cannot be rea
 - SMS: an HTTP gateway taking template messages with a signature (NOTIFY_SMS_*): JSON
   {phone, sign_name, template_code, template_param}, signed with HMAC-SHA256 over
   "<timestamp>\\n<body>" under the secret (headers X-Access-Key, X-Timestamp, X-Signature).
+- Group robots post to the recipient's unit's group (notify/robots.py: the unit's robot, the
+  nearest above it, or the district-wide webhook from settings).
 - 企业微信 group robot: POST JSON {"msgtype": "markdown"|"text", …} to the webhook
   (…/cgi-bin/webhook/send?key=…); text mentions by mobile (mentioned_mobile_list).
 - 钉钉 group robot: the same shape with {"markdown": {"title", "text"}} and {"at":
@@ -28,6 +30,7 @@ import httpx
 from django.conf import settings
 from django.core.mail import EmailMessage
 
+from .robots import RobotAddress, robot_address, robots_reachable
 from .templates import Rendered
 
 
@@ -101,11 +104,6 @@ def _phone(user: Any) -> str | None:
     return (getattr(user, "phone", "") or "").strip() or None
 
 
-def _robot_address(user: Any) -> str:
-    """A group robot posts to the group; the reader's mobile, if known, is @mentioned."""
-    return _phone(user) or ""
-
-
 def _mobiles(address: str) -> list[str]:
     return [address] if address else []
 
@@ -125,31 +123,30 @@ def send_sms(client: httpx.Client, address: str, kind: str, rendered: Rendered,
     return str(answer.get("message_id", ""))
 
 
-def send_wecom(client: httpx.Client, address: str, kind: str, rendered: Rendered,
+def send_wecom(client: httpx.Client, address: RobotAddress, kind: str, rendered: Rendered,
                urgent: bool) -> str:
     if urgent:
-        payload: dict = {"msgtype": "text", "text": {"content": rendered.text,
-                                                     "mentioned_mobile_list": _mobiles(address)}}
+        payload: dict = {"msgtype": "text", "text": {
+            "content": rendered.text, "mentioned_mobile_list": _mobiles(address.mobile)}}
     else:
         payload = {"msgtype": "markdown", "markdown": {"content": rendered.markdown}}
-    return _robot_answer(_post(client, settings.NOTIFY_WECOM_WEBHOOK, payload))
+    return _robot_answer(_post(client, address.url, payload))
 
 
-def send_dingtalk(client: httpx.Client, address: str, kind: str, rendered: Rendered,
+def send_dingtalk(client: httpx.Client, address: RobotAddress, kind: str, rendered: Rendered,
                   urgent: bool) -> str:
+    mention = {"atMobiles": _mobiles(address.mobile), "isAtAll": False}
     if urgent:
-        payload: dict = {"msgtype": "text", "text": {"content": rendered.text},
-                         "at": {"atMobiles": _mobiles(address), "isAtAll": False}}
+        payload: dict = {"msgtype": "text", "text": {"content": rendered.text}, "at": mention}
     else:
         payload = {"msgtype": "markdown",
                    "markdown": {"title": rendered.subject, "text": rendered.markdown},
-                   "at": {"atMobiles": _mobiles(address), "isAtAll": False}}
-    url = settings.NOTIFY_DINGTALK_WEBHOOK
-    if settings.NOTIFY_DINGTALK_SECRET:
+                   "at": mention}
+    url = address.url
+    if address.secret:
         stamp = str(int(time.time() * 1000))
         joiner = "&" if "?" in url else "?"
-        url = (f"{url}{joiner}timestamp={stamp}"
-               f"&sign={dingtalk_sign(settings.NOTIFY_DINGTALK_SECRET, stamp)}")
+        url = f"{url}{joiner}timestamp={stamp}&sign={dingtalk_sign(address.secret, stamp)}"
     return _robot_answer(_post(client, url, payload))
 
 
@@ -164,11 +161,12 @@ def send_email(client: httpx.Client, address: str, kind: str, rendered: Rendered
     return str(message.extra_headers.get("Message-ID", "") or "")
 
 
-Sender = Callable[[httpx.Client, str, str, Rendered, bool], str]
+# The address is the channel's own: a phone number, an email address, a RobotAddress.
+Sender = Callable[[httpx.Client, Any, str, Rendered, bool], str]
 
 
 class ChannelSpec:
-    def __init__(self, name: str, send: Sender, address: Callable[[Any], str | None],
+    def __init__(self, name: str, send: Sender, address: Callable[[Any], Any | None],
                  configured: Callable[[], bool], missing: str) -> None:
         self.name, self.send, self.address = name, send, address
         self.configured, self.missing = configured, missing
@@ -177,10 +175,11 @@ class ChannelSpec:
 CHANNELS: dict[str, ChannelSpec] = {
     "sms": ChannelSpec("sms", send_sms, _phone, lambda: bool(settings.NOTIFY_SMS_URL),
                        "no_phone"),
-    "wecom": ChannelSpec("wecom", send_wecom, _robot_address,
-                         lambda: bool(settings.NOTIFY_WECOM_WEBHOOK), "no_phone"),
-    "dingtalk": ChannelSpec("dingtalk", send_dingtalk, _robot_address,
-                            lambda: bool(settings.NOTIFY_DINGTALK_WEBHOOK), "no_phone"),
+    "wecom": ChannelSpec("wecom", send_wecom, lambda user: robot_address(user, "wecom"),
+                         lambda: robots_reachable("wecom"), "no_robot"),
+    "dingtalk": ChannelSpec("dingtalk", send_dingtalk,
+                            lambda user: robot_address(user, "dingtalk"),
+                            lambda: robots_reachable("dingtalk"), "no_robot"),
     "email": ChannelSpec("email", send_email,
                          lambda user: (getattr(user, "email", "") or "").strip() or None,
                          lambda: bool(settings.NOTIFY_EMAIL), "no_email"),

@@ -24,6 +24,7 @@ RATE_LIMITED = "rate_limited"  # an outcome: retrying, as the provider asked
 SKIP_REASONS = {
     "no_phone": "未登记手机号，已跳过",
     "no_email": "未登记电子邮箱，已跳过",
+    "no_robot": "所在单位及上级单位均未配置群机器人，已跳过",
     "daily_limit": "已达每日发送上限（%s 条），已跳过",
 }
 

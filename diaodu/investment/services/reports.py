@@ -36,6 +36,7 @@ from .guards import (
     can_fill,
 )
 from .months import Before, months_before
+from .returned import report_returned_notify
 
 
 def _previous(report: ProgressReport) -> ProgressReport | None:
@@ -214,7 +215,9 @@ def report_return(*, actor: User, report: ProgressReport, reason: str,
         report.status = ReportStatus.RETURNED
         report.return_reason = reason.strip()
         report.reviewed_by, report.reviewed_at = actor, clock.now()
-        return _save(report, actor, "report.return", {"reason": reason.strip()})
+        report = _save(report, actor, "report.return", {"reason": reason.strip()})
+        report_returned_notify(report, actor)
+        return report
 
 
 def report_approve(*, actor: User | None, report: ProgressReport,

@@ -21,7 +21,8 @@ from diaodu.demo.loader import account_table, load_demo
 
 # The daily chains a real install starts once (docs/operations.md); each queues its next run.
 DAILY = [("dispatch_daily", ["--schedule"]), ("cases_sweep", ["--schedule"]),
-         ("dashboard_daily", ["--schedule"]), ("schedule_daily", ["--schedule"])]
+         ("dashboard_daily", ["--schedule"]), ("schedule_daily", ["--schedule"]),
+         ("photos_sweep", ["--schedule"])]
 
 
 class Command(BaseCommand):
