@@ -91,3 +91,25 @@ def test_valid_rules_keep_every_field():
     assert rules.validate([{**BASE, "amber": None}])[0].amber is None
     assert rules.validate([{**BASE, "red": None}])[0].red is None
     assert rules.validate([{**BASE, "amber": " 95 "}])[0].amber == D("95")
+
+
+def test_a_rule_without_a_metric_or_a_message_is_refused_as_such():
+    """A stored rule that lacks the key: the metric is named as empty (not "None"), and a
+    missing message is refused, never shown as the text "None"."""
+    without_metric = {key: value for key, value in BASE.items() if key != "metric"}
+    with pytest.raises(rules.RuleProblem) as problem:
+        rules.validate([without_metric])
+    assert (problem.value.code, problem.value.params) == ("rule.unknown_metric", {"metric": ""})
+    without_message = {key: value for key, value in BASE.items() if key != "message"}
+    with pytest.raises(rules.RuleProblem) as problem:
+        rules.validate([without_message])
+    assert (problem.value.code, problem.value.params) == (
+        "rule.no_message", {"metric": "completion_vs_time"})
+
+
+def test_an_amber_only_rule_still_warns_amber():
+    """No red threshold: the amber line is still checked (below and at-least rules)."""
+    below = rules.validate([{**BASE, "red": None}])[0]
+    assert below.level(D("94.99")) == rules.AMBER and below.level(D("95")) is None
+    at_least = rules.validate([{"metric": "stale", "amber": "2", "message": "x"}])[0]
+    assert at_least.level(2) == rules.AMBER and at_least.level(1) is None
