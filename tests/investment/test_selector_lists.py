@@ -8,11 +8,12 @@ from decimal import Decimal as D
 import pytest
 
 from diaodu.core.errors import NotFound
+from diaodu.core.models import UnitKind
 from diaodu.investment import selectors, services
 from diaodu.investment.models import MonthlyRollup, ReportStatus
 from diaodu.projects.models import Level, Stage
 
-from ..factories import CategoryFactory, ProjectFactory
+from ..factories import CategoryFactory, ProjectFactory, unit
 from .conftest import fill_and_submit, open_month, report_of
 
 pytestmark = pytest.mark.django_db
@@ -337,3 +338,53 @@ def test_rounds_go_by_period_not_by_when_they_were_opened(dispatcher, building_a
     ids = [r.pk for r in selectors.round_list(user=dispatcher)]
     assert ids.index(march.pk) < ids.index(february.pk)
 
+
+
+def test_lists_go_by_unit_path_then_project_not_by_ids(dispatcher, district, street_b,
+                                                       street_b_reporter):
+    """A street added later whose code sorts first has the larger id and the smaller path;
+    within one unit the reports were made largest project first (the round opens projects in
+    their model order), so neither an id order nor the order of making can pass for these."""
+    first = unit("410102000", "甲街道", UnitKind.STREET, district)
+    small = ProjectFactory(name="须水小项目", responsible_unit=street_b, street=street_b,
+                           stage=Stage.CONSTRUCTION, level=Level.DISTRICT,
+                           total_investment=D("100.00"))
+    big = ProjectFactory(name="须水大项目", responsible_unit=street_b, street=street_b,
+                         stage=Stage.CONSTRUCTION, level=Level.DISTRICT,
+                         total_investment=D("900.00"))
+    other = ProjectFactory(name="甲街道项目", responsible_unit=first, street=first,
+                           stage=Stage.CONSTRUCTION, level=Level.DISTRICT)
+    march = open_month(dispatcher, 2022, 3, due_in_days=365 * 50)
+    street_b.refresh_from_db()
+    assert first.pk > street_b.pk and first.path < street_b.path
+    assert small.pk < big.pk and report_of(march, big).pk < report_of(march, small).pk
+    assert [r.project.name for r in selectors.report_list(user=dispatcher)] == [
+        other.name, small.name, big.name]
+    fill_and_submit(street_b_reporter, report_of(march, big), "10", "100")
+    rows = selectors.round_overview(user=dispatcher, round_=march)
+    assert [(r.unit_id, r.pending, r.submitted) for r in rows] == [
+        (first.pk, 1, 0), (street_b.pk, 1, 1)]
+
+
+def test_a_step_reads_the_round_project_and_unit_only(rounds, dispatcher, street_a_reporter,
+                                                      building_a, django_assert_num_queries):
+    """`page=False` (the API's answers and the services' steps): one query joining the round,
+    the project and its responsible unit; the street and the people are not joined."""
+    assert selectors.STEP_RELATED == ("round", "project", "project__responsible_unit")
+    assert selectors.PAGE_RELATED == (*selectors.STEP_RELATED, "project__street",
+                                      "submitted_by", "reviewed_by", "unit_approved_by")
+    pk = fill_and_submit(street_a_reporter, report_of(rounds[1], building_a), "10", "100").pk
+    with django_assert_num_queries(1):
+        step = selectors.report_get(user=dispatcher, pk=pk, adjustments=False, page=False)
+    with django_assert_num_queries(0):
+        assert (step.round.pk, step.project.pk) == (rounds[1].pk, building_a.pk)
+        assert step.project.responsible_unit.name == building_a.responsible_unit.name
+    with django_assert_num_queries(2):
+        assert step.project.street.name == building_a.street.name
+        assert step.submitted_by.username == street_a_reporter.username
+    page = selectors.report_get(user=dispatcher, pk=pk, adjustments=False)
+    with django_assert_num_queries(0):
+        assert (page.project.street.name, page.submitted_by.username) == (
+            building_a.street.name, street_a_reporter.username)
+    with pytest.raises(NotFound):
+        selectors.report_get(user=dispatcher, pk="x", page=False)
