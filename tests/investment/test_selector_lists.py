@@ -2,11 +2,12 @@
 holds what its filters say and nothing else, in its order, with its joins (no query per row),
 and a row out of scope or a malformed id is NotFound."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal as D
 
 import pytest
 
+from diaodu.core import photo_services
 from diaodu.core.errors import NotFound
 from diaodu.core.models import UnitKind
 from diaodu.investment import selectors, services
@@ -14,6 +15,7 @@ from diaodu.investment.models import MonthlyRollup, ReportStatus
 from diaodu.projects.models import Level, Stage
 
 from ..factories import CategoryFactory, ProjectFactory, unit
+from ..photo_images import jpeg, upload
 from .conftest import fill_and_submit, open_month, report_of
 
 pytestmark = pytest.mark.django_db
@@ -388,3 +390,31 @@ def test_a_step_reads_the_round_project_and_unit_only(rounds, dispatcher, street
             building_a.street.name, street_a_reporter.username)
     with pytest.raises(NotFound):
         selectors.report_get(user=dispatcher, pk="x", page=False)
+
+
+def test_report_photos_are_its_own_checked_against_its_round(rounds, dispatcher, building_a,
+                                                             building_b, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    february, march = rounds
+    last_year = jpeg(taken=datetime(2021, 3, 10, 9), colour="green")
+    photo = photo_services.photo_add(actor=None, owner=report_of(march, building_a),
+                                     upload=upload(last_year, "去年.jpg"))
+    photo_services.photo_add(actor=None, owner=report_of(february, building_a),
+                             upload=upload(jpeg(), "二月.jpg"))
+    photo_services.photo_add(actor=None, owner=report_of(march, building_b),
+                             upload=upload(jpeg(), "须水.jpg"))
+    report = selectors.report_get(user=dispatcher, pk=report_of(march, building_a).pk)
+    shown = selectors.report_photos(report=report)
+    assert [item.photo.pk for item in shown] == [photo.pk]
+    assert ("outside_period", "拍摄于 2021-03-10，不在 2022-03-01 至 2022-03-31 之内（往年照片）") \
+        in shown[0].checks
+
+
+def test_unregistered_of_one_start_day_go_by_id(dispatcher, street_a, street_b):
+    """Ties on the start day are broken by id, whatever the unit or the size."""
+    made = [ProjectFactory(name=f"同日开工{n}", responsible_unit=unit_, street=unit_,
+                           stage=Stage.CONSTRUCTION, actual_start=date(2022, 3, 1),
+                           total_investment=D(size))
+            for n, (unit_, size) in enumerate([(street_b, "600.00"), (street_a, "9000.00"),
+                                               (street_b, "800.00"), (street_a, "700.00")])]
+    assert [p.pk for p in selectors.unregistered(user=dispatcher)] == sorted(p.pk for p in made)
