@@ -411,10 +411,13 @@ def test_report_photos_are_its_own_checked_against_its_round(rounds, dispatcher,
 
 
 def test_unregistered_of_one_start_day_go_by_id(dispatcher, street_a, street_b):
-    """Ties on the start day are broken by id, whatever the unit or the size."""
+    """Ties on the start day are broken by id, whatever the unit, the size or the order the
+    rows lie in (on PostgreSQL an updated row moves to the end of the table; SQLite keeps rows
+    in id order, so there only a wrong tie-break, not a missing one, can fail this)."""
     made = [ProjectFactory(name=f"同日开工{n}", responsible_unit=unit_, street=unit_,
                            stage=Stage.CONSTRUCTION, actual_start=date(2022, 3, 1),
                            total_investment=D(size))
             for n, (unit_, size) in enumerate([(street_b, "600.00"), (street_a, "9000.00"),
                                                (street_b, "800.00"), (street_a, "700.00")])]
+    type(made[0]).objects.filter(pk__in=[made[0].pk, made[1].pk]).update(name="同日开工改")
     assert [p.pk for p in selectors.unregistered(user=dispatcher)] == sorted(p.pk for p in made)
