@@ -5,14 +5,15 @@
    moment (a call that starts late because the last one ran long counts the wait);
 2. district console refresh with 1,000,000 events in the table — `selectors.console` (two
    aggregate queries) plus rendering the htmx fragment, beside the same counters as two
-   hand-written SQL statements.
+   hand-written SQL statements; read as at 17:00 on the last day of last month, so the
+   month's counters cover a whole month of events (their worst case).
 
     uv run python bench/events.py [--events 1000000] [--seconds 60] [--threads 4]
 
 Needs PostgreSQL on 127.0.0.1:5432 (trust auth); uses and recreates `diaodu_events`
 (BENCH_DB). The million events are written with INSERT … SELECT generate_series in reporting
-order over the last 180 days (the table grows by appending), the latest 1 % open, the rest
-closed or evaluated; 14 streets × 20 grids.
+order over the 180 days before the console's moment (the table grows by appending), the
+latest 1 % open, the rest closed or evaluated; 14 streets × 20 grids.
 Goals (issue 18): intake ≥ 1,000 events/minute sustained with p99 ≤ 1 s; console p95 ≤ 300 ms
 and ≤ 2× the raw SQL of the same counters.
 """
@@ -31,6 +32,20 @@ sys.path.insert(0, str(ROOT))
 DB = os.environ.get("BENCH_DB", "diaodu_events")
 URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
 STREETS, GRIDS = 14, 20
+
+
+def month_end():
+    """When the console is read: 17:00 on the last day of the month before today (Beijing
+    time), so "this month" is a whole month of events — the most its counters ever read."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    first = datetime.now(ZoneInfo("Asia/Shanghai")).replace(day=1, hour=17, minute=0,
+                                                             second=0, microsecond=0)
+    return first - timedelta(days=1)
+
+
+AT = month_end()
 
 
 def sh(*args):
@@ -69,7 +84,8 @@ def setup(events: int):
                                                role="grid_worker"))
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(BULK_SQL, {"n": events, "streets": STREETS, "grids": GRIDS})
+        cursor.execute(BULK_SQL, {"n": events, "streets": STREETS, "grids": GRIDS,
+                                  "at": AT})
         cursor.execute("ANALYZE cases_case; ANALYZE cityops_event;")
     print(f"loaded {events:,} events in {time.perf_counter() - started:.0f}s")
     return workers
@@ -86,8 +102,9 @@ WITH g AS (
 ), c AS (
   SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM cityops_eventcategory
 ), n AS (
-  -- In reporting order (the table grows by appending), over the last 180 days.
-  SELECT i, now() - make_interval(secs => (%(n)s - i)::float8 * 180 * 86400 / %(n)s) AS at,
+  -- In reporting order (the table grows by appending), over the 180 days before AT.
+  SELECT i, %(at)s::timestamptz
+            - make_interval(secs => (%(n)s - i)::float8 * 180 * 86400 / %(n)s) AS at,
          i > %(n)s - %(n)s / 100 AS open
   FROM generate_series(1, %(n)s) AS i
 ), ins AS (
@@ -105,8 +122,10 @@ SELECT ins.id, c.id, g.grid_id, g.street_id,
        CASE WHEN ins.open THEN 'reported'
             WHEN ins.serial %% 3 = 0 THEN 'closed' ELSE 'evaluated' END,
        'grid', '', false, ins.created_at, ins.created_at::date,
-       CASE WHEN ins.open THEN now() + make_interval(mins => (ins.serial %% 600) - 300) END,
-       CASE WHEN ins.open THEN now() + make_interval(mins => (ins.serial %% 600) - 330) END,
+       CASE WHEN ins.open THEN %(at)s::timestamptz
+                               + make_interval(mins => (ins.serial %% 600) - 300) END,
+       CASE WHEN ins.open THEN %(at)s::timestamptz
+                               + make_interval(mins => (ins.serial %% 600) - 330) END,
        CASE WHEN ins.serial %% 9 = 0 THEN 1 ELSE 0 END, 0, '',
        CASE WHEN NOT ins.open THEN ins.created_at + interval '6 hours' END,
        CASE WHEN NOT ins.open THEN (ins.created_at + interval '6 hours')::date END,
@@ -214,16 +233,16 @@ def console(rounds: int = 40):
     from diaodu.cityops import policy, selectors
 
     def counters():
-        selectors.console(streets=None, now=timezone.now(), widgets=False)
+        selectors.console(streets=None, now=AT, widgets=False)
 
     def full():
-        result = selectors.console(streets=None, now=timezone.now())
+        result = selectors.console(streets=None, now=AT)
         render_to_string("cityops/_console.html", {"console": result, "streets": None,
                                                    "scope_name": "全区"})
 
     def raw():
-        now = timezone.now()
-        today = timezone.localdate()
+        now = AT
+        today = timezone.localtime(AT).date()
         params = {"now": now, "today": today, "month": today.replace(day=1),
                   "open": list(policy.OPEN_STAGES), "done": list(policy.DONE_STAGES)}
         with connection.cursor() as cursor:
