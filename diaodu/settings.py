@@ -324,9 +324,22 @@ NOTIFY_SMS_TEMPLATES = json.loads(os.environ.get("NOTIFY_SMS_TEMPLATES", "{}") o
 NOTIFY_WECOM_WEBHOOK = os.environ.get("NOTIFY_WECOM_WEBHOOK", "")
 NOTIFY_DINGTALK_WEBHOOK = os.environ.get("NOTIFY_DINGTALK_WEBHOOK", "")
 NOTIFY_DINGTALK_SECRET = os.environ.get("NOTIFY_DINGTALK_SECRET", "")
-# Email goes through Django's mail backend (configure the mail server with Django's own settings).
+# Email goes through Django's "default" mailer: SMTP to EMAIL_HOST (EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or EMAIL_USE_SSL), or another backend by EMAIL_BACKEND.
 NOTIFY_EMAIL = env_bool("NOTIFY_EMAIL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "diaodu@localhost")
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+MAILERS = {"default": {"BACKEND": os.environ.get("EMAIL_BACKEND", _SMTP)}}
+if MAILERS["default"]["BACKEND"] == _SMTP:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": float(os.environ.get("NOTIFY_TIMEOUT", "5")),
+    }
 # Links in messages: the site's address as people open it.
 NOTIFY_SITE_URL = os.environ.get("NOTIFY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NOTIFY_SITE_NAME = os.environ.get("NOTIFY_SITE_NAME", "中原区重点项目调度平台")
