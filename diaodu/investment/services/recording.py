@@ -13,9 +13,9 @@ from diaodu.core.money import parse_wan
 from diaodu.projects.models import Project
 
 from .. import policy
-from ..models import Cadence, ProgressReport, ReportingRound
-from .guards import _ensure_open, _ensure_version, _locked_report, _save
-from .reports import _refresh_ytd_after, _submit, months_before, ytd_of
+from ..models import ProgressReport, ReportingRound
+from .guards import _ensure_open, _locked_report
+from .reports import fill
 
 
 def round_add_project(*, actor: User | None, round_: ReportingRound,
@@ -50,20 +50,6 @@ def report_record(*, actor: User | None, report: ProgressReport,
                            label=_("开工累计完成"))
     with transaction.atomic():
         report = _locked_report(actor, report)
-        _ensure_open(report)
-        _ensure_version(report, expected_version)
-        policy.require_state(actor, report, policy.FILL)
-        before = (report.completed_in_period, report.cumulative_completed)
-        report.completed_in_period, report.cumulative_completed = period, cumulative
-        report.physical_progress, report.issues = physical_progress.strip(), issues.strip()
-        known = months_before(report) if report.round.cadence == Cadence.MONTHLY else None
-        report.ytd_completed = ytd_of(report, period, known)
-        figures = {"completed_in_period": [before[0], period],
-                   "cumulative_completed": [before[1], cumulative], "source": source}
-        if submit:
-            report = _submit(actor, report, None, figures, known)
-        else:
-            report = _save(report, actor, "report.record", figures)
-        if period != before[0] and (known is None or known.later):
-            _refresh_ytd_after(report)
-        return report
+        return fill(actor, report, expected_version, period, cumulative, physical_progress,
+                    issues, submit=submit, at=None, action="report.record",
+                    extra={"source": source})

@@ -87,29 +87,41 @@ def report_save(*, actor: User | None, report: ProgressReport, expected_version:
         report = _locked_report(actor, report)
         if actor is not None and not can_fill(actor, report.project):
             raise NotFound
-        _ensure_open(report)
-        _ensure_version(report, expected_version)
-        policy.require_state(actor, report, policy.FILL)
-        before = (report.completed_in_period, report.cumulative_completed)
-        report.completed_in_period, report.cumulative_completed = period, cumulative
-        report.physical_progress, report.issues = physical_progress.strip(), issues.strip()
-        known = months_before(report) if report.round.cadence == Cadence.MONTHLY else None
-        report.ytd_completed = ytd_of(report, period, known)
-        figures = {"completed_in_period": [before[0], period],
-                   "cumulative_completed": [before[1], cumulative]}
-        if submit:
-            # One write, one history row and one audit record carry both the figures and the
-            # submission (the month-end surge is mostly this path).
-            report = _submit(actor, report, at, figures, known)
-        else:
-            report = _save(report, actor, "report.save", figures)
-        if period != before[0] and (known is None or known.later):
-            # A month filled late or corrected after its return: the later reports' stored
-            # year-to-date figures add this one up. Skipped when `known` found none: a later
-            # round still being opened by another transaction is unseen either way (the
-            # locking query would not see its uncommitted rows).
-            _refresh_ytd_after(report)
-        return report
+        return fill(actor, report, expected_version, period, cumulative, physical_progress,
+                    issues, submit=submit, at=at, action="report.save")
+
+
+def fill(actor: User | None, report: ProgressReport, expected_version: int | None,
+         period: Decimal, cumulative: Decimal, physical_progress: str, issues: str, *,
+         submit: bool, at: datetime | None, action: str,
+         extra: dict[str, Any] | None = None) -> ProgressReport:
+    """The figures of a report locked by the caller's transaction, who has checked the actor
+    may fill it (a unit's save, the DRC's recording from a ledger): the round open, the
+    version, the state; year-to-date from the months before; one write, history row and
+    audit record (`action`, or the submission's with `submit`; `extra` joins its changes)."""
+    _ensure_open(report)
+    _ensure_version(report, expected_version)
+    policy.require_state(actor, report, policy.FILL)
+    before = (report.completed_in_period, report.cumulative_completed)
+    report.completed_in_period, report.cumulative_completed = period, cumulative
+    report.physical_progress, report.issues = physical_progress.strip(), issues.strip()
+    known = months_before(report) if report.round.cadence == Cadence.MONTHLY else None
+    report.ytd_completed = ytd_of(report, period, known)
+    figures = {"completed_in_period": [before[0], period],
+               "cumulative_completed": [before[1], cumulative], **(extra or {})}
+    if submit:
+        # One write, one history row and one audit record carry both the figures and the
+        # submission (the month-end surge is mostly this path).
+        report = _submit(actor, report, at, figures, known)
+    else:
+        report = _save(report, actor, action, figures)
+    if period != before[0] and (known is None or known.later):
+        # A month filled late or corrected after its return: the later reports' stored
+        # year-to-date figures add this one up. Skipped when `known` found none: a later
+        # round still being opened by another transaction is unseen either way (the
+        # locking query would not see its uncommitted rows).
+        _refresh_ytd_after(report)
+    return report
 
 
 def _refresh_ytd_after(report: ProgressReport, *, itself: bool = False) -> None:
