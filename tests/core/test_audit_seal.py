@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diaodu.core import audit, audit_archive, audit_chain, audit_seal
-from diaodu.core.models import AuditEvent
+from diaodu.core.models import AuditCheckpoint, AuditEvent
 
 from .sealing import sealed
 
@@ -309,3 +309,63 @@ def test_a_writer_does_not_wait_for_a_sealer_at_work(dispatcher, project_a):
     assert audit_seal.settle()
     event.refresh_from_db()
     assert event.seq is not None  # … and seals it once the lock is free
+
+
+# ---------------------------------------------------------------- the sealer's own read
+
+AWKWARD = [  # values whose types or text a hand-written read could get subtly wrong
+    {"actor_name": "张三（街道办）", "object_type": "investment.progressreport",
+     "object_id": "42", "object_repr": "「城东」桥梁工程 — 第3期", "request_id": "请求-1",
+     "changes": {"说明": "月末报送", "nested": {"列表": [1, 2.5, None, True, {"深": "层"}],
+                                               "空": "", "零": 0}, "big": 10**15,
+                 "quote": 'a"b\\c\nd', "emoji": "🙂"},
+     "ip": "2001:db8::1"},
+    {"actor_name": "", "object_type": "", "changes": {}, "ip": None},  # no actor, no ip
+    {"actor_name": "system", "object_type": "core.user", "changes": {"list": [[], {}]},
+     "ip": "192.168.10.1", "at_offset_us": 7},
+]
+
+
+def _awkward_events(actor) -> None:
+    at = timezone.now()
+    for n, values in enumerate(AWKWARD):
+        values = dict(values)
+        offset = values.pop("at_offset_us", 0)
+        AuditEvent(at=at + timedelta(microseconds=offset), action=f"test.awkward.{n}",
+                   actor=actor if values["actor_name"] else None,
+                   unit_id=actor.unit_id if values["actor_name"] else None,
+                   **values).save(force_insert=True)
+
+
+def test_the_sealers_read_gives_what_the_orm_gives(dispatcher, project_a):
+    """The hand-written read (types included: aware datetimes, JSON as dicts, ip as text,
+    ids as ints, nulls) equals `.values()`, so the bytes hashed are the same."""
+    sealed(audit.record(dispatcher, "test.before", project_a))  # a head to continue from
+    _awkward_events(dispatcher)
+    rows, last = audit_seal.unsealed()
+    orm = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")
+               .values("id", *audit_seal.CONTENT)[:audit_seal.BATCH])
+    assert len(rows) == len(orm) >= len(AWKWARD)
+    assert repr(rows) == repr(orm)  # equal values of the same types and time zones
+    canonical = [audit_chain.canonical({**row, "seq": 7, "prev_hash": "x"}) for row in rows]
+    assert canonical == [audit_chain.canonical({**row, "seq": 7, "prev_hash": "x"})
+                         for row in orm]
+    assert "张三（街道办）".encode() in canonical[-len(AWKWARD)]
+    assert last == (AuditEvent.objects.filter(seq__isnull=False).order_by("-seq")
+                    .values_list("seq", "hash").first())
+    assert audit_seal.head() == last
+    audit_seal.seal()
+    assert audit_archive.verify_log()[2] == []
+
+
+def test_the_read_continues_from_the_checkpoint_when_no_event_is_sealed(dispatcher):
+    assert not AuditEvent.objects.filter(seq__isnull=False).exists()
+    _awkward_events(dispatcher)
+    assert audit_seal.unsealed()[1] == audit_seal.head() == (0, audit_chain.GENESIS)
+    AuditCheckpoint.objects.create(seq=41, hash="c" * 64, first_seq=1, event_count=41,
+                                   archived_before=timezone.now(), file_name="a.enc",
+                                   file_sha256="d" * 64)
+    rows, last = audit_seal.unsealed(limit=2)
+    assert len(rows) == 2 and last == audit_seal.head() == (41, "c" * 64)
+    assert audit_seal.unsealed(limit=0) == ([], None)
+
