@@ -369,3 +369,109 @@ def test_the_read_continues_from_the_checkpoint_when_no_event_is_sealed(dispatch
     assert len(rows) == 2 and last == audit_seal.head() == (41, "c" * 64)
     assert audit_seal.unsealed(limit=0) == ([], None)
 
+
+# ---------------------------------------------------------------- coalescing nudges
+
+class Passes:
+    """Stands in for seal() in the sealing thread: records when each pass ran."""
+
+    def __init__(self):
+        self.times: list[float] = []
+        self.ran = threading.Event()
+
+    def __call__(self, **kwargs) -> int:
+        self.times.append(time.monotonic())
+        self.ran.set()
+        return 0
+
+
+@pytest.fixture
+def thread_only(monkeypatch):
+    """A sealing thread of its own whose passes are recorded, not run."""
+    passes, sealer = Passes(), audit_seal._Background()
+    monkeypatch.setattr(audit_seal, "seal", passes)
+    monkeypatch.setattr(audit_seal, "background", sealer)
+    yield passes, sealer
+    sealer.stop()
+
+
+def _served(passes: Passes, count: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while len(passes.times) < count:
+        assert time.monotonic() < deadline, f"pass {count} did not run"
+        time.sleep(0.005)
+
+
+def test_nudges_during_the_gap_are_served_by_one_pass_after_it(thread_only, monkeypatch):
+    passes, sealer = thread_only
+    monkeypatch.setattr(audit_seal, "COALESCE", 0.4)
+    sealer.poke()
+    _served(passes, 1)  # idle: the first nudge is served at once
+    for _ in range(5):  # in the gap after that pass
+        sealer.poke()
+    time.sleep(0.2)
+    assert len(passes.times) == 1 and not sealer.idle.is_set()
+    assert audit_seal.settle()  # waits for the nudges of the gap …
+    assert len(passes.times) == 2  # … served by one pass, once the gap is over
+    assert passes.times[1] - passes.times[0] >= 0.4
+
+
+def test_settle_does_not_wait_out_a_gap_with_nothing_pending(thread_only, monkeypatch):
+    passes, sealer = thread_only
+    monkeypatch.setattr(audit_seal, "COALESCE", 5.0)
+    sealer.poke()
+    started = time.monotonic()
+    assert audit_seal.settle()
+    assert len(passes.times) == 1 and time.monotonic() - started < 2.5
+
+
+def test_a_nudge_after_the_gap_is_served_at_once(thread_only, monkeypatch):
+    passes, sealer = thread_only
+    monkeypatch.setattr(audit_seal, "COALESCE", 0.1)
+    sealer.poke()
+    _served(passes, 1)
+    time.sleep(0.3)  # the gap is over, the thread asleep
+    nudged = time.monotonic()
+    sealer.poke()
+    _served(passes, 2)
+    assert passes.times[1] - nudged < 0.1 + 1.0  # not a gap later (allowing a loaded machine)
+
+
+def test_stopping_serves_what_is_pending_without_waiting_out_the_gap(thread_only, monkeypatch):
+    passes, sealer = thread_only
+    monkeypatch.setattr(audit_seal, "COALESCE", 10.0)
+    sealer.poke()
+    _served(passes, 1)
+    sealer.poke()  # in the gap
+    started = time.monotonic()
+    sealer.stop()
+    assert len(passes.times) == 2 and time.monotonic() - started < 5
+    assert sealer.thread is None
+
+
+@committed
+@postgresql_only
+def test_commits_during_the_gap_are_sealed_by_the_next_pass(dispatcher, project_a,
+                                                             monkeypatch):
+    monkeypatch.setattr(audit_seal, "COALESCE", 1.0)
+    real, counted = audit_seal.seal, []
+
+    def seal(**kwargs):
+        counted.append(real(**kwargs))
+        return counted[-1]
+
+    monkeypatch.setattr(audit_seal, "seal", seal)
+    with transaction.atomic():
+        first = audit.record(dispatcher, "test.first", project_a)
+    assert audit_seal.settle()  # sealed at once; the gap begins
+    later = []
+    for n in range(3):  # three transactions, three nudges, in the gap
+        with transaction.atomic():
+            later.append(audit.record(dispatcher, "test.in_gap", project_a, {"n": n}))
+    assert set(AuditEvent.objects.filter(action="test.in_gap")
+               .values_list("seq", flat=True)) == {None}
+    assert audit_seal.settle()
+    first.refresh_from_db()
+    assert [e.seq for e in sealed(later)] == [first.seq + 1, first.seq + 2, first.seq + 3]
+    assert counted == [1, 3, 0]  # one pass for the gap's three (then the test's own seal)
+    assert audit_archive.verify_log()[2] == []
