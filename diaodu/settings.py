@@ -305,9 +305,11 @@ TASKS = {
 # logs for no less than six months; a system check refuses less.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
 # Audit events join the hash chain after commit (diaodu/core/audit_seal.py): task workers
-# seal every AUDIT_SEAL_INTERVAL seconds what commit nudges missed; audit_verify reports an
-# event left unsealed longer than AUDIT_UNSEALED_MAX_AGE seconds.
+# seal every AUDIT_SEAL_INTERVAL seconds what commit nudges missed; a process's sealing thread
+# waits AUDIT_SEAL_COALESCE seconds after a pass, so a surge's nudges share passes;
+# audit_verify reports an event left unsealed longer than AUDIT_UNSEALED_MAX_AGE seconds.
 AUDIT_SEAL_INTERVAL = float(os.environ.get("AUDIT_SEAL_INTERVAL", "1"))
+AUDIT_SEAL_COALESCE = float(os.environ.get("AUDIT_SEAL_COALESCE", "0.1"))
 AUDIT_UNSEALED_MAX_AGE = float(os.environ.get("AUDIT_UNSEALED_MAX_AGE", "5"))
 AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", DATA_DIR / "audit-archive"))
 

@@ -17,12 +17,13 @@ together). What is not committed is invisible to the sealer; what rolls back nev
 
 Who seals. `nudge_on_commit()` registers, once per transaction, a callback run after the
 commit. On PostgreSQL it wakes one sealing thread per process, so the request spends no
-round trip on sealing and waits for nobody; nudges that arrive while that thread seals are
-served by its next pass. On SQLite (one writer at a time, often no task worker) it seals
-inline. Every `diaodu task_worker` also runs a `Sealer` loop that seals every
-AUDIT_SEAL_INTERVAL seconds what the nudges missed (a process killed between commit and
-seal); `diaodu audit_seal` seals by hand. Nothing is lost in between: the unsealed event is
-stored, and sealing resumes from the chain's head.
+round trip on sealing and waits for nobody; nudges that arrive while that thread seals, or in
+the AUDIT_SEAL_COALESCE seconds (0.1) it lets pass after each pass, are served together by its
+next pass, so a surge costs a few passes a second, not one per commit. On SQLite (one
+writer at a time, often no task worker) it seals inline. Every `diaodu task_worker` also runs
+a `Sealer` loop that seals every AUDIT_SEAL_INTERVAL seconds what the nudges missed (a process
+killed between commit and seal); `diaodu audit_seal` seals by hand. Nothing is lost in
+between: the unsealed event is stored, and sealing resumes from the chain's head.
 `diaodu audit_verify` reports events left unsealed longer than AUDIT_UNSEALED_MAX_AGE.
 """
 
@@ -31,10 +32,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from . import audit_chain
@@ -47,6 +49,8 @@ BATCH = 2000
 # so one request does not spend its time sealing a whole surge.
 NUDGE_BATCHES = 2
 INTERVAL = float(getattr(settings, "AUDIT_SEAL_INTERVAL", 1.0))
+# Seconds a process's sealing thread lets pass after a pass before the next (_Background).
+COALESCE = float(getattr(settings, "AUDIT_SEAL_COALESCE", 0.1))
 MAX_AGE = timedelta(seconds=float(getattr(settings, "AUDIT_UNSEALED_MAX_AGE", 5)))
 CONTENT = tuple(f for f in audit_chain.FIELDS if f not in audit_chain.SEAL_FIELDS)
 
@@ -55,16 +59,26 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _last(model, where: str = "") -> tuple[int, str] | None:
+    opts, q = model._meta, connection.ops.quote_name
+    seq, hash_ = q(opts.get_field("seq").column), q(opts.get_field("hash").column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {seq}, {hash_} FROM {q(opts.db_table)} {where} "
+                       f"ORDER BY {seq} DESC LIMIT 1")
+        last = cursor.fetchone()
+    return (last[0], last[1]) if last is not None else None
+
+
+def _checkpoint_head() -> tuple[int, str]:
+    """Where an empty log continues from: the latest archive checkpoint, else the genesis."""
+    return _last(AuditCheckpoint) or (0, audit_chain.GENESIS)
+
+
 def head() -> tuple[int, str]:
     """(seq, hash) of the last sealed event, else of the latest archive checkpoint, else the
     genesis. Read under the chain lock when the result is used to seal."""
-    last = (AuditEvent.objects.filter(seq__isnull=False).order_by("-seq")
-            .values_list("seq", "hash").first())
-    if last is None:  # an empty log continues from the last archive's checkpoint, if any
-        last = AuditCheckpoint.objects.order_by("-seq").values_list("seq", "hash").first()
-    if last is None or last[0] is None:
-        return 0, audit_chain.GENESIS
-    return last[0], last[1]
+    seq = connection.ops.quote_name(AuditEvent._meta.get_field("seq").column)
+    return _last(AuditEvent, f"WHERE {seq} IS NOT NULL") or _checkpoint_head()
 
 
 def lock_chain(*, wait: bool = True) -> bool:
@@ -98,13 +112,73 @@ def _store(sealed: list[tuple[int, int, str, str]]) -> None:
                 [(seq, prev, digest, pk) for pk, seq, prev, digest in sealed])
 
 
+class _Reader:
+    """Reads the unsealed events and the head they continue from in one statement, written by
+    hand (columns from the model, as in core/bulk.py): the ORM took longer to build its two
+    queries than the database takes to answer them, and the sealing thread competes with the
+    requests for the CPU. The values are converted by the functions the ORM's `.values()`
+    applies on this connection (datetimes made aware, JSON decoded, …), so the bytes hashed
+    are the same (tests/core/test_audit_seal.py holds them equal)."""
+
+    NAMES = ("id", *CONTENT)
+
+    def __init__(self, wrapper) -> None:
+        opts, q = AuditEvent._meta, wrapper.ops.quote_name
+        columns = [q(opts.get_field(name).column) for name in self.NAMES]
+        table, pk = q(opts.db_table), q(opts.pk.column)
+        seq, hash_ = q(opts.get_field("seq").column), q(opts.get_field("hash").column)
+        self.sql = (
+            f"SELECT {', '.join(f'b.{c}' for c in columns)}, h.{seq}, h.{hash_} "
+            f"FROM (SELECT {', '.join(columns)} FROM {table} WHERE {seq} IS NULL "
+            f"ORDER BY {pk} LIMIT %s) b "
+            # The head once (PostgreSQL materialises it), beside every row of the batch.
+            f"LEFT JOIN (SELECT {seq}, {hash_} FROM {table} WHERE {seq} IS NOT NULL "
+            f"ORDER BY {seq} DESC LIMIT 1) h ON TRUE "
+            f"ORDER BY b.{pk}")
+        self.converters = []
+        for i, name in enumerate(self.NAMES):
+            col = opts.get_field(name).get_col(opts.db_table)
+            functions = wrapper.ops.get_db_converters(col) + col.get_db_converters(wrapper)
+            if functions:
+                self.converters.append((i, functions, col))
+
+    def read(self, wrapper, limit: int) -> tuple[list[dict], tuple[int, str] | None]:
+        with wrapper.cursor() as cursor:
+            cursor.execute(self.sql, [limit])
+            rows = cursor.fetchall()
+        if not rows:
+            return [], None
+        values = []
+        for row in rows:
+            row = list(row)
+            for i, functions, col in self.converters:
+                for function in functions:
+                    row[i] = function(row[i], col, wrapper)
+            values.append(dict(zip(self.NAMES, row, strict=False)))  # not the head
+        last_seq, last_hash = rows[0][-2:]
+        return values, (last_seq, last_hash) if last_seq is not None else _checkpoint_head()
+
+
+# One reader per connection (a thread's own): its converters are bound to that connection.
+_readers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def unsealed(limit: int = BATCH) -> tuple[list[dict], tuple[int, str] | None]:
+    """Up to `limit` committed unsealed events as `.values("id", *CONTENT)` gives them, in id
+    order, and the head (seq, hash) they continue from (None when there are none)."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    reader = _readers.get(wrapper)
+    if reader is None:
+        reader = _readers[wrapper] = _Reader(wrapper)
+    return reader.read(wrapper, limit)
+
+
 def seal_batch(limit: int = BATCH) -> int:
     """Seal up to `limit` committed unsealed events. Call under the chain lock."""
-    rows = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")
-                .values("id", *CONTENT)[:limit])
+    rows, last = unsealed(limit)
     if not rows:
         return 0
-    seq, previous = head()
+    seq, previous = last
     sealed = []
     for row in rows:
         seq += 1
@@ -135,12 +209,18 @@ class _Background:
     """One thread per process that seals after commits (PostgreSQL). A nudge only wakes it:
     the request that committed spends no round trip on sealing, and the nudges that arrive
     while it seals are served by its next pass (it waits for the chain lock, off the request
-    path, so that pass sees every commit that came before it)."""
+    path, so that pass sees every commit that came before it).
+
+    After a pass it lets COALESCE seconds go by before the next one, so that under a surge
+    the nudges of that gap are served by one pass instead of one pass each: a pass costs
+    about the same CPU (transaction, lock, read, update) for one event as for dozens, and
+    that CPU is taken from the requests. When idle, the first nudge is served at once."""
 
     def __init__(self) -> None:
         self.lock = threading.Condition()
         self.pending = False
         self.stopping = False
+        self.asleep = False  # waiting for a nudge (not in a pass or a gap)
         self.idle = threading.Event()
         self.thread: threading.Thread | None = None
 
@@ -152,7 +232,8 @@ class _Background:
                 self.thread = threading.Thread(target=self._run, name="audit-seal-nudge",
                                                daemon=True)
                 self.thread.start()
-            self.lock.notify()
+            elif self.asleep:  # in a pass or a gap it looks at `pending` anyway
+                self.lock.notify()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Finish what is pending, close the thread's connection and end it (test teardown:
@@ -175,7 +256,9 @@ class _Background:
                     if self.stopping:
                         connections.close_all()
                         return
+                    self.asleep = True
                     self.lock.wait()
+                    self.asleep = False
                 self.pending = False
             try:
                 seal()
@@ -183,6 +266,18 @@ class _Background:
                 logger.exception("sealing after commit failed; the task workers' sealer "
                                  "retries")
                 connections.close_all()
+            self._gap()
+
+    def _gap(self) -> None:
+        """Wait COALESCE seconds (less when stopping); nudges meanwhile only mark `pending`.
+        With none pending the thread counts as idle already, so `settle()` does not wait
+        for the gap to end."""
+        deadline = time.monotonic() + COALESCE
+        with self.lock:
+            if not self.pending:
+                self.idle.set()
+            while not self.stopping and (left := deadline - time.monotonic()) > 0:
+                self.lock.wait(left)
 
 
 background = _Background()

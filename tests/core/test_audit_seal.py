@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diaodu.core import audit, audit_archive, audit_chain, audit_seal
-from diaodu.core.models import AuditEvent
+from diaodu.core.models import AuditCheckpoint, AuditEvent
 
 from .sealing import sealed
 
@@ -309,3 +309,169 @@ def test_a_writer_does_not_wait_for_a_sealer_at_work(dispatcher, project_a):
     assert audit_seal.settle()
     event.refresh_from_db()
     assert event.seq is not None  # … and seals it once the lock is free
+
+
+# ---------------------------------------------------------------- the sealer's own read
+
+AWKWARD = [  # values whose types or text a hand-written read could get subtly wrong
+    {"actor_name": "张三（街道办）", "object_type": "investment.progressreport",
+     "object_id": "42", "object_repr": "「城东」桥梁工程 — 第3期", "request_id": "请求-1",
+     "changes": {"说明": "月末报送", "nested": {"列表": [1, 2.5, None, True, {"深": "层"}],
+                                               "空": "", "零": 0}, "big": 10**15,
+                 "quote": 'a"b\\c\nd', "emoji": "🙂"},
+     "ip": "2001:db8::1"},
+    {"actor_name": "", "object_type": "", "changes": {}, "ip": None},  # no actor, no ip
+    {"actor_name": "system", "object_type": "core.user", "changes": {"list": [[], {}]},
+     "ip": "192.168.10.1", "at_offset_us": 7},
+]
+
+
+def _awkward_events(actor) -> None:
+    at = timezone.now()
+    for n, values in enumerate(AWKWARD):
+        values = dict(values)
+        offset = values.pop("at_offset_us", 0)
+        AuditEvent(at=at + timedelta(microseconds=offset), action=f"test.awkward.{n}",
+                   actor=actor if values["actor_name"] else None,
+                   unit_id=actor.unit_id if values["actor_name"] else None,
+                   **values).save(force_insert=True)
+
+
+def test_the_sealers_read_gives_what_the_orm_gives(dispatcher, project_a):
+    """The hand-written read (types included: aware datetimes, JSON as dicts, ip as text,
+    ids as ints, nulls) equals `.values()`, so the bytes hashed are the same."""
+    sealed(audit.record(dispatcher, "test.before", project_a))  # a head to continue from
+    _awkward_events(dispatcher)
+    rows, last = audit_seal.unsealed()
+    orm = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")
+               .values("id", *audit_seal.CONTENT)[:audit_seal.BATCH])
+    assert len(rows) == len(orm) >= len(AWKWARD)
+    assert repr(rows) == repr(orm)  # equal values of the same types and time zones
+    canonical = [audit_chain.canonical({**row, "seq": 7, "prev_hash": "x"}) for row in rows]
+    assert canonical == [audit_chain.canonical({**row, "seq": 7, "prev_hash": "x"})
+                         for row in orm]
+    assert "张三（街道办）".encode() in canonical[-len(AWKWARD)]
+    assert last == (AuditEvent.objects.filter(seq__isnull=False).order_by("-seq")
+                    .values_list("seq", "hash").first())
+    assert audit_seal.head() == last
+    audit_seal.seal()
+    assert audit_archive.verify_log()[2] == []
+
+
+def test_the_read_continues_from_the_checkpoint_when_no_event_is_sealed(dispatcher):
+    assert not AuditEvent.objects.filter(seq__isnull=False).exists()
+    _awkward_events(dispatcher)
+    assert audit_seal.unsealed()[1] == audit_seal.head() == (0, audit_chain.GENESIS)
+    AuditCheckpoint.objects.create(seq=41, hash="c" * 64, first_seq=1, event_count=41,
+                                   archived_before=timezone.now(), file_name="a.enc",
+                                   file_sha256="d" * 64)
+    rows, last = audit_seal.unsealed(limit=2)
+    assert len(rows) == 2 and last == audit_seal.head() == (41, "c" * 64)
+    assert audit_seal.unsealed(limit=0) == ([], None)
+
+
+# ---------------------------------------------------------------- coalescing nudges
+
+class Passes:
+    """Stands in for seal() in the sealing thread: records when each pass ran."""
+
+    def __init__(self):
+        self.times: list[float] = []
+        self.ran = threading.Event()
+
+    def __call__(self, **kwargs) -> int:
+        self.times.append(time.monotonic())
+        self.ran.set()
+        return 0
+
+
+@pytest.fixture
+def thread_only(monkeypatch):
+    """A sealing thread of its own whose passes are recorded, not run."""
+    passes, sealer = Passes(), audit_seal._Background()
+    monkeypatch.setattr(audit_seal, "seal", passes)
+    monkeypatch.setattr(audit_seal, "background", sealer)
+    yield passes, sealer
+    sealer.stop()
+
+
+def _served(passes: Passes, count: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while len(passes.times) < count:
+        assert time.monotonic() < deadline, f"pass {count} did not run"
+        time.sleep(0.005)
+
+
+def test_nudges_during_the_gap_are_served_by_one_pass_after_it(thread_only, monkeypatch):
+    passes, sealer = thread_only
+    monkeypatch.setattr(audit_seal, "COALESCE", 0.4)
+    sealer.poke()
+    _served(passes, 1)  # idle: the first nudge is served at once
+    for _ in range(5):  # in the gap after that pass
+        sealer.poke()
+    time.sleep(0.2)
+    assert len(passes.times) == 1 and not sealer.idle.is_set()
+    assert audit_seal.settle()  # waits for the nudges of the gap …
+    assert len(passes.times) == 2  # … served by one pass, once the gap is over
+    assert passes.times[1] - passes.times[0] >= 0.4
+
+
+def test_settle_does_not_wait_out_a_gap_with_nothing_pending(thread_only, monkeypatch):
+    passes, sealer = thread_only
+    monkeypatch.setattr(audit_seal, "COALESCE", 5.0)
+    sealer.poke()
+    started = time.monotonic()
+    assert audit_seal.settle()
+    assert len(passes.times) == 1 and time.monotonic() - started < 2.5
+
+
+def test_a_nudge_after_the_gap_is_served_at_once(thread_only, monkeypatch):
+    passes, sealer = thread_only
+    monkeypatch.setattr(audit_seal, "COALESCE", 0.1)
+    sealer.poke()
+    _served(passes, 1)
+    time.sleep(0.3)  # the gap is over, the thread asleep
+    nudged = time.monotonic()
+    sealer.poke()
+    _served(passes, 2)
+    assert passes.times[1] - nudged < 0.1 + 1.0  # not a gap later (allowing a loaded machine)
+
+
+def test_stopping_serves_what_is_pending_without_waiting_out_the_gap(thread_only, monkeypatch):
+    passes, sealer = thread_only
+    monkeypatch.setattr(audit_seal, "COALESCE", 10.0)
+    sealer.poke()
+    _served(passes, 1)
+    sealer.poke()  # in the gap
+    started = time.monotonic()
+    sealer.stop()
+    assert len(passes.times) == 2 and time.monotonic() - started < 5
+    assert sealer.thread is None
+
+
+@committed
+@postgresql_only
+def test_commits_during_the_gap_are_sealed_by_the_next_pass(dispatcher, project_a,
+                                                             monkeypatch):
+    monkeypatch.setattr(audit_seal, "COALESCE", 2.0)  # room for three commits on a busy machine
+    real, counted = audit_seal.seal, []
+
+    def seal(**kwargs):
+        counted.append(real(**kwargs))
+        return counted[-1]
+
+    monkeypatch.setattr(audit_seal, "seal", seal)
+    with transaction.atomic():
+        first = audit.record(dispatcher, "test.first", project_a)
+    assert audit_seal.settle()  # sealed at once; the gap begins
+    later = []
+    for n in range(3):  # three transactions, three nudges, in the gap
+        with transaction.atomic():
+            later.append(audit.record(dispatcher, "test.in_gap", project_a, {"n": n}))
+    assert set(AuditEvent.objects.filter(action="test.in_gap")
+               .values_list("seq", flat=True)) == {None}
+    assert audit_seal.settle()
+    first.refresh_from_db()
+    assert [e.seq for e in sealed(later)] == [first.seq + 1, first.seq + 2, first.seq + 3]
+    assert counted[1:] == [3, 0]  # one pass for the gap's three (then the test's own seal)
+    assert audit_archive.verify_log()[2] == []
