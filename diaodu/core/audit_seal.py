@@ -34,12 +34,13 @@ import threading
 import time
 import weakref
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
-from . import audit_chain
+from . import audit_chain, rowread
 from .models import AuditCheckpoint, AuditEvent
 
 logger = logging.getLogger("diaodu.audit")
@@ -59,9 +60,14 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _column(model, name: str) -> str:
+    field: Any = model._meta.get_field(name)
+    return str(field.column)
+
+
 def _last(model, where: str = "") -> tuple[int, str] | None:
     opts, q = model._meta, connection.ops.quote_name
-    seq, hash_ = q(opts.get_field("seq").column), q(opts.get_field("hash").column)
+    seq, hash_ = q(_column(model, "seq")), q(_column(model, "hash"))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {seq}, {hash_} FROM {q(opts.db_table)} {where} "
                        f"ORDER BY {seq} DESC LIMIT 1")
@@ -77,7 +83,7 @@ def _checkpoint_head() -> tuple[int, str]:
 def head() -> tuple[int, str]:
     """(seq, hash) of the last sealed event, else of the latest archive checkpoint, else the
     genesis. Read under the chain lock when the result is used to seal."""
-    seq = connection.ops.quote_name(AuditEvent._meta.get_field("seq").column)
+    seq = connection.ops.quote_name(_column(AuditEvent, "seq"))
     return _last(AuditEvent, f"WHERE {seq} IS NOT NULL") or _checkpoint_head()
 
 
@@ -124,9 +130,9 @@ class _Reader:
 
     def __init__(self, wrapper) -> None:
         opts, q = AuditEvent._meta, wrapper.ops.quote_name
-        columns = [q(opts.get_field(name).column) for name in self.NAMES]
-        table, pk = q(opts.db_table), q(opts.pk.column)
-        seq, hash_ = q(opts.get_field("seq").column), q(opts.get_field("hash").column)
+        columns = [q(_column(AuditEvent, name)) for name in self.NAMES]
+        table, pk = q(opts.db_table), q(str(opts.pk.column))
+        seq, hash_ = q(_column(AuditEvent, "seq")), q(_column(AuditEvent, "hash"))
         self.sql = (
             f"SELECT {', '.join(f'b.{c}' for c in columns)}, h.{seq}, h.{hash_} "
             f"FROM (SELECT {', '.join(columns)} FROM {table} WHERE {seq} IS NULL "
@@ -135,12 +141,8 @@ class _Reader:
             f"LEFT JOIN (SELECT {seq}, {hash_} FROM {table} WHERE {seq} IS NOT NULL "
             f"ORDER BY {seq} DESC LIMIT 1) h ON TRUE "
             f"ORDER BY b.{pk}")
-        self.converters = []
-        for i, name in enumerate(self.NAMES):
-            col = opts.get_field(name).get_col(opts.db_table)
-            functions = wrapper.ops.get_db_converters(col) + col.get_db_converters(wrapper)
-            if functions:
-                self.converters.append((i, functions, col))
+        self.converters = rowread.column_converters(
+            [opts.get_field(name) for name in self.NAMES], opts.db_table, wrapper)
 
     def read(self, wrapper, limit: int) -> tuple[list[dict], tuple[int, str] | None]:
         with wrapper.cursor() as cursor:
@@ -150,10 +152,7 @@ class _Reader:
             return [], None
         values = []
         for row in rows:
-            row = list(row)
-            for i, functions, col in self.converters:
-                for function in functions:
-                    row[i] = function(row[i], col, wrapper)
+            row = rowread.convert(list(row), self.converters, wrapper)
             values.append(dict(zip(self.NAMES, row, strict=False)))  # not the head
         last_seq, last_hash = rows[0][-2:]
         return values, (last_seq, last_hash) if last_seq is not None else _checkpoint_head()
@@ -176,7 +175,7 @@ def unsealed(limit: int = BATCH) -> tuple[list[dict], tuple[int, str] | None]:
 def seal_batch(limit: int = BATCH) -> int:
     """Seal up to `limit` committed unsealed events. Call under the chain lock."""
     rows, last = unsealed(limit)
-    if not rows:
+    if not rows or last is None:
         return 0
     seq, previous = last
     sealed = []

@@ -35,15 +35,33 @@ class _Statement:
     parts: list[_Part]
 
 
-def _part(model, alias, connection, holder=None, field=None) -> _Part:
-    fields = model._meta.concrete_fields
+def column_converters(fields: Sequence[Any], alias: str,
+                      connection) -> list[tuple[int, Any, list[Callable]]]:
+    """(index, column, functions) for each of `fields` (of the table aliased `alias`) whose
+    database value the ORM converts on `connection` — decimals and datetimes on SQLite, JSON
+    everywhere — the functions it applies, in its order."""
     converters = []
     for index, f in enumerate(fields):
         column = f.get_col(alias)
         found = connection.ops.get_db_converters(column) + f.get_db_converters(connection)
         if found:
             converters.append((index, column, found))
-    return _Part(model, alias, [f.attname for f in fields], converters, holder, field)
+    return converters
+
+
+def convert(values: list[Any], converters: list[tuple[int, Any, list[Callable]]],
+            connection) -> list[Any]:
+    """`values` (a row's, in place) as the ORM would have given them."""
+    for index, column, functions in converters:
+        for function in functions:
+            values[index] = function(values[index], column, connection)
+    return values
+
+
+def _part(model, alias, connection, holder=None, field=None) -> _Part:
+    fields = model._meta.concrete_fields
+    return _Part(model, alias, [f.attname for f in fields],
+                 column_converters(fields, alias, connection), holder, field)
 
 
 @cache
@@ -90,11 +108,9 @@ def read_one[M: models.Model](model: type[M], pk: Any, related: Sequence[str] = 
     objects: list[models.Model] = []
     start = 0
     for part in statement.parts:
-        values = list(row[start:start + len(part.attnames)])
+        values = convert(list(row[start:start + len(part.attnames)]), part.converters,
+                         connection)
         start += len(part.attnames)
-        for index, column, converters in part.converters:
-            for convert in converters:
-                values[index] = convert(values[index], column, connection)
         obj = part.model.from_db(DEFAULT_DB_ALIAS, part.attnames, values)
         if part.field is not None and part.holder is not None:
             part.field.set_cached_value(objects[part.holder], obj)
