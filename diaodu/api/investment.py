@@ -60,10 +60,10 @@ def _after(request, report):
 
 @router.put("/reports/{report_id}", response={200: ReportOut, **ERRORS}, url_name="report_save")
 def report_save(request, report_id: Path[Pk], payload: ReportSave):
-    """Fill in a draft or returned report; `submit: true` also submits it."""
-    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False, page=False)
+    """Fill in a draft or returned report; `submit: true` also submits it. (The service
+    reads the report under its lock and answers 404 to whoever may not fill it.)"""
     report = services.report_save(
-        actor=request.auth, report=report, expected_version=payload.expected_version,
+        actor=request.auth, report=report_id, expected_version=payload.expected_version,
         completed_in_period=payload.completed_in_period,
         cumulative_completed=payload.cumulative_completed,
         physical_progress=payload.physical_progress, issues=payload.issues,
@@ -74,8 +74,7 @@ def report_save(request, report_id: Path[Pk], payload: ReportSave):
 @router.post("/reports/{report_id}/submit", response={200: ReportOut, **ERRORS},
              url_name="report_submit")
 def report_submit(request, report_id: Path[Pk], payload: VersionIn):
-    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False, page=False)
-    report = services.report_submit(actor=request.auth, report=report,
+    report = services.report_submit(actor=request.auth, report=report_id,
                                     expected_version=payload.expected_version)
     return _after(request, report)
 

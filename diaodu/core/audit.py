@@ -149,8 +149,9 @@ def record(
     if batch is not None:
         batch.events.append(event)
         return event
-    # One INSERT, atomic by itself: no savepoint, no lock, no read of the chain's head.
-    event.save(force_insert=True)
+    # One INSERT, atomic by itself: no savepoint, no lock, no read of the chain's head; a
+    # statement built once (core/bulk.py), not compiled per event.
+    bulk.insert([event], returning_pk=True)
     audit_seal.nudge_on_commit()
     return event
 

@@ -8,6 +8,8 @@ with bulk_create: callers write field history and audit rows themselves.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -37,6 +39,41 @@ def insert(objs: Sequence[models.Model], *, returning_pk: bool = False) -> None:
         obj._state.adding, obj._state.db = False, connection.alias
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What an INSERT of `attnames` into a model needs, worked out once."""
+
+    fields: list[Any]
+    plains: list[type | None]
+    head: str  # INSERT INTO t (a, b) VALUES
+    placeholders: str  # (%s, %s)
+    unnest: str  # INSERT INTO t (a, b) SELECT * FROM UNNEST((%s)::numeric[], ...)
+    tail: str  # RETURNING id
+
+
+@cache
+def _plan(model: type[models.Model], attnames: tuple[str, ...], alias: str) -> _Plan:
+    connection = connections[alias]
+    opts = model._meta
+    fields: list[Any] = [opts.get_field(name) for name in attnames]
+    quote = connection.ops.quote_name
+    head = (f"INSERT INTO {quote(opts.db_table)} "
+            f"({', '.join(quote(f.column) for f in fields)}) VALUES ")
+    unnest = ""
+    if connection.vendor == "postgresql":
+        types = [f.db_type(connection).split("(")[0] for f in fields]
+        unnest = (head.replace(" VALUES ", " ") + "SELECT * FROM UNNEST("
+                  + ", ".join(f"(%s)::{t}[]" for t in types) + ")")
+    return _Plan(fields, [PLAIN.get(f.get_internal_type()) for f in fields], head,
+                 f"({', '.join(['%s'] * len(fields))})", unnest,
+                 f" RETURNING {quote(str(opts.pk.column))}")
+
+
+def _prep(field, plain, value, connection):
+    return value if value is None or type(value) is plain \
+        else field.get_db_prep_save(value, connection)
+
+
 def insert_rows(model: type[models.Model], attnames: list[str], rows: Sequence[Sequence[Any]],
                 *, returning_pk: bool = False) -> list[Any]:
     """INSERT rows of values for the fields `attnames` of `model`; the new primary keys in row
@@ -45,29 +82,21 @@ def insert_rows(model: type[models.Model], attnames: list[str], rows: Sequence[S
     if not rows:
         return []
     connection = connections[DEFAULT_DB_ALIAS]  # the real one: the proxy costs per value
-    opts = model._meta
-    fields: list[Any] = [opts.get_field(name) for name in attnames]
-    plains = [PLAIN.get(f.get_internal_type()) for f in fields]
-    quote = connection.ops.quote_name
-    head = (f"INSERT INTO {quote(opts.db_table)} "
-            f"({', '.join(quote(f.column) for f in fields)}) VALUES ")
-    placeholders = f"({', '.join(['%s'] * len(fields))})"
-    tail = f" RETURNING {quote(str(opts.pk.column))}" if returning_pk else ""
+    plan = _plan(model, tuple(attnames), DEFAULT_DB_ALIAS)
+    fields, plains = plan.fields, plan.plains
+    tail = plan.tail if returning_pk else ""
     pks: list[Any] = []
-    if connection.vendor == "postgresql":
+    if plan.unnest and len(rows) > 1:
         # One array per column, as Django's own bulk_create does there: a statement of
         # thousands of placeholders costs the driver more to take apart than the database
         # takes to run it (`bench/ledger_io.py`'s floor). RETURNING keeps the arrays' order.
-        types = [f.db_type(connection).split("(")[0] for f in fields]
-        columns = [[value if value is None or type(value) is plain
-                    else f.get_db_prep_save(value, connection) for value in column]
+        columns = [[_prep(f, plain, value, connection) for value in column]
                    for f, plain, column in zip(fields, plains, zip(*rows, strict=True),
                                                strict=True)]
-        sql = (head.replace(" VALUES ", " ") + "SELECT * FROM UNNEST("
-               + ", ".join(f"(%s)::{t}[]" for t in types) + ")" + tail)
         with connection.cursor() as cursor:
             for start in range(0, len(rows), UNNEST_BATCH):
-                cursor.execute(sql, [c[start:start + UNNEST_BATCH] for c in columns])
+                cursor.execute(plan.unnest + tail,
+                               [c[start:start + UNNEST_BATCH] for c in columns])
                 if returning_pk:
                     pks.extend(pk for (pk,) in cursor.fetchall())
         return pks
@@ -76,11 +105,35 @@ def insert_rows(model: type[models.Model], attnames: list[str], rows: Sequence[S
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             chunk = rows[start:start + size]
-            params: list[Any] = [value if value is None or type(value) is plain
-                      else f.get_db_prep_save(value, connection)
-                      for row in chunk
-                      for f, plain, value in zip(fields, plains, row, strict=True)]
-            cursor.execute(head + ", ".join([placeholders] * len(chunk)) + tail, params)
+            params: list[Any] = [_prep(f, plain, value, connection)
+                                 for row in chunk
+                                 for f, plain, value in zip(fields, plains, row, strict=True)]
+            cursor.execute(plan.head + ", ".join([plan.placeholders] * len(chunk)) + tail,
+                           params)
             if returning_pk:
                 pks.extend(pk for (pk,) in cursor.fetchall())
     return pks
+
+
+@cache
+def _update_sql(model: type[models.Model], alias: str) -> tuple[list[Any], str]:
+    connection = connections[alias]
+    opts = model._meta
+    quote = connection.ops.quote_name
+    fields = [f for f in opts.concrete_fields if f is not opts.pk]
+    sets = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    return fields, (f"UPDATE {quote(opts.db_table)} SET {sets} "
+                    f"WHERE {quote(str(opts.pk.column))} = %s")
+
+
+def update_one(obj: models.Model) -> None:
+    """Write every field of a stored `obj`, as `obj.save()` does (auto_now fields set), in a
+    statement built once per model; no signals are sent (the caller writes the history row
+    and the audit event). The row must exist: it was read, usually locked, by the caller."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    fields, sql = _update_sql(type(obj), DEFAULT_DB_ALIAS)
+    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, obj.pk])
+        if cursor.rowcount != 1:
+            raise RuntimeError(f"{obj._meta.label} {obj.pk}: {cursor.rowcount} rows updated")

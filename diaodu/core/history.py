@@ -3,8 +3,11 @@
 from itertools import pairwise
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from . import bulk
 
 
 def changes_since(obj: Any, expected_version: int, *,
@@ -28,3 +31,19 @@ def changes_since(obj: Any, expected_version: int, *,
         lines.append(_("%(who)s 于 %(when)s 修改了 %(fields)s")
                      % {"who": who, "when": when, "fields": fields or _("（无字段变化）")})
     return "；".join(lines)
+
+
+def history_insert(obj: models.Model, actor: Any, history_type: str = "~") -> None:
+    """The field-history row django-simple-history's post_save writes for `obj` (its tracked
+    fields, `_history_date` or now, the actor, `_change_reason`), for a service that writes
+    the row itself with `bulk.update_one` (no post_save). No model here has receivers of
+    simple_history's own pre/post-create signals; tests/core/test_rowread.py holds the row
+    equal to simple_history's."""
+    history_model = type(obj).history.model  # type: ignore[attr-defined]
+    tracked = [f.attname for f in history_model.tracked_fields]
+    bulk.insert_rows(
+        history_model,
+        [*tracked, "history_date", "history_type", "history_user_id", "history_change_reason"],
+        [[*(getattr(obj, name) for name in tracked),
+          getattr(obj, "_history_date", None) or timezone.now(), history_type,
+          actor.pk if actor is not None else None, getattr(obj, "_change_reason", None)]])

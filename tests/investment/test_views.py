@@ -31,15 +31,15 @@ def test_reporter_fills_and_submits_on_the_form(client, march, building_a, stree
 
 def test_submit_on_the_form_query_count(client, march, building_a, street_a_reporter,
                                         django_assert_num_queries):
-    """Pinned: session and user; the report (without its corrections: a successful POST
-    redirects); the service's transaction — lock, the months around it in one query (no
-    later report here, so no YTD to refresh), settings, update, history row, audit event (one
-    INSERT, sealed after the commit) — and its savepoint. Was 18 (19 on PostgreSQL) before
-    issue 20."""
+    """Pinned: session and user; the service's transaction — the report read under its lock
+    (the page does not read it first: a successful POST redirects), the months around it
+    and the settings' thresholds in one query (no later report here, so no YTD to refresh),
+    update, history row, audit event (one INSERT, sealed after the commit) — and its
+    savepoint. Was 18 (19 on PostgreSQL) before issue 20, then 11."""
     client.force_login(street_a_reporter)
     url = reverse("investment:report", args=[report_of(march, building_a).pk])
     client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.post(url, {"action": "submit", "completed_in_period": "12.34",
                                      "cumulative_completed": "3012.34",
                                      "physical_progress": "主体封顶", "expected_version": 1})

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from diaodu.core import audit
+from diaodu.core import audit, bulk, rowread
 from diaodu.core.errors import NotFound, UserError
+from diaodu.core.history import history_insert
 from diaodu.core.locking import check_version
 from diaodu.core.models import User
 from diaodu.core.scoping import scope_for
@@ -36,6 +37,25 @@ def _locked_report(actor: User | None, report: ProgressReport) -> ProgressReport
         raise NotFound from None
 
 
+# What a fill or a submission reads of a report (selectors.STEP_RELATED).
+FILL_RELATED = ("round", "project", "project__responsible_unit")
+
+
+def _locked_to_fill(actor: User | None, report: ProgressReport | int) -> ProgressReport:
+    """The report under a row lock for its unit's save or submission (NotFound unless
+    `actor` may fill it). The month-end surge is mostly this read, so it is the statement
+    core/rowread.py builds once, not a compiled select_related query. Who may fill is
+    policy.fills — the unit's own reports, a unit head's units' — always within what
+    scope_for shows the same user (tests/investment/test_fill_path.py holds that)."""
+    pk = report if isinstance(report, int) else report.pk
+    report = rowread.read_one(ProgressReport, pk, FILL_RELATED, for_update=True)
+    if report is None:
+        raise NotFound
+    if actor is not None and not (actor.is_active and can_fill(actor, report.project)):
+        raise NotFound
+    return report
+
+
 def _ensure_open(report: ProgressReport) -> None:
     if report.round.is_locked:
         raise UserError("round.locked",
@@ -46,6 +66,18 @@ def _ensure_open(report: ProgressReport) -> None:
 def _ensure_version(report: ProgressReport, expected_version: int | None) -> None:
     check_version(report, expected_version, code="report.version_conflict",
                   subject=_("该填报"))
+
+
+def _write_filled(report: ProgressReport, actor: User | None, action: str,
+                  changes: dict[str, Any]) -> ProgressReport:
+    """`_save` for a fill or a submission, in statements built once: the row, its history
+    row and its audit event. Never for an approval, whose post_save re-evaluates the
+    project's warnings (dashboard/signals.py): this sends no signal."""
+    report.version += 1
+    bulk.update_one(report)
+    history_insert(report, actor)
+    audit.record(actor, action, report, changes)
+    return report
 
 
 def _save(report: ProgressReport, actor: User | None, action: str,

@@ -15,25 +15,35 @@ from django.db import connection
 
 from diaodu.core.money import CENT
 
-from ..models import Cadence, ProgressReport, ReportAdjustment, ReportingRound, ReportStatus
+from .. import quality
+from ..models import (
+    Cadence,
+    DispatchSettings,
+    ProgressReport,
+    ReportAdjustment,
+    ReportingRound,
+    ReportStatus,
+)
 
 
 @dataclass(frozen=True)
 class Before:
     """The year's earlier monthly figures, the corrections up to this month, the latest
     earlier monthly report that was submitted at least once (the quality check's comparison),
-    and whether the year has later reports (whose stored YTD a changed figure must
-    refresh)."""
+    whether the year has later reports (whose stored YTD a changed figure must
+    refresh), and the quality check's thresholds (DispatchSettings.current())."""
 
     earlier: list[Decimal]
     corrections: list[Decimal]
     previous: SimpleNamespace | None
     later: bool
+    thresholds: quality.Thresholds
 
 
 def _sql() -> str:
     report, round_ = ProgressReport._meta.db_table, ReportingRound._meta.db_table
     adjustment = ReportAdjustment._meta.db_table
+    settings = DispatchSettings._meta.db_table
     return f"""
         SELECT 0, r.period_end, p.completed_in_period, p.cumulative_completed, p.status
           FROM {report} p JOIN {round_} r ON r.id = p.round_id
@@ -49,7 +59,10 @@ def _sql() -> str:
         SELECT 2, r.period_end, p.completed_in_period, p.cumulative_completed, p.status
           FROM {report} p JOIN {round_} r ON r.id = p.round_id
          WHERE p.project_id = %(project)s AND r.period_end > %(end)s
-           AND r.period_end <= %(year_end)s"""
+           AND r.period_end <= %(year_end)s
+        UNION ALL
+        SELECT 3, NULL, s.overrun_tolerance_pct, s.jump_factor, ''
+          FROM {settings} s WHERE s.id = (SELECT MIN(id) FROM {settings})"""
 
 
 def _money(value) -> Decimal:
@@ -64,8 +77,9 @@ def _day(value) -> date:
 
 def months_before(report: ProgressReport) -> Before:
     """`Before` of a monthly report (its round loaded): the project's earlier monthly
-    reports (kind 0), the year's corrections up to this month (1), and whether any report of
-    any cadence ends later in the same year (2)."""
+    reports (kind 0), the year's corrections up to this month (1), whether any report of
+    any cadence ends later in the same year (2), and the settings row (3), if there is one
+    (else the settings' defaults, as DispatchSettings.current() gives them)."""
     round_ = report.round
     year = round_.period_end.year
     params = {"project": report.project_id, "monthly": Cadence.MONTHLY,
@@ -75,7 +89,14 @@ def months_before(report: ProgressReport) -> Before:
         cursor.execute(_sql(), params)
         rows = cursor.fetchall()
     earlier, deltas, previous, any_later = [], [], None, False
+    config = DispatchSettings()
+    thresholds = quality.Thresholds(overrun_tolerance_pct=config.overrun_tolerance_pct,
+                                    jump_factor=config.jump_factor)
     for kind, period_end, amount, cumulative, status in rows:
+        if kind == 3:
+            thresholds = quality.Thresholds(overrun_tolerance_pct=int(amount),
+                                            jump_factor=_money(cumulative))
+            continue
         if kind == 1:
             deltas.append(_money(amount))
             continue
@@ -90,4 +111,4 @@ def months_before(report: ProgressReport) -> Before:
             previous = SimpleNamespace(period_end=period_end,
                                        completed_in_period=_money(amount),
                                        cumulative_completed=_money(cumulative))
-    return Before(earlier, deltas, previous, any_later)
+    return Before(earlier, deltas, previous, any_later, thresholds)

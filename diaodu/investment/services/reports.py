@@ -31,9 +31,10 @@ from .guards import (
     _ensure_open,
     _ensure_version,
     _locked_report,
+    _locked_to_fill,
     _require_dispatcher,
     _save,
-    can_fill,
+    _write_filled,
 )
 from .months import Before, months_before
 from .returned import report_returned_notify
@@ -74,19 +75,19 @@ def ytd_of(report: ProgressReport, completed_in_period: Decimal,
     return (sum(earlier, ZERO) + completed_in_period + sum(corrections, ZERO)).quantize(CENT)
 
 
-def report_save(*, actor: User | None, report: ProgressReport, expected_version: int | None,
+def report_save(*, actor: User | None, report: ProgressReport | int,
+                expected_version: int | None,
                 completed_in_period: Any, cumulative_completed: Any,
                 physical_progress: str = "", issues: str = "", submit: bool = False,
                 at: datetime | None = None) -> ProgressReport:
     """Fill in (or correct a returned) report; with `submit`, also submit it in the same
-    transaction (the form's 提交 button). Amounts are checked now, the rest on submit."""
+    transaction (the form's 提交 button). Amounts are checked now, the rest on submit.
+    `report`: the report or its id (the form's POST has not read it)."""
     period = parse_wan(completed_in_period, field="completed_in_period", label=_("本期完成投资"))
     cumulative = parse_wan(cumulative_completed, field="cumulative_completed",
                            label=_("开工累计完成"))
     with transaction.atomic():
-        report = _locked_report(actor, report)
-        if actor is not None and not can_fill(actor, report.project):
-            raise NotFound
+        report = _locked_to_fill(actor, report)
         return fill(actor, report, expected_version, period, cumulative, physical_progress,
                     issues, submit=submit, at=at, action="report.save")
 
@@ -114,7 +115,7 @@ def fill(actor: User | None, report: ProgressReport, expected_version: int | Non
         # submission (the month-end surge is mostly this path).
         report = _submit(actor, report, at, figures, known)
     else:
-        report = _save(report, actor, action, figures)
+        report = _write_filled(report, actor, action, figures)
     if period != before[0] and (known is None or known.later):
         # A month filled late or corrected after its return: the later reports' stored
         # year-to-date figures add this one up. Skipped when `known` found none: a later
@@ -142,8 +143,13 @@ def _refresh_ytd_after(report: ProgressReport, *, itself: bool = False) -> None:
             each.save(update_fields=["ytd_completed"])
 
 
-def _check_quality(report: ProgressReport, known: Before | None = None) -> list[str]:
+def _thresholds() -> quality.Thresholds:
     config = DispatchSettings.current()
+    return quality.Thresholds(overrun_tolerance_pct=config.overrun_tolerance_pct,
+                              jump_factor=config.jump_factor)
+
+
+def _check_quality(report: ProgressReport, known: Before | None = None) -> list[str]:
     previous = known.previous if known is not None else _previous(report)
     return quality.check(
         quality.ReportFigures(
@@ -156,8 +162,7 @@ def _check_quality(report: ProgressReport, known: Before | None = None) -> list[
             previous_cumulative=previous.cumulative_completed if previous else None,
             previous_period=previous.completed_in_period if previous else None,
             total_investment=report.project.total_investment),
-        quality.Thresholds(overrun_tolerance_pct=config.overrun_tolerance_pct,
-                           jump_factor=config.jump_factor))
+        known.thresholds if known is not None else _thresholds())
 
 
 def _submit(actor: User | None, report: ProgressReport, at: datetime | None,
@@ -170,21 +175,20 @@ def _submit(actor: User | None, report: ProgressReport, at: datetime | None,
     report.submitted_by, report.submitted_at = actor, now
     report.is_overdue = is_overdue(report.round.due_at, now)
     report.return_reason = ""
-    return _save(report, actor, "report.submit",
+    return _write_filled(report, actor, "report.submit",
                  {**(figures or {}), "flags": report.review_flags, "overdue": report.is_overdue})
 
 
-def report_submit(*, actor: User | None, report: ProgressReport, expected_version: int | None,
-                  at: datetime | None = None) -> ProgressReport:
-    """Submit for review. Submitting an already-submitted report again changes nothing.
+def report_submit(*, actor: User | None, report: ProgressReport | int,
+                  expected_version: int | None, at: datetime | None = None) -> ProgressReport:
+    """Submit for review (`report`: the report or its id). Submitting an already-submitted
+    report again changes nothing.
 
     `at` is the submission time when loading historical reports (default: now); overdue is
     judged against it.
     """
     with transaction.atomic():
-        report = _locked_report(actor, report)
-        if actor is not None and not can_fill(actor, report.project):
-            raise NotFound
+        report = _locked_to_fill(actor, report)
         if report.status not in EDITABLE and report.submitted_at is not None and (
                 expected_version is None or int(expected_version) == report.version):
             return report  # a double click or a retried request
