@@ -36,27 +36,19 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 DB = os.environ.get("BENCH_DB", "diaodu_api_bench")
 URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
 PORT = 8140
 IDLE_REUSE = 1.5  # seconds a keep-alive connection is reused after (gunicorn keepalive: 2)
 
 
-def sh(*args):
-    return subprocess.run(args, check=True, capture_output=True, text=True)
-
-
 def setup(projects: int, units: int = 40) -> list[tuple[str, list[tuple[int, int]]]]:
     """Fresh database: `units` streets with a reporter and an API token each, `projects`
     projects and an open round. Returns (token, [(report id, version)]) per unit."""
-    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {DB}")
-    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DB}")
-    os.environ["DATABASE_URL"] = URL
-    os.environ["DJANGO_SETTINGS_MODULE"] = "diaodu.settings"
-    import django
+    from bench.freshdb import fresh_database
 
-    django.setup()
-    from django.core.management import call_command
+    fresh_database(DB)
     from django.utils import timezone
 
     from diaodu.api import services as token_services
@@ -64,7 +56,6 @@ def setup(projects: int, units: int = 40) -> list[tuple[str, list[tuple[int, int
     from diaodu.investment import services
     from diaodu.projects.models import Category, Project
 
-    call_command("migrate", verbosity=0)
     district = OrgUnit.objects.add_root({"code": "410102", "name": "中原区",
                                          "kind": UnitKind.DISTRICT})
     category = Category.objects.create(code="bench", name="压测")

@@ -18,7 +18,6 @@ Timings are noisy: the benchmark machine has 2 cores shared with other people's 
 import argparse
 import calendar
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -31,15 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG_DB = "diaodu_dash_bench"
-PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
-SQLITE_PATH = Path("/tmp/diaodu_dash_bench.sqlite3")
+DB = "diaodu_dash_bench"  # PostgreSQL database, or /tmp/<DB>.sqlite3
 UNITS, STREETS, CATEGORIES = 120, 40, 8
 FIRST_YEAR = 2023
-
-
-def sh(*args):
-    return subprocess.run(args, check=True, capture_output=True, text=True)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -439,26 +432,11 @@ def measure(requests: int) -> dict:
 def one(db: str, projects: int, months: int, requests: int, reuse: bool = False) -> None:
     """Child process: one database, fresh data (or the last run's with --reuse), measurements
     printed as JSON."""
-    if reuse:
-        os.environ["DATABASE_URL"] = PG_URL if db == "postgres" else f"sqlite:///{SQLITE_PATH}"
-    elif db == "postgres":
-        sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {PG_DB}")
-        sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {PG_DB}")
-        os.environ["DATABASE_URL"] = PG_URL
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "diaodu.settings"
-    import django
+    from bench.freshdb import fresh_database
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    fresh_database(DB, db, hosts=["localhost"], keep=reuse)
     from django.db import connection
 
-    settings.ALLOWED_HOSTS = ["localhost"]
-    call_command("migrate", verbosity=0)
     if not reuse:
         started = time.perf_counter()
         generate(projects, months)

@@ -16,9 +16,7 @@ p95 ≤ 150 ms. The machine has 2 cores shared with other people's test runs: nu
 """
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date
@@ -26,31 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG_DB = "diaodu_duty_bench"
-SQLITE_PATH = Path("/tmp/diaodu_duty_bench.sqlite3")
+DB = "diaodu_duty_bench"  # PostgreSQL database, or /tmp/<DB>.sqlite3
 YEARS = (2019, 2020, 2021, 2022, 2023)
 BOARD_DAY = date(2023, 6, 15)
-
-
-def setup(db: str) -> None:
-    if db == "postgres":
-        for sql in (f"DROP DATABASE IF EXISTS {PG_DB}", f"CREATE DATABASE {PG_DB}"):
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", sql], check=True,
-                           capture_output=True)
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "diaodu.settings"
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS = ["localhost"]
-    call_command("migrate", verbosity=0)
 
 
 def units_and_people():
@@ -143,7 +119,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--db", default="sqlite", choices=("sqlite", "postgres"))
     args = parser.parse_args()
-    setup(args.db)
+    from bench.freshdb import fresh_database
+
+    fresh_database(DB, args.db, hosts=["localhost"])
     from django.db import connection
     from django.test import Client
 

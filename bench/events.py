@@ -21,7 +21,6 @@ and ≤ 2× the raw SQL of the same counters.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -48,25 +47,15 @@ def month_end():
 AT = month_end()
 
 
-def sh(*args):
-    return subprocess.run(args, check=True, capture_output=True, text=True)
-
-
 def setup(events: int):
-    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {DB}")
-    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DB}")
-    os.environ["DATABASE_URL"] = URL
-    os.environ["DJANGO_SETTINGS_MODULE"] = "diaodu.settings"
-    import django
+    from bench.freshdb import fresh_database
 
-    django.setup()
-    from django.core.management import call_command
+    fresh_database(DB)
     from django.db import connection
 
     from diaodu.cityops import services
     from diaodu.core.models import OrgUnit, UnitKind, User
 
-    call_command("migrate", verbosity=0)
     services.categories_ensure()
     district = OrgUnit.objects.add_root({"code": "410102", "name": "中原区",
                                          "kind": UnitKind.DISTRICT})

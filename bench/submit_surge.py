@@ -50,35 +50,23 @@ PORT = int(os.environ.get("BENCH_PORT") or free_port())
 CSRF = "benchcsrftokenbenchcsrftoken1234"  # 32 characters: an unmasked CSRF secret
 
 
-def sh(*args, **kwargs):
-    return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs)
-
-
 def setup(reports: int) -> list[tuple[str, int, int]]:
     """A fresh database with `reports` projects across 40 units, one reporter per unit and an
     open monthly round. Returns (session key, report id, version) per report."""
-    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {DB}")
-    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DB}")
-    os.environ["DATABASE_URL"] = URL
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,testserver")
-    import django
+    from bench.freshdb import fresh_database
 
-    django.setup()
+    fresh_database(DB, settings=SETTINGS)
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
+    from django.db import connection
     from django.utils import timezone
 
+    from bench.ceiling_urls import CREATE
     from diaodu.core.models import OrgUnit, UnitKind, User
     from diaodu.core.security import AUTH_AT, OTP_ASKED, SEEN_AT
     from diaodu.investment import services
     from diaodu.projects.models import Category, Project
-
-    call_command("migrate", verbosity=0)
-    from django.db import connection
-
-    from bench.ceiling_urls import CREATE
 
     with connection.cursor() as cursor:
         cursor.execute(CREATE)

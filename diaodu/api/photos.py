@@ -61,6 +61,12 @@ def _out(shown: photo_services.ShownPhoto) -> dict:
             "checks": [{"code": code, "text": text} for code, text in shown.checks]}
 
 
+def _report(request, report_id: int) -> ProgressReport:
+    # The answers read only the round's period: the page's joins (street, people) would be
+    # compiled and fetched for nothing.
+    return selectors.report_get(user=request.auth, pk=report_id, adjustments=False, page=False)
+
+
 def _period(report: ProgressReport):
     return (report.round.period_start, report.round.period_end)
 
@@ -69,7 +75,7 @@ def _period(report: ProgressReport):
             url_name="report_photo_list")
 def report_photo_list(request, report_id: Path[Pk]):
     """The report's photos, oldest first, each with the checks the reviewer sees."""
-    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False)
+    report = _report(request, report_id)
     return [_out(shown) for shown in selectors.report_photos(report=report)]
 
 
@@ -80,7 +86,7 @@ def report_photo_add(request, report_id: Path[Pk], photo: File[list[UploadedFile
     """Upload one or more photos (multipart field `photo`, repeated; `caption` optional): all
     or none, as on the report page — the unit that fills the report in, while it is editable;
     JPEG, PNG or WebP by content, within the size, pixel and count limits."""
-    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False)
+    report = _report(request, report_id)
     added = photo_services.photo_add_many(actor=request.auth, owner=report,
                                           uploads=list(photo or []), caption=caption)
     return Status(201, [_out(shown) for shown in photo_services.shown(added, _period(report))])
@@ -90,7 +96,7 @@ def report_photo_add(request, report_id: Path[Pk], photo: File[list[UploadedFile
             url_name="report_photo_detail")
 def report_photo_detail(request, report_id: Path[Pk], photo_id: Path[Pk]):
     """One photo of the report: its metadata (capture time, position, size) and checks."""
-    report = selectors.report_get(user=request.auth, pk=report_id, adjustments=False)
+    report = _report(request, report_id)
     photo: Photo = photo_services.photo_get(user=request.auth, pk=photo_id)
     if photo.owner_id != report.pk or photo.owner_type.model_class() is not ProgressReport:
         raise NotFound

@@ -16,6 +16,13 @@ def aware(day: date, hour: int = 18) -> datetime:
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded photos go to a folder of this test's own; the tests read it back."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def building_a(street_a):
     """A project under construction, reported by street A."""
     return ProjectFactory(name="林山寨在建项目", responsible_unit=street_a, street=street_a,

@@ -15,13 +15,8 @@ from tests.photo_images import bomb, jpeg, png, upload
 from ..factories import ProjectFactory
 from .conftest import fill_and_submit, report_of
 
+pytestmark = pytest.mark.usefixtures("media")
 SITE = (Decimal("34.756000"), Decimal("113.640000"))
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from diaodu.core import photo_services
 from diaodu.core.models import AuditEvent, Photo
@@ -14,14 +15,8 @@ from tests.photo_images import bomb, jpeg, png, upload
 
 from .conftest import fill_and_submit, report_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 SITE = (Decimal("34.756000"), Decimal("113.640000"))
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -138,3 +133,23 @@ def test_a_caption_over_200_characters_is_refused(client, report, street_a_repor
     response = post(client, report, upload(jpeg()), caption="长" * 201)
     assert response.status_code == 400
     assert response.json()["message"] == "照片说明不能超过200个字。"
+
+
+def test_a_photo_list_read_is_three_queries(report, street_a_reporter,
+                                            django_assert_num_queries):
+    """Pinned, whatever the number of photos: the token, the report with its round (not the
+    page's street and people) and the photos."""
+    from diaodu.api import services as token_services
+
+    for colour in ("red", "green", "blue"):
+        photo_services.photo_add(actor=street_a_reporter, owner=report,
+                                 upload=upload(jpeg(colour=colour), f"{colour}.jpg"))
+    key = token_services.api_token_create(actor=street_a_reporter, name="计数", days=1)[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    client.get(url(report))  # the token's last use is written once
+    with django_assert_num_queries(3) as queries:
+        response = client.get(url(report))
+    assert response.status_code == 200 and len(response.json()) == 3
+    report_read = next(q["sql"] for q in queries.captured_queries
+                       if q["sql"].startswith('SELECT "investment_progressreport"."id"'))
+    assert report_read.count(" JOIN ") == 3  # project, its unit (the scope), the round

@@ -393,8 +393,7 @@ def test_a_step_reads_the_round_project_and_unit_only(rounds, dispatcher, street
 
 
 def test_report_photos_are_its_own_checked_against_its_round(rounds, dispatcher, building_a,
-                                                             building_b, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+                                                             building_b, media):
     february, march = rounds
     last_year = jpeg(taken=datetime(2021, 3, 10, 9), colour="green")
     photo = photo_services.photo_add(actor=None, owner=report_of(march, building_a),
