@@ -1,5 +1,6 @@
 """Words for a stale edit: who changed which field since the version a user opened."""
 
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
@@ -33,14 +34,21 @@ def changes_since(obj: Any, expected_version: int, *,
     return "；".join(lines)
 
 
+@cache
+def _tracked(model: type[models.Model]) -> tuple[Any, list[str]]:
+    # `Model.history` builds a new manager class on every access (simple_history's
+    # descriptor): worked out once per model.
+    history_model = model.history.model  # type: ignore[attr-defined]
+    return history_model, [f.attname for f in history_model.tracked_fields]
+
+
 def history_insert(obj: models.Model, actor: Any, history_type: str = "~") -> None:
     """The field-history row django-simple-history's post_save writes for `obj` (its tracked
     fields, `_history_date` or now, the actor, `_change_reason`), for a service that writes
     the row itself with `bulk.update_one` (no post_save). No model here has receivers of
     simple_history's own pre/post-create signals; tests/core/test_rowread.py holds the row
     equal to simple_history's."""
-    history_model = type(obj).history.model  # type: ignore[attr-defined]
-    tracked = [f.attname for f in history_model.tracked_fields]
+    history_model, tracked = _tracked(type(obj))
     bulk.insert_rows(
         history_model,
         [*tracked, "history_date", "history_type", "history_user_id", "history_change_reason"],

@@ -55,6 +55,10 @@ class Actor:
 class Project:
     responsible_unit: Unit
 
+    @property
+    def responsible_unit_id(self):
+        return self.responsible_unit.pk
+
 
 @dataclass
 class Round:

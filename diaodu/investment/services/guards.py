@@ -37,8 +37,10 @@ def _locked_report(actor: User | None, report: ProgressReport) -> ProgressReport
         raise NotFound from None
 
 
-# What a fill or a submission reads of a report (selectors.STEP_RELATED).
-FILL_RELATED = ("round", "project", "project__responsible_unit")
+# What a fill or a submission reads of a report: its round and project. Not the responsible
+# unit (each joined table costs the database more to plan than the row costs to read): the
+# policy compares a reporter's unit by its key and reads the unit only for a unit head.
+FILL_RELATED = ("round", "project")
 
 
 def _locked_to_fill(actor: User | None, report: ProgressReport | int) -> ProgressReport:
