@@ -156,6 +156,23 @@ def record(
     return event
 
 
+def record_write(actor: User | None, action: str, obj: models.Model | None,
+                 changes: dict[str, Any] | None = None) -> bulk.Write | None:
+    """`record`'s event as a write for the caller to send with its own (bulk.write_together),
+    sealed after the commit; None inside `deferred()`, where the event joins the block's."""
+    if not connection.in_atomic_block:  # else the nudge would run before the write
+        raise RuntimeError("record_write: call it inside the write's transaction")
+    event = _event(actor, action, obj, changes, current_request.get() or NO_REQUEST)
+    batch = _deferred.get()
+    if batch is not None:
+        batch.events.append(event)
+        return None
+    audit_seal.nudge_on_commit()  # runs only if the transaction that sends it commits
+    fields = [f for f in AuditEvent._meta.concrete_fields if f is not AuditEvent._meta.pk]
+    return bulk.insert_one_write(AuditEvent, [f.attname for f in fields],
+                                 [f.pre_save(event, True) for f in fields])
+
+
 BATCH = 1000
 
 

@@ -126,14 +126,54 @@ def _update_sql(model: type[models.Model], alias: str) -> tuple[list[Any], str]:
                     f"WHERE {quote(str(opts.pk.column))} = %s")
 
 
-def update_one(obj: models.Model) -> None:
-    """Write every field of a stored `obj`, as `obj.save()` does (auto_now fields set), in a
+@dataclass(frozen=True)
+class Write:
+    """One row's INSERT or UPDATE, built but not sent (`write_together`)."""
+
+    sql: str
+    params: list[Any]
+    label: str  # what it writes, for the error if it writes no row
+
+
+def update_one_write(obj: models.Model) -> Write:
+    """Every field of a stored `obj`, as `obj.save()` writes them (auto_now fields set), in a
     statement built once per model; no signals are sent (the caller writes the history row
     and the audit event). The row must exist: it was read, usually locked, by the caller."""
     connection = connections[DEFAULT_DB_ALIAS]
     fields, sql = _update_sql(type(obj), DEFAULT_DB_ALIAS)
     params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+    return Write(sql, [*params, obj.pk], f"{obj._meta.label} {obj.pk}")
+
+
+def insert_one_write(model: type[models.Model], attnames: Sequence[str],
+                     row: Sequence[Any]) -> Write:
+    """One row of values for the fields `attnames` of `model` (as `insert_rows`)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    plan = _plan(model, tuple(attnames), DEFAULT_DB_ALIAS)
+    params = [_prep(f, plain, value, connection)
+              for f, plain, value in zip(plan.fields, plan.plains, row, strict=True)]
+    return Write(plan.head + plan.placeholders, params, model._meta.label)
+
+
+def write_together(writes: Sequence[Write]) -> None:
+    """Send writes that do not read each other's rows; each must write one row. On
+    PostgreSQL they go as one statement of data-modifying WITH clauses — each runs once, to
+    completion, in the caller's transaction — so a submission's row, history row and audit
+    event cost one round trip and one parse instead of three; elsewhere one after another."""
+    connection = connections[DEFAULT_DB_ALIAS]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, obj.pk])
-        if cursor.rowcount != 1:
-            raise RuntimeError(f"{obj._meta.label} {obj.pk}: {cursor.rowcount} rows updated")
+        if connection.vendor == "postgresql" and len(writes) > 1:
+            parts = ", ".join(f"w{i} AS ({w.sql} RETURNING 1)" for i, w in enumerate(writes))
+            counts = ", ".join(f"(SELECT COUNT(*) FROM w{i})" for i in range(len(writes)))
+            cursor.execute(f"WITH {parts} SELECT {counts}",
+                           [value for w in writes for value in w.params])
+            written = list(cursor.fetchone())
+        else:
+            written = []
+            for w in writes:
+                cursor.execute(w.sql, w.params)
+                written.append(cursor.rowcount)
+    for w, count in zip(writes, written, strict=True):
+        if count != 1:
+            raise RuntimeError(f"{w.label}: {count} rows written")
+

@@ -42,16 +42,17 @@ def _tracked(model: type[models.Model]) -> tuple[Any, list[str]]:
     return history_model, [f.attname for f in history_model.tracked_fields]
 
 
-def history_insert(obj: models.Model, actor: Any, history_type: str = "~") -> None:
+def history_write(obj: models.Model, actor: Any, history_type: str = "~") -> bulk.Write:
     """The field-history row django-simple-history's post_save writes for `obj` (its tracked
     fields, `_history_date` or now, the actor, `_change_reason`), for a service that writes
-    the row itself with `bulk.update_one` (no post_save). No model here has receivers of
-    simple_history's own pre/post-create signals; tests/core/test_rowread.py holds the row
+    the row itself with `bulk.update_one_write` (no post_save). No model here has receivers
+    of simple_history's own pre/post-create signals; tests/core/test_rowread.py holds the row
     equal to simple_history's."""
     history_model, tracked = _tracked(type(obj))
-    bulk.insert_rows(
+    return bulk.insert_one_write(
         history_model,
         [*tracked, "history_date", "history_type", "history_user_id", "history_change_reason"],
-        [[*(getattr(obj, name) for name in tracked),
-          getattr(obj, "_history_date", None) or timezone.now(), history_type,
-          actor.pk if actor is not None else None, getattr(obj, "_change_reason", None)]])
+        [*(getattr(obj, name) for name in tracked),
+         getattr(obj, "_history_date", None) or timezone.now(), history_type,
+         actor.pk if actor is not None else None, getattr(obj, "_change_reason", None)])
+

@@ -1,6 +1,7 @@
 """The statements built once for the submit path give what the ORM gives: core/rowread.py
-reads the same instances as select_related, bulk.update_one writes what save() writes, and
-history_insert writes the row django-simple-history's post_save writes. On SQLite and on
+reads the same instances as select_related, bulk.update_one_write writes what save() writes,
+write_together sends writes as one and checks each wrote its row, and
+history_write writes the row django-simple-history's post_save writes. On SQLite and on
 PostgreSQL (CI runs both)."""
 
 from datetime import date
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from diaodu.core import bulk, rowread
-from diaodu.core.history import history_insert
+from diaodu.core.history import history_write
 from diaodu.investment.models import ProgressReport, ReportStatus
 from diaodu.projects.models import Project, Stage
 
@@ -78,31 +79,31 @@ def test_read_one_refuses_a_nullable_path(report):
         rowread.read_one(ProgressReport, report.pk, ("submitted_by",))
 
 
-def test_update_one_writes_what_save_writes(report):
+def test_update_one_write_writes_what_save_writes(report):
     obj = ProgressReport.objects.get(pk=report.pk)
     before = obj.updated_at
     obj.completed_in_period, obj.review_flags = Decimal("99.99"), []
     obj.physical_progress, obj.submitted_by = "主体封顶", None
-    bulk.update_one(obj)
+    bulk.write_together([bulk.update_one_write(obj)])
     stored = ProgressReport.objects.get(pk=report.pk)
     assert _values(stored) == _values(obj)
     assert stored.updated_at > before  # auto_now, as save() sets it
 
 
-def test_update_one_of_a_missing_row_raises(report):
+def test_update_one_write_of_a_missing_row_raises(report):
     obj = ProgressReport.objects.get(pk=report.pk)
     obj.pk = report.pk + 10_000
-    with pytest.raises(RuntimeError, match="0 rows updated"):
-        bulk.update_one(obj)
+    with pytest.raises(RuntimeError, match="0 rows written"):
+        bulk.write_together([bulk.update_one_write(obj)])
 
 
-def test_history_insert_writes_the_row_simple_history_writes(report, street_a_reporter):
+def test_history_write_writes_the_row_simple_history_writes(report, street_a_reporter):
     obj = ProgressReport.objects.get(pk=report.pk)
     obj._history_user = street_a_reporter
     obj.save()  # simple_history's own row
     by_signal = obj.history.order_by("-history_id").first()
     obj._history_date = by_signal.history_date
-    history_insert(obj, street_a_reporter)
+    bulk.write_together([history_write(obj, street_a_reporter)])
     ours = obj.history.order_by("-history_id").first()
     assert ours.history_id != by_signal.history_id
     skip = {"history_id"}
@@ -111,9 +112,9 @@ def test_history_insert_writes_the_row_simple_history_writes(report, street_a_re
     assert ours.history_user_id == street_a_reporter.pk and ours.history_type == "~"
 
 
-def test_history_insert_without_an_actor(report):
+def test_history_write_without_an_actor(report):
     obj = ProgressReport.objects.get(pk=report.pk)
-    history_insert(obj, None)
+    bulk.write_together([history_write(obj, None)])
     assert obj.history.order_by("-history_id").first().history_user_id is None
 
 
@@ -121,3 +122,45 @@ def test_read_one_of_another_model_and_path(project_a):
     got = rowread.read_one(Project, project_a.pk, ("responsible_unit",))
     assert got.responsible_unit.pk == project_a.responsible_unit_id
     assert _values(got) == _values(Project.objects.get(pk=project_a.pk))
+
+
+def test_writes_sent_together_all_land_or_none(report, street_a_reporter):
+    """A submission's row, history row and audit event as one (one statement on
+    PostgreSQL): all three stored; a write that finds no row fails the whole step."""
+    from diaodu.core import audit
+    from diaodu.core.models import AuditEvent
+
+    obj = ProgressReport.objects.get(pk=report.pk)
+    obj.version += 1
+    histories = obj.history.count()
+    with transaction.atomic():
+        event = audit.record_write(street_a_reporter, "report.test", obj, {"n": 1})
+        bulk.write_together([bulk.update_one_write(obj), history_write(obj, street_a_reporter),
+                             event])
+    assert ProgressReport.objects.get(pk=report.pk).version == obj.version
+    assert obj.history.count() == histories + 1
+    assert AuditEvent.objects.filter(action="report.test", object_id=str(obj.pk)).count() == 1
+
+    missing = ProgressReport.objects.get(pk=report.pk)
+    missing.pk = report.pk + 10_000
+    with pytest.raises(RuntimeError, match=f"{missing.pk}: 0 rows written"), \
+            transaction.atomic():
+        event = audit.record_write(street_a_reporter, "report.test2", obj, {})
+        bulk.write_together([history_write(obj, street_a_reporter), event,
+                             bulk.update_one_write(missing)])
+    assert obj.history.count() == histories + 1
+    assert not AuditEvent.objects.filter(action="report.test2").exists()
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a caller could be
+def test_record_write_needs_the_writes_transaction_and_joins_a_deferred_block(
+        report, street_a_reporter):
+    from diaodu.core import audit
+    from diaodu.core.models import AuditEvent
+
+    obj = ProgressReport.objects.get(pk=report.pk)
+    with pytest.raises(RuntimeError, match="inside the write's transaction"):
+        audit.record_write(street_a_reporter, "report.test", obj, {})
+    with transaction.atomic(), audit.deferred():
+        assert audit.record_write(street_a_reporter, "report.deferred", obj, {}) is None
+    assert AuditEvent.objects.filter(action="report.deferred").count() == 1

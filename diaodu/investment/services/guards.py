@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from diaodu.core import audit, bulk, rowread
 from diaodu.core.errors import NotFound, UserError
-from diaodu.core.history import history_insert
+from diaodu.core.history import history_write
 from diaodu.core.locking import check_version
 from diaodu.core.models import User
 from diaodu.core.scoping import scope_for
@@ -72,13 +72,14 @@ def _ensure_version(report: ProgressReport, expected_version: int | None) -> Non
 
 def _write_filled(report: ProgressReport, actor: User | None, action: str,
                   changes: dict[str, Any]) -> ProgressReport:
-    """`_save` for a fill or a submission, in statements built once: the row, its history
-    row and its audit event. Never for an approval, whose post_save re-evaluates the
-    project's warnings (dashboard/signals.py): this sends no signal."""
+    """`_save` for a fill or a submission, in statements built once and sent together (one
+    round trip on PostgreSQL): the row, its history row and its audit event. Never for an
+    approval, whose post_save re-evaluates the project's warnings (dashboard/signals.py):
+    this sends no signal."""
     report.version += 1
-    bulk.update_one(report)
-    history_insert(report, actor)
-    audit.record(actor, action, report, changes)
+    event = audit.record_write(actor, action, report, changes)
+    bulk.write_together([bulk.update_one_write(report), history_write(report, actor),
+                         *([event] if event is not None else [])])
     return report
 
 
