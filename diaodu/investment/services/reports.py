@@ -175,8 +175,8 @@ def _submit(actor: User | None, report: ProgressReport, at: datetime | None,
     report.submitted_by, report.submitted_at = actor, now
     report.is_overdue = is_overdue(report.round.due_at, now)
     report.return_reason = ""
-    return _write_filled(report, actor, "report.submit",
-                 {**(figures or {}), "flags": report.review_flags, "overdue": report.is_overdue})
+    return _write_filled(report, actor, "report.submit", {
+        **(figures or {}), "flags": report.review_flags, "overdue": report.is_overdue})
 
 
 def report_submit(*, actor: User | None, report: ProgressReport | int,
