@@ -258,10 +258,13 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--warm", type=int, default=240,
+                        help="submits and bare writes sent, not measured, before the phases")
     args = parser.parse_args()
 
-    jobs = setup(args.reports + args.serial + args.profile)
+    jobs = setup(args.reports + args.serial + args.profile + args.warm)
     profiled, jobs = jobs[:args.profile], jobs[args.profile:]
+    warm, jobs = jobs[:args.warm], jobs[args.warm:]
     shape = profile(profiled) if profiled else None
     env = {**os.environ, "DATABASE_URL": URL, "ALLOWED_HOSTS": "127.0.0.1",
            "DJANGO_SETTINGS_MODULE": SETTINGS}
@@ -275,6 +278,13 @@ def main() -> int:
     load = os.getloadavg()[0]
     try:
         wait_for_server()
+        # Every worker's first requests import the URLconf and its views and fill the caches
+        # (half a second of CPU each): sent from as many clients as the phases use, so that
+        # every worker has served both paths before anything is measured. Unwarmed, that
+        # cost fell on the first phase to reach the idle workers — the ceiling — and made
+        # the submit's share look larger than it is.
+        _, warm_err, _ = run([(session, None, None) for session, _r, _v in warm] + warm,
+                             args.clients, time.perf_counter() + args.seconds)
         serial_lat, serial_err, serial_time = run(jobs[: args.serial], 1,
                                                   time.perf_counter() + args.seconds)
         surge_jobs = jobs[args.serial:]
@@ -314,7 +324,7 @@ def main() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
         ceiling_rows = cursor.fetchone()[0]
-    ok = len(serial_lat) + len(surge_lat) + (len(profiled) if shape else 0)
+    ok = len(serial_lat) + len(surge_lat) + (len(profiled) if shape else 0) + len(warm)
     lost = ok - submitted
     twice = audited - submitted
     rate, serial_rate = len(surge_lat) / surge_time, len(serial_lat) / serial_time
@@ -334,11 +344,11 @@ def main() -> int:
     print(f"stored: {submitted} submitted reports for {ok} accepted requests; lost {lost}, "
           f"stored twice {twice}; audit events left to the worker's sealer {unsealed} "
           f"(sealed {caught_up:.1f}s after the run); audit chain {chain}")
-    for error in (serial_err + ceil_err + surge_err)[:5]:
+    for error in (warm_err + serial_err + ceil_err + surge_err)[:5]:
         print("  error:", error)
     floor_ok = rate >= 150 or ceiling < 250
     met = (rate >= 0.6 * ceiling and floor_ok and p99 <= 1.0 and lost == 0 and twice == 0
-           and not surge_err and chain == "verifies")
+           and not surge_err and not warm_err and chain == "verifies")
     print(f"BENCH submit_surge: ours={rate:.0f}/s ceiling={ceiling:.0f}/s "
           f"ratio={(rate / ceiling) if ceiling else 0:.2f} goal ours>=0.6*ceiling and "
           f"(ours>=150/s or ceiling<250/s) and p99<=1s (p99={p99:.2f}s) and lost=0 "

@@ -309,7 +309,7 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
 # waits AUDIT_SEAL_COALESCE seconds after a pass, so a surge's nudges share passes;
 # audit_verify reports an event left unsealed longer than AUDIT_UNSEALED_MAX_AGE seconds.
 AUDIT_SEAL_INTERVAL = float(os.environ.get("AUDIT_SEAL_INTERVAL", "1"))
-AUDIT_SEAL_COALESCE = float(os.environ.get("AUDIT_SEAL_COALESCE", "0.1"))
+AUDIT_SEAL_COALESCE = float(os.environ.get("AUDIT_SEAL_COALESCE", "0.5"))
 AUDIT_UNSEALED_MAX_AGE = float(os.environ.get("AUDIT_UNSEALED_MAX_AGE", "5"))
 AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", DATA_DIR / "audit-archive"))
 

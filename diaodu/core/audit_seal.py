@@ -18,7 +18,7 @@ together). What is not committed is invisible to the sealer; what rolls back nev
 Who seals. `nudge_on_commit()` registers, once per transaction, a callback run after the
 commit. On PostgreSQL it wakes one sealing thread per process, so the request spends no
 round trip on sealing and waits for nobody; nudges that arrive while that thread seals, or in
-the AUDIT_SEAL_COALESCE seconds (0.1) it lets pass after each pass, are served together by its
+the AUDIT_SEAL_COALESCE seconds (0.5) it lets pass after each pass, are served together by its
 next pass, so a surge costs a few passes a second, not one per commit. On SQLite (one
 writer at a time, often no task worker) it seals inline. Every `diaodu task_worker` also runs
 a `Sealer` loop that seals every AUDIT_SEAL_INTERVAL seconds what the nudges missed (a process
@@ -51,7 +51,7 @@ BATCH = 2000
 NUDGE_BATCHES = 2
 INTERVAL = float(getattr(settings, "AUDIT_SEAL_INTERVAL", 1.0))
 # Seconds a process's sealing thread lets pass after a pass before the next (_Background).
-COALESCE = float(getattr(settings, "AUDIT_SEAL_COALESCE", 0.1))
+COALESCE = float(getattr(settings, "AUDIT_SEAL_COALESCE", 0.5))
 MAX_AGE = timedelta(seconds=float(getattr(settings, "AUDIT_UNSEALED_MAX_AGE", 5)))
 CONTENT = tuple(f for f in audit_chain.FIELDS if f not in audit_chain.SEAL_FIELDS)
 

@@ -127,12 +127,33 @@ def _update_sql(model: type[models.Model], alias: str) -> tuple[list[Any], str]:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """An INSERT whose values are mostly the row another write stores in `source` (a history
+    row): inside write_together's one statement its `columns` are taken from what the write
+    before it RETURNs, so only the `others` travel as values — the statement stays within
+    what the driver parses once and caches (psycopg: at most 50 values)."""
+
+    source: str  # the table the write before must write
+    table: str
+    columns: tuple[str, ...]  # quoted, named alike in both tables
+    others: tuple[str, ...]  # quoted
+    params: list[Any]  # the others' values
+
+    def sql(self, previous: str) -> str:
+        copied = ", ".join(self.columns)
+        return (f"INSERT INTO {self.table} ({copied}, {', '.join(self.others)}) "
+                f"SELECT {copied}, {', '.join(['%s'] * len(self.others))} FROM {previous}")
+
+
+@dataclass(frozen=True)
 class Write:
     """One row's INSERT or UPDATE, built but not sent (`write_together`)."""
 
     sql: str
     params: list[Any]
     label: str  # what it writes, for the error if it writes no row
+    table: str = ""  # quoted: what a Copy after it may take its row from
+    copy: Copy | None = None  # the same row, as a Copy of the write before it
 
 
 def update_one_write(obj: models.Model) -> Write:
@@ -142,7 +163,8 @@ def update_one_write(obj: models.Model) -> Write:
     connection = connections[DEFAULT_DB_ALIAS]
     fields, sql = _update_sql(type(obj), DEFAULT_DB_ALIAS)
     params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
-    return Write(sql, [*params, obj.pk], f"{obj._meta.label} {obj.pk}")
+    return Write(sql, [*params, obj.pk], f"{obj._meta.label} {obj.pk}",
+                 connection.ops.quote_name(obj._meta.db_table))
 
 
 def insert_one_write(model: type[models.Model], attnames: Sequence[str],
@@ -163,10 +185,21 @@ def write_together(writes: Sequence[Write]) -> None:
     connection = connections[DEFAULT_DB_ALIAS]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(writes) > 1:
-            parts = ", ".join(f"w{i} AS ({w.sql} RETURNING 1)" for i, w in enumerate(writes))
+            parts, params = [], []
+            for i, w in enumerate(writes):
+                after = writes[i + 1] if i + 1 < len(writes) else None
+                copied = _copies(w, after)
+                returning = ", ".join(after.copy.columns) \
+                    if after is not None and after.copy is not None and copied else "1"
+                if _copies(writes[i - 1], w) if i else False:
+                    assert w.copy is not None
+                    parts.append(f"w{i} AS ({w.copy.sql(f'w{i - 1}')} RETURNING 1)")
+                    params.extend(w.copy.params)
+                else:
+                    parts.append(f"w{i} AS ({w.sql} RETURNING {returning})")
+                    params.extend(w.params)
             counts = ", ".join(f"(SELECT COUNT(*) FROM w{i})" for i in range(len(writes)))
-            cursor.execute(f"WITH {parts} SELECT {counts}",
-                           [value for w in writes for value in w.params])
+            cursor.execute(f"WITH {', '.join(parts)} SELECT {counts}", params)
             written = list(cursor.fetchone())
         else:
             written = []
@@ -177,3 +210,9 @@ def write_together(writes: Sequence[Write]) -> None:
         if count != 1:
             raise RuntimeError(f"{w.label}: {count} rows written")
 
+
+
+def _copies(before: Write, write: Write | None) -> bool:
+    """Whether `write` is sent as a Copy of the row `before` writes."""
+    return (write is not None and write.copy is not None and before.copy is None
+            and bool(before.table) and before.table == write.copy.source)

@@ -183,17 +183,19 @@ class ReportStatus(models.TextChoices):
 class ProgressReport(models.Model):
     """A project's report for one round. YTD is derived by the services, never typed."""
 
+    # No index of their own: one_report_per_round leads with the project and the
+    # (round, status) index with the round. Every index is written again on each submit.
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.PROTECT,
-                                related_name="reports")
+                                related_name="reports", db_index=False)
     round = models.ForeignKey(ReportingRound, verbose_name=_("调度轮次"),
-                              on_delete=models.PROTECT, related_name="reports")
+                              on_delete=models.PROTECT, related_name="reports", db_index=False)
     completed_in_period = models.DecimalField(_("本期完成投资（万元）"), default=ZERO, **MONEY)
     cumulative_completed = models.DecimalField(_("开工累计完成（万元）"), default=ZERO, **MONEY)
     ytd_completed = models.DecimalField(_("年度累计完成（万元）"), default=ZERO, **MONEY)
     physical_progress = models.TextField(_("形象进度"), blank=True)
     issues = models.TextField(_("存在问题"), blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=ReportStatus.choices,
-                              default=ReportStatus.DRAFT, db_index=True)
+                              default=ReportStatus.DRAFT)
     # Codes of data-quality flags raised on submit for the reviewer's attention.
     review_flags = models.JSONField(_("复核提示"), default=list, blank=True)
     is_overdue = models.BooleanField(_("逾期"), default=False)
@@ -213,7 +215,10 @@ class ProgressReport(models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The history is read by report (`id`) and date only; every other index on it would be
+    # one more entry written per save and never read.
+    history = HistoricalRecords(excluded_fields=["updated_at"], no_db_index=[
+        "project", "round", "status", "submitted_by", "unit_approved_by", "reviewed_by"])
 
     class Meta:
         verbose_name = _("进度填报")
@@ -226,6 +231,9 @@ class ProgressReport(models.Model):
         ]
         indexes = [
             models.Index(fields=["round", "status"]),
+            # The statuses still to act on across rounds (marking overdue). A plain index:
+            # the `_like` twin db_index adds serves no LIKE anyone runs.
+            models.Index(fields=["status"], name="report_status"),
             # Overdue reports are a handful among millions of approved ones: the dashboard's
             # count and list read this small index (SQLite's planner otherwise scanned the
             # status index, ≈ 250 ms at 720,000 reports).

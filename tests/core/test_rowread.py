@@ -112,6 +112,35 @@ def test_history_write_writes_the_row_simple_history_writes(report, street_a_rep
     assert ours.history_user_id == street_a_reporter.pk and ours.history_type == "~"
 
 
+def test_history_after_its_rows_write_is_the_row_simple_history_writes(
+        report, street_a_reporter):
+    """Sent right after the write of its report, the history row is the same; on PostgreSQL
+    its tracked values are copied from the stored row inside the one statement, so the
+    statement carries at most the 50 values psycopg parses once and caches."""
+    obj = ProgressReport.objects.get(pk=report.pk)
+    obj._history_user = street_a_reporter
+    obj.save()
+    by_signal = obj.history.order_by("-history_id").first()
+    obj._history_date = by_signal.history_date
+    sent = []
+
+    def keep(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep), transaction.atomic():
+        bulk.write_together([bulk.update_one_write(obj), history_write(obj, street_a_reporter)])
+    ours = obj.history.order_by("-history_id").first()
+    assert ours.history_id != by_signal.history_id
+    skip = {"history_id"}
+    assert {k: v for k, v in _values(ours).items() if k not in skip} == \
+        {k: v for k, v in _values(by_signal).items() if k not in skip}
+    if connection.vendor == "postgresql":
+        ((statement, params),) = [(sql, params) for sql, params in sent if "WITH" in sql]
+        assert 'SELECT "id", "project_id"' in statement and "FROM w0" in statement
+        assert len(params) <= 50 and len(statement.encode()) <= 4096
+
+
 def test_history_write_without_an_actor(report):
     obj = ProgressReport.objects.get(pk=report.pk)
     bulk.write_together([history_write(obj, None)])

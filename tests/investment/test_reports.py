@@ -260,3 +260,39 @@ def test_the_months_before_are_read_in_one_query_as_in_three(dispatcher, buildin
         == Decimal("7.00")  # January's: February is still a draft
     assert ytd_of(report_of(rounds[3], building_a), Decimal("1.00"),
                   months_before(report_of(rounds[3], building_a))) == Decimal("11.00")
+
+
+def test_the_months_before_count_each_earlier_month_once_and_each_correction(
+        dispatcher, building_a, street_a_reporter):
+    """A month with two corrections is one earlier month and two corrections; last year's
+    correction is not this year's; a later month of the year is seen, one after the year is
+    not — as ytd_of reads them without `known`."""
+    from diaodu.investment.models import ReportAdjustment
+    from diaodu.investment.services.reports import months_before, ytd_of
+
+    dec, jan, feb, mar = (open_month(dispatcher, 2021, 12), open_month(dispatcher, 2022, 1),
+                          open_month(dispatcher, 2022, 2), open_month(dispatcher, 2022, 3))
+    fill_and_submit(street_a_reporter, report_of(dec, building_a), "5", "100")
+    fill_and_submit(street_a_reporter, report_of(jan, building_a), "7", "107")
+    fill_and_submit(street_a_reporter, report_of(feb, building_a), "3", "110")
+    for month, delta in ((jan, "2.00"), (jan, "-0.50"), (dec, "9.00")):
+        ReportAdjustment.objects.create(report=report_of(month, building_a),
+                                        delta_completed=Decimal(delta), reason="核减")
+    report = ProgressReport.objects.select_related("round").get(pk=report_of(mar, building_a).pk)
+    known = months_before(report)
+    assert sorted(known.earlier) == [Decimal("3.00"), Decimal("7.00")]
+    assert sorted(known.corrections) == [Decimal("-0.50"), Decimal("2.00")]
+    assert known.previous.period_end == feb.period_end and not known.later
+    assert ytd_of(report, Decimal("1.00"), known) == ytd_of(report, Decimal("1.00")) \
+        == Decimal("12.50")
+
+    open_month(dispatcher, 2023, 1)  # next year's: not later in this year
+    assert not months_before(report).later
+    open_month(dispatcher, 2022, 5)
+    assert months_before(report).later
+    # Seen from January: December is last year's, its correction too; February is later.
+    january = ProgressReport.objects.select_related("round").get(pk=report_of(jan, building_a).pk)
+    before_january = months_before(january)
+    assert before_january.earlier == [] and before_january.later
+    assert sorted(before_january.corrections) == [Decimal("-0.50"), Decimal("2.00")]
+    assert before_january.previous.completed_in_period == Decimal("5.00")

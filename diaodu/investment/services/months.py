@@ -1,7 +1,7 @@
 """What a monthly report's checks read of the months around it, in one statement.
 
 Every save and submit reads it (the month-end surge is mostly this path), so it is one
-hand-written UNION ALL with the table names taken from the models: built by the ORM, the
+hand-written statement with the table names taken from the models: built by the ORM, the
 three joined querysets cost more to compile than the database takes to answer them
 (`bench/submit_surge.py` profiles a submit). tests/investment/test_reports.py holds it equal
 to the ORM queries it replaces (ytd_of and _previous without `known`)."""
@@ -41,27 +41,23 @@ class Before:
 
 
 def _sql() -> str:
+    # One pass over the project's reports (its index) for the earlier months, the later
+    # reports and the corrections, instead of a branch each: every table a statement names
+    # costs the database more to open and plan than these few rows cost to read.
     report, round_ = ProgressReport._meta.db_table, ReportingRound._meta.db_table
     adjustment = ReportAdjustment._meta.db_table
     settings = DispatchSettings._meta.db_table
     return f"""
-        SELECT 0, r.period_end, p.completed_in_period, p.cumulative_completed, p.status
+        SELECT r.period_end, p.id, p.completed_in_period, p.cumulative_completed,
+               p.status, a.delta_completed
           FROM {report} p JOIN {round_} r ON r.id = p.round_id
-         WHERE p.project_id = %(project)s AND r.cadence = %(monthly)s
-           AND r.period_end < %(start)s
+          LEFT JOIN {adjustment} a ON a.report_id = p.id AND r.cadence = %(monthly)s
+               AND r.period_end >= %(year_start)s AND r.period_end <= %(end)s
+         WHERE p.project_id = %(project)s
+           AND ((r.cadence = %(monthly)s AND r.period_end <= %(end)s)
+                OR (r.period_end > %(end)s AND r.period_end <= %(year_end)s))
         UNION ALL
-        SELECT 1, r.period_end, a.delta_completed, a.delta_completed, ''
-          FROM {adjustment} a JOIN {report} p ON p.id = a.report_id
-          JOIN {round_} r ON r.id = p.round_id
-         WHERE p.project_id = %(project)s AND r.cadence = %(monthly)s
-           AND r.period_end >= %(year_start)s AND r.period_end <= %(end)s
-        UNION ALL
-        SELECT 2, r.period_end, p.completed_in_period, p.cumulative_completed, p.status
-          FROM {report} p JOIN {round_} r ON r.id = p.round_id
-         WHERE p.project_id = %(project)s AND r.period_end > %(end)s
-           AND r.period_end <= %(year_end)s
-        UNION ALL
-        SELECT 3, NULL, s.overrun_tolerance_pct, s.jump_factor, ''
+        SELECT NULL, NULL, s.overrun_tolerance_pct, s.jump_factor, '', NULL
           FROM {settings} s WHERE s.id = (SELECT MIN(id) FROM {settings})"""
 
 
@@ -77,13 +73,13 @@ def _day(value) -> date:
 
 def months_before(report: ProgressReport) -> Before:
     """`Before` of a monthly report (its round loaded): the project's earlier monthly
-    reports (kind 0), the year's corrections up to this month (1), whether any report of
-    any cadence ends later in the same year (2), and the settings row (3), if there is one
-    (else the settings' defaults, as DispatchSettings.current() gives them)."""
+    reports, the year's corrections up to this month, whether any report of any cadence ends
+    later in the same year, and the settings row, if there is one (else the settings'
+    defaults, as DispatchSettings.current() gives them)."""
     round_ = report.round
     year = round_.period_end.year
-    params = {"project": report.project_id, "monthly": Cadence.MONTHLY,
-              "start": round_.period_start, "end": round_.period_end,
+    start, end = round_.period_start, round_.period_end
+    params = {"project": report.project_id, "monthly": Cadence.MONTHLY, "end": end,
               "year_start": date(year, 1, 1), "year_end": date(year, 12, 31)}
     with connection.cursor() as cursor:
         cursor.execute(_sql(), params)
@@ -92,18 +88,23 @@ def months_before(report: ProgressReport) -> Before:
     config = DispatchSettings()
     thresholds = quality.Thresholds(overrun_tolerance_pct=config.overrun_tolerance_pct,
                                     jump_factor=config.jump_factor)
-    for kind, period_end, amount, cumulative, status in rows:
-        if kind == 3:
+    seen = set()  # a report with several corrections comes once per correction
+    for period_end, pk, amount, cumulative, status, delta in rows:
+        if pk is None:  # the settings row
             thresholds = quality.Thresholds(overrun_tolerance_pct=int(amount),
                                             jump_factor=_money(cumulative))
             continue
-        if kind == 1:
-            deltas.append(_money(amount))
-            continue
-        if kind == 2:
+        period_end = _day(period_end)
+        if period_end > end:
             any_later = True
             continue
-        period_end = _day(period_end)
+        # A monthly report up to this month (this one included): its corrections count from
+        # the year's start (the join's condition); its figures only if it is earlier.
+        if delta is not None:
+            deltas.append(_money(delta))
+        if period_end >= start or pk in seen:
+            continue
+        seen.add(pk)
         if period_end.year == year:
             earlier.append(_money(amount))
         if status != ReportStatus.DRAFT and (previous is None
