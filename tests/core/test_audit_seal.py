@@ -490,3 +490,81 @@ def test_commits_during_the_gap_are_sealed_by_the_next_pass(dispatcher, project_
     assert [e.seq for e in sealed(later)] == [first.seq + 1, first.seq + 2, first.seq + 3]
     assert counted[1:] == [3, 0]  # one pass for the gap's three (then the test's own seal)
     assert audit_archive.verify_log()[2] == []
+
+
+def _worker_lock_held_elsewhere():
+    """A task worker's Sealer, as seen from this process: WORKER_LOCK held by another
+    database session (closed by the caller)."""
+    import psycopg
+
+    settings_ = connection.settings_dict
+    other = psycopg.connect(host=settings_["HOST"] or "127.0.0.1", port=settings_["PORT"] or 5432,
+                            user=settings_["USER"], dbname=settings_["NAME"], autocommit=True)
+    other.execute("SELECT pg_advisory_lock(%s)", [audit_seal.WORKER_LOCK])
+    return other
+
+
+@committed
+@postgresql_only
+def test_while_a_worker_seals_the_app_process_leaves_its_events_to_it(dispatcher, project_a):
+    worker = _worker_lock_held_elsewhere()
+    try:
+        assert audit_seal.workers_turn() == audit_seal.DONE  # nothing unsealed
+        with transaction.atomic():
+            event = audit.record(dispatcher, "test.left", project_a)
+        assert audit_seal.workers_turn() == audit_seal.WAIT
+        assert not audit_seal.settle(timeout=1.5)  # looking again, not sealing
+        event.refresh_from_db()
+        assert event.seq is None
+        assert audit_seal.seal(wait=False) == 1  # the worker's pass
+        assert audit_seal.settle()  # the thread finds nothing left and rests
+        assert audit_seal.workers_turn() == audit_seal.DONE
+    finally:
+        worker.close()
+    assert audit_archive.verify_log()[2] == []
+
+
+@committed
+@postgresql_only
+def test_a_worker_that_falls_behind_or_stops_is_not_waited_for(dispatcher, project_a,
+                                                               monkeypatch):
+    worker = _worker_lock_held_elsewhere()
+    try:
+        with transaction.atomic():
+            audit.record(dispatcher, "test.late", project_a)
+        monkeypatch.setattr(audit_seal, "INTERVAL", 0.0)  # every unsealed event is late
+        assert audit_seal.workers_turn() == audit_seal.SEAL
+    finally:
+        monkeypatch.setattr(audit_seal, "INTERVAL", 1.0)
+        worker.close()  # the worker gone: its session's lock with it
+    assert audit_seal.workers_turn() in (audit_seal.SEAL, audit_seal.DONE)
+    assert audit_seal.settle()
+    with transaction.atomic():
+        event = audit.record(dispatcher, "test.no_worker", project_a)
+    assert audit_seal.settle()
+    event.refresh_from_db()
+    assert event.seq is not None
+
+
+@committed
+@postgresql_only
+def test_a_workers_sealer_announces_itself_while_it_runs():
+    def held() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+                           "AND granted AND classid = %s AND objid = %s AND objsubid = 1)",
+                           [audit_seal.WORKER_LOCK >> 32, audit_seal.WORKER_LOCK & 0xFFFFFFFF])
+            return cursor.fetchone()[0]
+
+    sealer = audit_seal.Sealer(interval=0.05)
+    sealer.start()
+    deadline = time.monotonic() + 10
+    while not held():
+        assert time.monotonic() < deadline, "the sealer never took WORKER_LOCK"
+        time.sleep(0.05)
+    sealer.stopped.set()
+    sealer.join(10)
+    deadline = time.monotonic() + 10
+    while held():  # its connection closed, the lock released
+        assert time.monotonic() < deadline, "WORKER_LOCK outlived the sealer"
+        time.sleep(0.05)
