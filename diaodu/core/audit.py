@@ -137,6 +137,15 @@ def _insert(events: list[AuditEvent]) -> None:
     audit_seal.nudge_on_commit()
 
 
+def _joined_deferred(event: AuditEvent) -> bool:
+    """Inside `deferred()` the event joins the block's batch (stored when the block ends)."""
+    batch = _deferred.get()
+    if batch is None:
+        return False
+    batch.events.append(event)
+    return True
+
+
 def record(
     actor: User | None,
     action: str,
@@ -145,9 +154,7 @@ def record(
 ) -> AuditEvent:
     """Append one event. `obj` None for events about no row (a failed sign-in, a query)."""
     event = _event(actor, action, obj, changes, current_request.get() or NO_REQUEST)
-    batch = _deferred.get()
-    if batch is not None:
-        batch.events.append(event)
+    if _joined_deferred(event):
         return event
     # One INSERT, atomic by itself: no savepoint, no lock, no read of the chain's head; a
     # statement built once (core/bulk.py), not compiled per event.
@@ -163,9 +170,7 @@ def record_write(actor: User | None, action: str, obj: models.Model | None,
     if not connection.in_atomic_block:  # else the nudge would run before the write
         raise RuntimeError("record_write: call it inside the write's transaction")
     event = _event(actor, action, obj, changes, current_request.get() or NO_REQUEST)
-    batch = _deferred.get()
-    if batch is not None:
-        batch.events.append(event)
+    if _joined_deferred(event):
         return None
     audit_seal.nudge_on_commit()  # runs only if the transaction that sends it commits
     fields = [f for f in AuditEvent._meta.concrete_fields if f is not AuditEvent._meta.pk]

@@ -5,6 +5,7 @@ Errors stop the submit and name the field; flags let it through but ask the revi
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,6 +40,12 @@ class History:
 class Thresholds:
     overrun_tolerance_pct: int = 10
     jump_factor: Decimal = Decimal("3")
+
+    @classmethod
+    def of(cls, config: Any) -> "Thresholds":
+        """The thresholds a DispatchSettings row (or its unsaved defaults) sets."""
+        return cls(overrun_tolerance_pct=config.overrun_tolerance_pct,
+                   jump_factor=config.jump_factor)
 
 
 def check(figures: ReportFigures, history: History, limits: Thresholds) -> list[str]:

@@ -49,9 +49,7 @@ def round_record_approved(*, actor: User | None, round_: ReportingRound,
         reports = list(round_.reports.select_for_update(of=("self",))
                        .select_related("project").filter(project_id__in=list(figures)))
         previous, ytd = _earlier(round_, [r.project_id for r in reports])
-        config = DispatchSettings.current()
-        limits = quality.Thresholds(overrun_tolerance_pct=config.overrun_tolerance_pct,
-                                    jump_factor=config.jump_factor)
+        limits = quality.Thresholds.of(DispatchSettings.current())
         events = []
         for report in reports:
             values = figures[report.project_id]

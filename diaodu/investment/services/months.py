@@ -85,9 +85,7 @@ def months_before(report: ProgressReport) -> Before:
         cursor.execute(_sql(), params)
         rows = cursor.fetchall()
     earlier, deltas, previous, any_later = [], [], None, False
-    config = DispatchSettings()
-    thresholds = quality.Thresholds(overrun_tolerance_pct=config.overrun_tolerance_pct,
-                                    jump_factor=config.jump_factor)
+    thresholds = quality.Thresholds.of(DispatchSettings())
     seen = set()  # a report with several corrections comes once per correction
     for period_end, pk, amount, cumulative, status, delta in rows:
         if pk is None:  # the settings row

@@ -144,9 +144,7 @@ def _refresh_ytd_after(report: ProgressReport, *, itself: bool = False) -> None:
 
 
 def _thresholds() -> quality.Thresholds:
-    config = DispatchSettings.current()
-    return quality.Thresholds(overrun_tolerance_pct=config.overrun_tolerance_pct,
-                              jump_factor=config.jump_factor)
+    return quality.Thresholds.of(DispatchSettings.current())
 
 
 def _check_quality(report: ProgressReport, known: Before | None = None) -> list[str]:
