@@ -187,17 +187,17 @@ def write_together(writes: Sequence[Write]) -> None:
         if connection.vendor == "postgresql" and len(writes) > 1:
             parts, params = [], []
             for i, w in enumerate(writes):
-                after = writes[i + 1] if i + 1 < len(writes) else None
-                copied = _copies(w, after)
-                returning = ", ".join(after.copy.columns) \
-                    if after is not None and after.copy is not None and copied else "1"
-                if _copies(writes[i - 1], w) if i else False:
-                    assert w.copy is not None
-                    parts.append(f"w{i} AS ({w.copy.sql(f'w{i - 1}')} RETURNING 1)")
-                    params.extend(w.copy.params)
+                if i and w.copy is not None and _copies(writes[i - 1], w):
+                    sql, values = w.copy.sql(f"w{i - 1}"), w.copy.params
                 else:
-                    parts.append(f"w{i} AS ({w.sql} RETURNING {returning})")
-                    params.extend(w.params)
+                    sql, values = w.sql, w.params
+                after = writes[i + 1] if i + 1 < len(writes) else None
+                # A Copy after this write takes its columns from what this one returns.
+                returning = ", ".join(after.copy.columns) \
+                    if after is not None and after.copy is not None and _copies(w, after) \
+                    else "1"
+                parts.append(f"w{i} AS ({sql} RETURNING {returning})")
+                params.extend(values)
             counts = ", ".join(f"(SELECT COUNT(*) FROM w{i})" for i in range(len(writes)))
             cursor.execute(f"WITH {', '.join(parts)} SELECT {counts}", params)
             written = list(cursor.fetchone())
@@ -211,8 +211,7 @@ def write_together(writes: Sequence[Write]) -> None:
             raise RuntimeError(f"{w.label}: {count} rows written")
 
 
-
-def _copies(before: Write, write: Write | None) -> bool:
-    """Whether `write` is sent as a Copy of the row `before` writes."""
-    return (write is not None and write.copy is not None and before.copy is None
-            and bool(before.table) and before.table == write.copy.source)
+def _copies(before: Write, write: Write) -> bool:
+    """Whether `write` is sent as a Copy of the row `before` writes (not itself a Copy)."""
+    return (write.copy is not None and before.copy is None and bool(before.table)
+            and before.table == write.copy.source)
