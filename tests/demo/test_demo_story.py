@@ -320,6 +320,16 @@ def test_seed_projects_and_each_account_sees_its_scope():
     assert scope_for(reporter, ProgressReport).count() < ProgressReport.objects.count()
 
 
+def test_every_event_of_the_demo_is_sealed_into_a_chain_that_verifies():
+    """`demo --no-serve` runs no task worker: the loader seals what the commits left."""
+    from diaodu.core import audit_archive
+    from diaodu.core.models import AuditEvent
+
+    assert AuditEvent.objects.count() > 10_000
+    assert not AuditEvent.objects.filter(seq__isnull=True).exists()
+    assert audit_archive.verify_log()[2] == []
+
+
 def test_a_second_run_changes_nothing():
     from django.core.management import call_command
 
