@@ -61,6 +61,11 @@ CONTENT = tuple(f for f in audit_chain.FIELDS if f not in audit_chain.SEAL_FIELD
 # one large pass a second costs a fraction of the small passes each app process would run
 # beside its requests (bench/submit_surge.py: about 0.2 ms of CPU a submit).
 WORKER_LOCK = audit_chain.CHAIN_LOCK + 1
+# Whether some session holds WORKER_LOCK: pg_locks shows a bigint key as its high half
+# (classid) and low half (objid), objsubid 1. Takes WORKER_LOCK_PARAMS.
+WORKER_LOCK_HELD = ("EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                    "AND classid = %s AND objid = %s AND objsubid = 1)")
+WORKER_LOCK_PARAMS = [WORKER_LOCK >> 32, WORKER_LOCK & 0xFFFFFFFF]
 
 
 def _postgres() -> bool:
@@ -225,12 +230,10 @@ def workers_turn() -> str:
     seq, at = q(_column(AuditEvent, "seq")), q(_column(AuditEvent, "at"))
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
-            "AND classid = %s AND objid = %s AND objsubid = 1), "
+            f"SELECT {WORKER_LOCK_HELD}, "
             f"EXISTS (SELECT 1 FROM {table} WHERE {seq} IS NULL), "
             f"EXISTS (SELECT 1 FROM {table} WHERE {seq} IS NULL AND {at} < %s)",
-            [WORKER_LOCK >> 32, WORKER_LOCK & 0xFFFFFFFF,
-             timezone.now() - timedelta(seconds=2 * INTERVAL)])
+            [*WORKER_LOCK_PARAMS, timezone.now() - timedelta(seconds=2 * INTERVAL)])
         worker, unsealed, late = cursor.fetchone()
     if not worker or late:
         return SEAL
@@ -399,9 +402,7 @@ class Sealer(threading.Thread):
     def _announce():
         """Hold WORKER_LOCK on this thread's connection (released when it closes): the app
         processes then leave sealing to this loop. One holder is enough; another worker's
-        loop takes it over when the holder's connection ends."""
-        if not _postgres():
-            return None
+        loop takes it over when the holder's connection ends. PostgreSQL only."""
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [WORKER_LOCK])
             took = cursor.fetchone()[0]

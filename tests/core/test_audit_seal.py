@@ -552,9 +552,8 @@ def test_a_worker_that_falls_behind_or_stops_is_not_waited_for(dispatcher, proje
 def test_a_workers_sealer_announces_itself_while_it_runs():
     def held() -> bool:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
-                           "AND granted AND classid = %s AND objid = %s AND objsubid = 1)",
-                           [audit_seal.WORKER_LOCK >> 32, audit_seal.WORKER_LOCK & 0xFFFFFFFF])
+            cursor.execute(f"SELECT {audit_seal.WORKER_LOCK_HELD}",
+                           audit_seal.WORKER_LOCK_PARAMS)
             return cursor.fetchone()[0]
 
     sealer = audit_seal.Sealer(interval=0.05)
