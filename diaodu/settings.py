@@ -137,6 +137,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DIAODU_TEST_SQLITE", "")}
 
+# The save and submit path's few statements built once go as prepared statements on
+# PostgreSQL (core/prepared.py); 0 turns that off, e.g. behind a transaction-mode pooler that
+# does not keep prepared statements (docs/operations.md).
+PREPARED_STATEMENTS = os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
+from diaodu.core import prepared
+
 # Fields whose database value is the Python value itself when it is None or of the given
 # type: get_db_prep_save would only return it unchanged, at a cost per value.
 PLAIN = {"CharField": str, "TextField": str, "IntegerField": int, "PositiveIntegerField": int,
@@ -183,7 +185,7 @@ def write_together(writes: Sequence[Write]) -> None:
     completion, in the caller's transaction — so a submission's row, history row and audit
     event cost one round trip and one parse instead of three; elsewhere one after another."""
     connection = connections[DEFAULT_DB_ALIAS]
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         if connection.vendor == "postgresql" and len(writes) > 1:
             parts, params = [], []
             for i, w in enumerate(writes):

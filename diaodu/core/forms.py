@@ -1,7 +1,8 @@
 """Forms on shell pages look like unfold's own (the widget classes come from unfold), and a
 service's UserError lands on the field it names (put_error, run_service, ServiceFormMixin)."""
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -11,12 +12,15 @@ from django.http import HttpResponse
 from unfold.widgets import CHECKBOX_CLASSES, INPUT_CLASSES, SELECT_CLASSES, TEXTAREA_CLASSES
 
 from .errors import Forbidden, UserError
-from .text import plain_text_fields
+from .text import plain_text
 
 
 def style_widget(widget: forms.Widget) -> None:
-    if isinstance(widget, forms.HiddenInput):
+    """Give `widget` unfold's classes for its kind, once (a widget already given them keeps
+    its classes as they are)."""
+    if isinstance(widget, forms.HiddenInput) or getattr(widget, "_shell_styled", False):
         return
+    widget._shell_styled = True  # type: ignore[attr-defined]  # copied with the widget
     if isinstance(widget, forms.CheckboxInput):
         classes = CHECKBOX_CLASSES
     elif isinstance(widget, forms.Select):
@@ -28,15 +32,34 @@ def style_widget(widget: forms.Widget) -> None:
     widget.attrs["class"] = " ".join([*classes, widget.attrs.get("class", "")]).strip()
 
 
+_shaping = threading.Lock()
+
+
 class ShellFormMixin:
     """Mix into a Form to give every visible widget unfold's look (and its text fields the
-    one rule for free text: core/text.py)."""
+    one rule for free text: core/text.py).
+
+    Done once per form class, on its base fields: every form copies its fields from them
+    (Django's deepcopy), so each instance starts with them done, instead of redoing them per
+    request (a report's save is one such form per request)."""
 
     def __init__(self, *args, **kwargs):
+        cls = type(self)
+        if "_shell_shaped" not in cls.__dict__:
+            with _shaping:
+                if "_shell_shaped" not in cls.__dict__:
+                    shape_fields(cls.base_fields.values())
+                    cls._shell_shaped = True
         super().__init__(*args, **kwargs)
-        plain_text_fields(self)
-        for field in self.fields.values():
-            style_widget(field.widget)
+
+
+def shape_fields(fields: Iterable[forms.Field]) -> None:
+    """The shell's rules for `fields`: the free-text rule (core/text.py) and the widgets'
+    look. Doing it twice changes nothing."""
+    fields = list(fields)
+    plain_text(fields)
+    for field in fields:
+        style_widget(field.widget)
 
 
 def put_error(form: forms.BaseForm | None, error: UserError, *, request=None) -> None:

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
+from diaodu.core import prepared
+
 
 @dataclass(frozen=True)
 class _Part:
@@ -64,9 +66,14 @@ def _part(model, alias, connection, holder=None, field=None) -> _Part:
                  column_converters(fields, alias, connection), holder, field)
 
 
+# A column computed by the statement beside the row: SQL built from the tables' aliases by
+# path ("" the row's own table, "round" the table the path "round" joins).
+Extra = Callable[[dict[str, str]], str]
+
+
 @cache
 def _statement(model: type[models.Model], related: tuple[str, ...], for_update: bool,
-               alias: str) -> _Statement:
+               alias: str, extra: Extra | None = None) -> _Statement:
     connection = connections[alias]
     quote = connection.ops.quote_name
     parts = [_part(model, "t0", connection)]
@@ -86,6 +93,8 @@ def _statement(model: type[models.Model], related: tuple[str, ...], for_update: 
         parts.append(_part(target, table_alias, connection, holder, field))
     columns = ", ".join(f"{p.alias}.{quote(str(f.column))}" for p in parts
                         for f in p.model._meta.concrete_fields)
+    if extra is not None:
+        columns += f", ({extra({path: parts[i].alias for path, i in by_path.items()})})"
     sql = (f"SELECT {columns} FROM {quote(model._meta.db_table)} t0 {' '.join(joins)} "
            f"WHERE t0.{quote(str(model._meta.pk.column))} = %s")
     if for_update and connection.features.has_select_for_update:
@@ -98,13 +107,22 @@ def read_one[M: models.Model](model: type[M], pk: Any, related: Sequence[str] = 
     """The row of `model` with primary key `pk` and the rows along the foreign-key paths
     `related` ("round", "project__responsible_unit"), or None. `for_update` locks the row
     (not the related ones) until the transaction ends, as select_for_update(of=("self",))."""
+    return read_one_with(model, pk, related, None, for_update=for_update)[0]
+
+
+def read_one_with[M: models.Model](model: type[M], pk: Any, related: Sequence[str],
+                                   extra: Extra | None, *,
+                                   for_update: bool = False) -> tuple[M | None, Any]:
+    """`read_one`, and the value of the column `extra` computes in the same statement (None
+    without one). `extra` should be a module-level function: the statement is built once
+    per function."""
     connection = connections[DEFAULT_DB_ALIAS]
-    statement = _statement(model, tuple(related), for_update, DEFAULT_DB_ALIAS)
-    with connection.cursor() as cursor:
+    statement = _statement(model, tuple(related), for_update, DEFAULT_DB_ALIAS, extra)
+    with prepared.cursor() as cursor:
         cursor.execute(statement.sql, [pk])
         row = cursor.fetchone()
     if row is None:
-        return None
+        return None, None
     objects: list[models.Model] = []
     start = 0
     for part in statement.parts:
@@ -115,4 +133,4 @@ def read_one[M: models.Model](model: type[M], pk: Any, related: Sequence[str] = 
         if part.field is not None and part.holder is not None:
             part.field.set_cached_value(objects[part.holder], obj)
         objects.append(obj)
-    return objects[0]  # type: ignore[return-value]
+    return objects[0], (row[start] if extra is not None else None)  # type: ignore[return-value]

@@ -6,6 +6,7 @@ of its case. Free text is capped at the same lengths on pages and in the API.
 """
 
 import re
+from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -37,7 +38,12 @@ def strip_control_characters(value: str) -> str:
 def plain_text_fields(form: forms.BaseForm) -> None:
     """Give every text field of `form` the control-character check and a length cap (free
     text without one gets LONG_TEXT_MAX, as the API's)."""
-    for field in form.fields.values():
+    plain_text(form.fields.values())
+
+
+def plain_text(fields: Iterable[forms.Field]) -> None:
+    """`plain_text_fields` for some fields (a form class's base fields). Idempotent."""
+    for field in fields:
         if not isinstance(field, forms.CharField) or \
                 isinstance(field.widget, forms.PasswordInput):
             continue

@@ -222,9 +222,10 @@ def test_report_read_and_submit_query_counts(street_a_reporter, project_a,
     around it — YTD figures, corrections, the previous report the checks compare with,
     whether later reports need their YTD refreshed, the settings' thresholds — in one query;
     update, history, audit event); the answer is the report the service stored, not read
-    back; on PostgreSQL the three writes are one statement (bulk.write_together): 6. Was 10
-    before the fill path read the report once. The audit event is one INSERT:
-    it joins the chain after the commit (diaodu/core/audit_seal.py)."""
+    back; on PostgreSQL the months come with the locked read and the three writes are one
+    statement (bulk.write_together): 5. Was 10 before the fill path read the report once,
+    then 6. The audit event is one INSERT: it joins the chain after the commit
+    (diaodu/core/audit_seal.py)."""
     from diaodu.api import services as token_services
     from tests.test_permission_matrix import _report_of
 
@@ -237,7 +238,7 @@ def test_report_read_and_submit_query_counts(street_a_reporter, project_a,
     body = {"expected_version": report.version, "completed_in_period": "10.00",
             "cumulative_completed": "10.00", "physical_progress": "基础施工", "submit": True}
 
-    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 8):
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 8):
         response = client.put(f"{V}/reports/{report.pk}", json.dumps(body),
                               content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == "submitted"

@@ -60,3 +60,24 @@ def fill_and_submit(user, report, period, cumulative, progress="主体结构施�
                                   completed_in_period=period, cumulative_completed=cumulative,
                                   physical_progress=progress)
     return services.report_submit(actor=user, report=report, expected_version=report.version)
+
+
+@pytest.fixture(params=["statement", "with_the_lock"])
+def read_months(request):
+    """The months before a report as months_before reads them, and as a save reads them with
+    its row lock (PostgreSQL: in the same statement; elsewhere the save reads months_before)."""
+    from django.db import connection, transaction
+
+    from diaodu.investment.services.guards import _locked_to_fill
+    from diaodu.investment.services.months import months_before
+
+    def with_the_lock(report):
+        with transaction.atomic():
+            locked, known = _locked_to_fill(None, report.pk)
+        if connection.vendor != "postgresql":
+            assert known is None
+            return months_before(locked)
+        assert known is not None  # read with the lock, not by a second statement
+        return known
+
+    return months_before if request.param == "statement" else with_the_lock

@@ -230,10 +230,10 @@ def test_a_month_corrected_after_its_return_updates_the_later_months_ytd(
 
 
 def test_the_months_before_are_read_in_one_query_as_in_three(dispatcher, building_a,
-                                                               street_a_reporter):
+                                                               street_a_reporter, read_months):
     """months_before (one UNION ALL) gives the YTD and the previous submitted report that
     ytd_of and _previous read in three queries: across a year's end, past a draft."""
-    from diaodu.investment.services.reports import _previous, months_before, ytd_of
+    from diaodu.investment.services.reports import _previous, ytd_of
 
     rounds = [open_month(dispatcher, 2021, 12), open_month(dispatcher, 2022, 1),
               open_month(dispatcher, 2022, 2), open_month(dispatcher, 2022, 3)]
@@ -246,7 +246,7 @@ def test_the_months_before_are_read_in_one_query_as_in_three(dispatcher, buildin
     for round_ in rounds:
         report = ProgressReport.objects.select_related("round").get(
             pk=report_of(round_, building_a).pk)
-        known = months_before(report)
+        known = read_months(report)
         assert ytd_of(report, Decimal("1.00"), known) == ytd_of(report, Decimal("1.00"))
         previous = _previous(report)
         if previous is None:
@@ -256,19 +256,19 @@ def test_the_months_before_are_read_in_one_query_as_in_three(dispatcher, buildin
                 known.previous.completed_in_period) == (
             previous.round.period_end, previous.cumulative_completed,
             previous.completed_in_period)
-    assert months_before(report_of(rounds[3], building_a)).previous.completed_in_period \
+    assert read_months(report_of(rounds[3], building_a)).previous.completed_in_period \
         == Decimal("7.00")  # January's: February is still a draft
     assert ytd_of(report_of(rounds[3], building_a), Decimal("1.00"),
-                  months_before(report_of(rounds[3], building_a))) == Decimal("11.00")
+                  read_months(report_of(rounds[3], building_a))) == Decimal("11.00")
 
 
 def test_the_months_before_count_each_earlier_month_once_and_each_correction(
-        dispatcher, building_a, street_a_reporter):
+        dispatcher, building_a, street_a_reporter, read_months):
     """A month with two corrections is one earlier month and two corrections; last year's
     correction is not this year's; a later month of the year is seen, one after the year is
     not — as ytd_of reads them without `known`."""
     from diaodu.investment.models import ReportAdjustment
-    from diaodu.investment.services.reports import months_before, ytd_of
+    from diaodu.investment.services.reports import ytd_of
 
     dec, jan, feb, mar = (open_month(dispatcher, 2021, 12), open_month(dispatcher, 2022, 1),
                           open_month(dispatcher, 2022, 2), open_month(dispatcher, 2022, 3))
@@ -279,7 +279,7 @@ def test_the_months_before_count_each_earlier_month_once_and_each_correction(
         ReportAdjustment.objects.create(report=report_of(month, building_a),
                                         delta_completed=Decimal(delta), reason="核减")
     report = ProgressReport.objects.select_related("round").get(pk=report_of(mar, building_a).pk)
-    known = months_before(report)
+    known = read_months(report)
     assert sorted(known.earlier) == [Decimal("3.00"), Decimal("7.00")]
     assert sorted(known.corrections) == [Decimal("-0.50"), Decimal("2.00")]
     assert known.previous.period_end == feb.period_end and not known.later
@@ -287,12 +287,26 @@ def test_the_months_before_count_each_earlier_month_once_and_each_correction(
         == Decimal("12.50")
 
     open_month(dispatcher, 2023, 1)  # next year's: not later in this year
-    assert not months_before(report).later
+    assert not read_months(report).later
     open_month(dispatcher, 2022, 5)
-    assert months_before(report).later
+    assert read_months(report).later
     # Seen from January: December is last year's, its correction too; February is later.
     january = ProgressReport.objects.select_related("round").get(pk=report_of(jan, building_a).pk)
-    before_january = months_before(january)
+    before_january = read_months(january)
     assert before_january.earlier == [] and before_january.later
     assert sorted(before_january.corrections) == [Decimal("-0.50"), Decimal("2.00")]
     assert before_january.previous.completed_in_period == Decimal("5.00")
+
+
+def test_a_weekly_report_reads_no_months_with_its_lock(dispatcher, building_a, march):
+    from django.db import transaction
+
+    from diaodu.investment.services.guards import _locked_to_fill
+
+    week = services.round_open(actor=dispatcher, cadence=Cadence.WEEKLY,
+                               period_start=date(2022, 4, 4), period_end=date(2022, 4, 10),
+                               opens_at=aware(date(2022, 4, 4), 0),
+                               due_at=aware(date(2022, 4, 11), 18), projects=[building_a])
+    with transaction.atomic():
+        locked, known = _locked_to_fill(None, report_of(week, building_a).pk)
+    assert locked.round == week and known is None

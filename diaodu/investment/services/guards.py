@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from diaodu.core import audit, bulk, rowread
@@ -16,6 +17,8 @@ from ..models import (
     ProgressReport,
     ReportStatus,
 )
+from . import months
+from .months import Before
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
@@ -43,19 +46,27 @@ def _locked_report(actor: User | None, report: ProgressReport) -> ProgressReport
 FILL_RELATED = ("round", "project")
 
 
-def _locked_to_fill(actor: User | None, report: ProgressReport | int) -> ProgressReport:
+def _locked_to_fill(actor: User | None,
+                    report: ProgressReport | int) -> tuple[ProgressReport, Before | None]:
     """The report under a row lock for its unit's save or submission (NotFound unless
-    `actor` may fill it). The month-end surge is mostly this read, so it is the statement
-    core/rowread.py builds once, not a compiled select_related query. Who may fill is
-    policy.fills — the unit's own reports, a unit head's units' — always within what
-    scope_for shows the same user (tests/investment/test_fill_path.py holds that)."""
+    `actor` may fill it), and on PostgreSQL the months before it (months.with_the_lock; None
+    where they were not read: the caller reads them if its round is monthly). The month-end
+    surge is mostly this read, so it is the statement core/rowread.py builds once, not a
+    compiled select_related query. Who may fill is policy.fills — the unit's own reports, a
+    unit head's units' — always within what scope_for shows the same user
+    (tests/investment/test_fill_path.py holds that)."""
     pk = report if isinstance(report, int) else report.pk
-    report = rowread.read_one(ProgressReport, pk, FILL_RELATED, for_update=True)
+    if connection.vendor == "postgresql":
+        report, column = rowread.read_one_with(ProgressReport, pk, FILL_RELATED,
+                                               months.with_the_lock, for_update=True)
+    else:
+        report, column = rowread.read_one(ProgressReport, pk, FILL_RELATED,
+                                          for_update=True), None
     if report is None:
         raise NotFound
     if actor is not None and not (actor.is_active and can_fill(actor, report.project)):
         raise NotFound
-    return report
+    return report, months.from_the_lock(column, report)
 
 
 def _ensure_open(report: ProgressReport) -> None:

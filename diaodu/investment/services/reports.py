@@ -87,26 +87,28 @@ def report_save(*, actor: User | None, report: ProgressReport | int,
     cumulative = parse_wan(cumulative_completed, field="cumulative_completed",
                            label=_("开工累计完成"))
     with transaction.atomic():
-        report = _locked_to_fill(actor, report)
+        report, known = _locked_to_fill(actor, report)
         return fill(actor, report, expected_version, period, cumulative, physical_progress,
-                    issues, submit=submit, at=at, action="report.save")
+                    issues, submit=submit, at=at, action="report.save", known=known)
 
 
 def fill(actor: User | None, report: ProgressReport, expected_version: int | None,
          period: Decimal, cumulative: Decimal, physical_progress: str, issues: str, *,
          submit: bool, at: datetime | None, action: str,
-         extra: dict[str, Any] | None = None) -> ProgressReport:
+         extra: dict[str, Any] | None = None, known: Before | None = None) -> ProgressReport:
     """The figures of a report locked by the caller's transaction, who has checked the actor
     may fill it (a unit's save, the DRC's recording from a ledger): the round open, the
     version, the state; year-to-date from the months before; one write, history row and
-    audit record (`action`, or the submission's with `submit`; `extra` joins its changes)."""
+    audit record (`action`, or the submission's with `submit`; `extra` joins its changes;
+    `known`: the months before, if the caller read them with the lock)."""
     _ensure_open(report)
     _ensure_version(report, expected_version)
     policy.require_state(actor, report, policy.FILL)
     before = (report.completed_in_period, report.cumulative_completed)
     report.completed_in_period, report.cumulative_completed = period, cumulative
     report.physical_progress, report.issues = physical_progress.strip(), issues.strip()
-    known = months_before(report) if report.round.cadence == Cadence.MONTHLY else None
+    if known is None and report.round.cadence == Cadence.MONTHLY:
+        known = months_before(report)
     report.ytd_completed = ytd_of(report, period, known)
     figures = {"completed_in_period": [before[0], period],
                "cumulative_completed": [before[1], cumulative], **(extra or {})}
@@ -186,7 +188,7 @@ def report_submit(*, actor: User | None, report: ProgressReport | int,
     judged against it.
     """
     with transaction.atomic():
-        report = _locked_to_fill(actor, report)
+        report, known = _locked_to_fill(actor, report)
         if report.status not in EDITABLE and report.submitted_at is not None and (
                 expected_version is None or int(expected_version) == report.version):
             return report  # a double click or a retried request
@@ -194,7 +196,8 @@ def report_submit(*, actor: User | None, report: ProgressReport | int,
         _ensure_version(report, expected_version)
         if report.status not in EDITABLE:
             raise UserError("report.not_editable", _("该填报已提交，不能重复提交。"))
-        known = months_before(report) if report.round.cadence == Cadence.MONTHLY else None
+        if known is None and report.round.cadence == Cadence.MONTHLY:
+            known = months_before(report)
         report.ytd_completed = ytd_of(report, report.completed_in_period, known)
         return _submit(actor, report, at, known=known)
 
